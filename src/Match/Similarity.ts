@@ -1,0 +1,81 @@
+/**
+ * String and identifier similarity, plain functions for the pairwise hot loop.
+ * Jaro-Winkler is our own tight implementation (no allocation beyond two flag arrays);
+ * edit distance comes from fast-levenshtein.
+ */
+import levenshtein from "fast-levenshtein"
+
+const flagsA = new Uint8Array(256)
+const flagsB = new Uint8Array(256)
+
+/** Jaro similarity in [0, 1]. Strings longer than 256 code units are compared on their first 256. */
+export const jaro = (a: string, b: string): number => {
+  if (a === b) return a.length === 0 ? 1 : 1
+  const la = Math.min(a.length, 256)
+  const lb = Math.min(b.length, 256)
+  if (la === 0 || lb === 0) return 0
+  const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1)
+  flagsA.fill(0, 0, la)
+  flagsB.fill(0, 0, lb)
+  let matches = 0
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - window)
+    const hi = Math.min(lb - 1, i + window)
+    const c = a.charCodeAt(i)
+    for (let j = lo; j <= hi; j++) {
+      if (flagsB[j] === 0 && b.charCodeAt(j) === c) {
+        flagsA[i] = 1
+        flagsB[j] = 1
+        matches++
+        break
+      }
+    }
+  }
+  if (matches === 0) return 0
+  let transpositions = 0
+  let k = 0
+  for (let i = 0; i < la; i++) {
+    if (flagsA[i] === 0) continue
+    while (flagsB[k] === 0) k++
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) transpositions++
+    k++
+  }
+  const t = transpositions / 2
+  return (matches / la + matches / lb + (matches - t) / matches) / 3
+}
+
+/** Jaro-Winkler with the usual prefix scale 0.1 over at most 4 characters. */
+export const jaroWinkler = (a: string, b: string): number => {
+  const j = jaro(a, b)
+  if (j <= 0.7) return j
+  const max = Math.min(4, a.length, b.length)
+  let prefix = 0
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++
+  return j + prefix * 0.1 * (1 - j)
+}
+
+export const editDistance = (a: string, b: string): number => levenshtein.get(a, b)
+
+/** True when b is a with two adjacent characters swapped. */
+export const isTransposition = (a: string, b: string): boolean => {
+  if (a.length !== b.length || a === b) return false
+  let first = -1
+  for (let i = 0; i < a.length; i++) {
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) {
+      if (first === -1) first = i
+      else if (i !== first + 1) return false
+      else return a[first] === b[i] && a[i] === b[first] && a.slice(i + 1) === b.slice(i + 1)
+    }
+  }
+  return false
+}
+
+export type IdAgreement = "EXACT" | "ONE_EDIT" | "DIFFERENT"
+
+/** Identifier comparison: exact, one substitution/insertion/deletion or one adjacent transposition, else different. */
+export const compareIds = (a: string, b: string): IdAgreement => {
+  if (a === b) return "EXACT"
+  if (isTransposition(a, b)) return "ONE_EDIT"
+  if (Math.abs(a.length - b.length) > 1) return "DIFFERENT"
+  return editDistance(a, b) === 1 ? "ONE_EDIT" : "DIFFERENT"
+}

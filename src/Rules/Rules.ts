@@ -1,0 +1,468 @@
+/**
+ * The discrepancy rules: pure functions from the matched data to findings. Each category is one
+ * function; the parameters (deadlines) come from the pipeline declaration, chosen by the as-of date.
+ */
+import { createHash } from "node:crypto"
+import type {
+  CentralData,
+  CentralMember,
+  Category,
+  Discrepancy,
+  MemberStatus,
+  RosterKind,
+  RosterRow,
+  RowRef,
+  Transfer,
+  Unit
+} from "../Domain.js"
+import { datesAgree, dayNumber, formatDate } from "../Normalize/Date.js"
+import type { Calendar } from "./Calendar.js"
+import { isoOfDayNumber } from "./Calendar.js"
+
+/** Rule parameters in force from a date (rules changed 2016 → 2021 → 1/2025 → 7/2025). */
+export interface RuleParams {
+  /** From this ISO date on. */
+  readonly effectiveFrom: string
+  /** The implementing regulation cited in reasons, e.g. "Quy định 294-QĐ/TW". */
+  readonly regulation: string
+  /** Working days to present a transfer letter at the destination (§6.3.1). */
+  readonly transferPresentWorkingDays: number
+  /** Months after the transfer notice before a removal proposal (practice manual 12-HD/BTCTW). */
+  readonly transferRemovalMonths: number
+  readonly transferRemovalSource: string
+  /** Longest period of a temporary transfer (3 months to 2 years). */
+  readonly temporaryTransferMaxMonths: number
+}
+
+/** The parameter set in force on `asOf` (ISO date); the earliest one if none is yet in force. */
+export const paramsAsOf = (sets: ReadonlyArray<RuleParams>, asOf: string): RuleParams => {
+  const sorted = [...sets].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom))
+  let chosen = sorted[0]
+  if (chosen === undefined) throw new Error("no rule parameters declared")
+  for (const s of sorted) if (s.effectiveFrom <= asOf) chosen = s
+  return chosen
+}
+
+/** A roster row with the central member it was linked to. */
+export interface LinkedRow {
+  readonly row: RosterRow
+  readonly memberId: string | null
+  readonly score: number | null
+  readonly closestId: string | null
+  readonly closestScore: number | null
+}
+
+export interface CentralDuplicate {
+  readonly a: string
+  readonly b: string
+  readonly score: number
+}
+
+export interface RulesInput {
+  readonly central: CentralData
+  readonly rows: ReadonlyArray<LinkedRow>
+  /** Units for which an official roster file was ingested: only their members can be "missing". */
+  readonly unitsWithRoster: ReadonlySet<string>
+  readonly centralDuplicates: ReadonlyArray<CentralDuplicate>
+  /** As-of date, as a day number. */
+  readonly asOf: number
+  readonly params: RuleParams
+  readonly calendar: Calendar
+}
+
+const CATEGORY_PREFIX: Record<Category, string> = {
+  MISSING_FROM_ROSTER: "MR",
+  NOT_IN_CENTRAL: "NC",
+  UNREPORTED_TRANSFER: "UT",
+  TRANSFER_OVERDUE: "TO",
+  DUPLICATE_CENTRAL: "DC",
+  DUPLICATE_ROSTER: "DR",
+  FIELD_MISMATCH: "FM",
+  STATUS_CONFLICT: "SC"
+}
+
+/** Stable id: the category and the facts that identify the finding, not row numbers (rows move when files are edited). */
+export const findingId = (category: Category, key: ReadonlyArray<string>): string =>
+  `${CATEGORY_PREFIX[category]}-${createHash("sha256").update([category, ...key].join("\u0001")).digest("hex").slice(0, 12)}`
+
+const STATUS_LABEL: Record<MemberStatus, string> = {
+  ACTIVE: "Đang sinh hoạt",
+  TRANSFERRED_OUT: "Đã chuyển đi",
+  DECEASED: "Từ trần",
+  REMOVED: "Xóa tên",
+  EXPELLED: "Khai trừ",
+  LEFT: "Ra khỏi Đảng"
+}
+
+const KIND_LABEL: Record<RosterKind, string> = {
+  OFFICIAL: "danh sách đảng viên chính thức",
+  TEMPORARY: "danh sách sinh hoạt tạm thời",
+  RESIDENCE_213: "danh sách giữ mối liên hệ nơi cư trú (Quy định 213-QĐ/TW)"
+}
+
+const refText = (r: RowRef): string => `${r.file}, trang "${r.sheet}", dòng ${r.row}`
+const ref = (r: RosterRow): RowRef => ({ file: r.file, sheet: r.sheet, row: r.row })
+const pct = (p: number): string => `${Math.round(p * 100)}%`
+const round = (p: number | null): number | null => (p === null ? null : Math.round(p * 10000) / 10000)
+
+interface Context {
+  readonly input: RulesInput
+  readonly members: ReadonlyMap<string, CentralMember>
+  readonly units: ReadonlyMap<string, Unit>
+  readonly transfersOf: ReadonlyMap<string, ReadonlyArray<Transfer>>
+  readonly rowsOf: ReadonlyMap<string, ReadonlyArray<LinkedRow>>
+}
+
+const unitName = (ctx: Context, code: string | null): string => {
+  if (code === null) return "(không rõ chi bộ)"
+  const u = ctx.units.get(code)
+  return u === undefined ? code : u.name
+}
+
+const who = (m: CentralMember): string =>
+  `${m.name.display} (mã ${m.id}${m.birth === null ? "" : `, sinh ${formatDate(m.birth)}`})`
+
+/** Deadline (day number) to present an official transfer letter; null when the letter has no full date. */
+const presentDeadline = (ctx: Context, t: Transfer): number | null => {
+  const intro = t.introduced === null ? null : dayNumber(t.introduced)
+  return intro === null ? null : ctx.input.calendar.addWorkingDays(intro, ctx.input.params.transferPresentWorkingDays)
+}
+
+const isPending = (t: Transfer): boolean => t.kind === "OFFICIAL" && t.received === null
+
+/** Pending official transfer of the member between two units (either direction), still inside its window. */
+const inTransferWindow = (ctx: Context, memberId: string, u: string, v: string): boolean =>
+  (ctx.transfersOf.get(memberId) ?? []).some((t) => {
+    if (!isPending(t)) return false
+    const between = (t.fromUnit === u && t.toUnit === v) || (t.fromUnit === v && t.toUnit === u)
+    const deadline = presentDeadline(ctx, t)
+    return between && deadline !== null && ctx.input.asOf <= deadline
+  })
+
+const hasOfficialTransfer = (ctx: Context, memberId: string, from: string, to: string): boolean =>
+  (ctx.transfersOf.get(memberId) ?? []).some((t) => t.kind === "OFFICIAL" && t.fromUnit === from && t.toUnit === to)
+
+const addMonths = (dayNo: number, months: number): number => {
+  const d = new Date(dayNo * 86_400_000)
+  d.setUTCMonth(d.getUTCMonth() + months)
+  return Math.floor(d.getTime() / 86_400_000)
+}
+
+/** A temporary transfer to `to`, introduced on or before as-of and within the longest temporary period. */
+const hasActiveTemporaryTransfer = (ctx: Context, memberId: string, to: string): boolean =>
+  (ctx.transfersOf.get(memberId) ?? []).some((t) => {
+    if (t.kind !== "TEMPORARY" || t.toUnit !== to || t.introduced === null) return false
+    const start = dayNumber(t.introduced) ?? dayNumber({ ...t.introduced, month: t.introduced.month ?? 1, day: 1 })
+    if (start === null) return false
+    return start <= ctx.input.asOf && ctx.input.asOf <= addMonths(start, ctx.input.params.temporaryTransferMaxMonths)
+  })
+
+const pendingOut = (ctx: Context, m: CentralMember): ReadonlyArray<Transfer> =>
+  (ctx.transfersOf.get(m.id) ?? []).filter((t) => isPending(t) && t.fromUnit === m.unitCode)
+
+// ---------------------------------------------------------------------------------------------
+// One function per category
+
+const statusConflicts = (ctx: Context): Array<Discrepancy> => {
+  const out: Array<Discrepancy> = []
+  for (const lr of ctx.input.rows) {
+    if (lr.memberId === null || lr.row.kind !== "OFFICIAL") continue
+    const m = ctx.members.get(lr.memberId)!
+    if (m.status === "ACTIVE") continue
+    out.push({
+      id: findingId("STATUS_CONFLICT", [m.id, lr.row.unitCode]),
+      category: "STATUS_CONFLICT",
+      unitCode: lr.row.unitCode,
+      memberIds: [m.id],
+      rosterRows: [ref(lr.row)],
+      score: round(lr.score),
+      field: "Trạng thái",
+      centralValue: STATUS_LABEL[m.status],
+      rosterValue: "Đang sinh hoạt",
+      reason:
+        `${who(m)} có tên trong ${KIND_LABEL[lr.row.kind]} của ${unitName(ctx, lr.row.unitCode)} (${refText(lr.row)}) ` +
+        `nhưng cơ sở dữ liệu ghi trạng thái "${STATUS_LABEL[m.status]}".`,
+      recommendation: "Xác minh"
+    })
+  }
+  return out
+}
+
+const fieldMismatches = (ctx: Context): Array<Discrepancy> => {
+  const out: Array<Discrepancy> = []
+  for (const lr of ctx.input.rows) {
+    if (lr.memberId === null) continue
+    const m = ctx.members.get(lr.memberId)!
+    const r = lr.row
+    const push = (field: string, centralValue: string, rosterValue: string, extra: string): void => {
+      out.push({
+        id: findingId("FIELD_MISMATCH", [m.id, r.unitCode, field]),
+        category: "FIELD_MISMATCH",
+        unitCode: r.unitCode,
+        memberIds: [m.id],
+        rosterRows: [ref(r)],
+        score: round(lr.score),
+        field,
+        centralValue,
+        rosterValue,
+        reason:
+          `${field} của ${m.name.display} (mã ${m.id}) không khớp: cơ sở dữ liệu ghi ${centralValue}, ` +
+          `danh sách của ${unitName(ctx, r.unitCode)} (${refText(r)}) ghi ${rosterValue}${extra}. ` +
+          `Cần đối chiếu với hồ sơ gốc để sửa bên sai.`,
+        recommendation: "Cập nhật cơ sở dữ liệu"
+      })
+    }
+    if (m.birth !== null && r.birth !== null) {
+      const agreement = datesAgree(m.birth, r.birth)
+      if (agreement !== "EXACT" && agreement !== "COMPATIBLE")
+        push(
+          "Ngày sinh",
+          formatDate(m.birth),
+          formatDate(r.birth),
+          agreement === "SWAPPED" ? " (có thể nhầm ngày với tháng)" : ""
+        )
+    }
+    if (m.cccd !== null && r.cccd !== null && m.cccd !== r.cccd) push("Số CCCD", m.cccd, r.cccd, "")
+    if (m.cardNo !== null && r.cardNo !== null && m.cardNo !== r.cardNo) push("Số thẻ đảng viên", m.cardNo, r.cardNo, "")
+  }
+  return out
+}
+
+const notInCentral = (ctx: Context): Array<Discrepancy> => {
+  const out: Array<Discrepancy> = []
+  const seen = new Map<string, number>()
+  for (const lr of ctx.input.rows) {
+    if (lr.memberId !== null || lr.row.kind !== "OFFICIAL") continue
+    const r = lr.row
+    const baseKey = [r.unitCode, r.name.folded, r.birth === null ? "" : formatDate(r.birth)].join("|")
+    const n = (seen.get(baseKey) ?? 0) + 1
+    seen.set(baseKey, n)
+    const closest = lr.closestId === null ? undefined : ctx.members.get(lr.closestId)
+    out.push({
+      id: findingId("NOT_IN_CENTRAL", [baseKey, String(n)]),
+      category: "NOT_IN_CENTRAL",
+      unitCode: r.unitCode,
+      memberIds: [],
+      rosterRows: [ref(r)],
+      score: null,
+      reason:
+        `${r.name.display}${r.birth === null ? "" : ` (sinh ${formatDate(r.birth)})`} có tên trong danh sách của ` +
+        `${unitName(ctx, r.unitCode)} (${refText(r)}) nhưng không tìm thấy trong cơ sở dữ liệu đảng viên.` +
+        (closest !== undefined && lr.closestScore !== null
+          ? ` Hồ sơ gần giống nhất là ${who(closest)}, độ tương đồng ${pct(lr.closestScore)}: chưa đủ để coi là cùng một người.`
+          : ""),
+      recommendation: "Xác minh"
+    })
+  }
+  return out
+}
+
+const unreportedTransfers = (ctx: Context): Array<Discrepancy> => {
+  const out: Array<Discrepancy> = []
+  for (const lr of ctx.input.rows) {
+    if (lr.memberId === null) continue
+    const m = ctx.members.get(lr.memberId)!
+    const r = lr.row
+    if (m.status !== "ACTIVE" || r.unitCode === m.unitCode || r.kind === "RESIDENCE_213") continue
+    if (r.kind === "TEMPORARY" && hasActiveTemporaryTransfer(ctx, m.id, r.unitCode)) continue
+    if (r.kind === "OFFICIAL") {
+      if (hasOfficialTransfer(ctx, m.id, m.unitCode, r.unitCode)) continue
+      // Also on the home cell's official list: that is a double listing, not a move.
+      const home = (ctx.rowsOf.get(m.id) ?? []).some((x) => x.row.kind === "OFFICIAL" && x.row.unitCode === m.unitCode)
+      if (home) continue
+    }
+    out.push({
+      id: findingId("UNREPORTED_TRANSFER", [m.id, r.unitCode]),
+      category: "UNREPORTED_TRANSFER",
+      unitCode: r.unitCode,
+      memberIds: [m.id],
+      rosterRows: [ref(r)],
+      score: round(lr.score),
+      reason:
+        `${who(m)} thuộc ${unitName(ctx, m.unitCode)} theo cơ sở dữ liệu nhưng có tên trong ${KIND_LABEL[r.kind]} của ` +
+        `${unitName(ctx, r.unitCode)} (${refText(r)}); không có hồ sơ chuyển sinh hoạt đảng` +
+        `${r.kind === "TEMPORARY" ? " tạm thời" : ""} từ ${unitName(ctx, m.unitCode)} đến ${unitName(ctx, r.unitCode)}.`,
+      recommendation: "Xác minh"
+    })
+  }
+  return out
+}
+
+const transfersOverdue = (ctx: Context): Array<Discrepancy> => {
+  const out: Array<Discrepancy> = []
+  const p = ctx.input.params
+  for (const t of ctx.input.central.transfers) {
+    if (!isPending(t)) continue
+    const deadline = presentDeadline(ctx, t)
+    if (deadline === null || ctx.input.asOf <= deadline) continue
+    const m = ctx.members.get(t.memberId)
+    const intro = dayNumber(t.introduced!)!
+    const removal = ctx.input.asOf > addMonths(intro, p.transferRemovalMonths)
+    const rows = (ctx.rowsOf.get(t.memberId) ?? []).filter((x) => x.row.unitCode === t.toUnit).map((x) => ref(x.row))
+    const name = m === undefined ? `Đảng viên mã ${t.memberId}` : who(m)
+    out.push({
+      id: findingId("TRANSFER_OVERDUE", [t.memberId, t.fromUnit ?? "", t.toUnit ?? "", formatDate(t.introduced!)]),
+      category: "TRANSFER_OVERDUE",
+      unitCode: t.toUnit !== null && ctx.units.has(t.toUnit) ? t.toUnit : t.fromUnit,
+      memberIds: [t.memberId],
+      rosterRows: rows,
+      score: null,
+      reason:
+        `${name} được giới thiệu chuyển sinh hoạt đảng chính thức từ ${unitName(ctx, t.fromUnit)} đến ` +
+        `${unitName(ctx, t.toUnit)} ngày ${formatDate(t.introduced!)} nhưng chưa được tiếp nhận. Hạn nộp giấy giới thiệu ` +
+        `là ${p.transferPresentWorkingDays} ngày làm việc (${p.regulation}, mục 6.3.1), đã hết ngày ` +
+        `${formatDate(isoToPartial(isoOfDayNumber(deadline)))}.` +
+        (removal
+          ? ` Đã quá ${p.transferRemovalMonths} tháng kể từ ngày giới thiệu (${p.transferRemovalSource}): nếu không có lý do ` +
+            `chính đáng thì xem xét xóa tên với lý do tự ý bỏ sinh hoạt đảng.`
+          : ""),
+      recommendation: removal ? "Đề nghị xem xét xóa tên" : "Xác minh"
+    })
+  }
+  return out
+}
+
+const isoToPartial = (iso: string) => ({ year: +iso.slice(0, 4), month: +iso.slice(5, 7), day: +iso.slice(8, 10) })
+
+const duplicateRosters = (ctx: Context): Array<Discrepancy> => {
+  const out: Array<Discrepancy> = []
+  for (const [memberId, linked] of ctx.rowsOf) {
+    const m = ctx.members.get(memberId)!
+    const official = linked.filter((x) => x.row.kind === "OFFICIAL")
+    if (official.length < 2) continue
+    // A listing at another cell inside a pending transfer's window is the transfer window, not a duplicate.
+    const counted = official.filter(
+      (x) => x.row.unitCode === m.unitCode || !inTransferWindow(ctx, memberId, m.unitCode, x.row.unitCode)
+    )
+    if (counted.length < 2) continue
+    const unitList = [...new Set(counted.map((x) => unitName(ctx, x.row.unitCode)))]
+    const minScore = Math.min(...counted.map((x) => x.score ?? 1))
+    out.push({
+      id: findingId("DUPLICATE_ROSTER", [memberId]),
+      category: "DUPLICATE_ROSTER",
+      unitCode: m.unitCode,
+      memberIds: [memberId],
+      rosterRows: counted.map((x) => ref(x.row)),
+      score: round(minScore),
+      reason:
+        `${who(m)} có tên ${counted.length} lần trong danh sách đảng viên chính thức (${unitList.join("; ")}): ` +
+        counted.map((x) => refText(x.row)).join(" và ") +
+        `. Mỗi đảng viên chỉ sinh hoạt chính thức ở một chi bộ; không có giấy giới thiệu sinh hoạt tạm thời, ` +
+        `sinh hoạt nơi cư trú hay chuyển sinh hoạt đang trong hạn giải thích việc này.`,
+      recommendation: "Xác minh"
+    })
+  }
+  return out
+}
+
+const duplicateCentral = (ctx: Context): Array<Discrepancy> =>
+  ctx.input.centralDuplicates.map((p) => {
+    const [a, b] = [ctx.members.get(p.a)!, ctx.members.get(p.b)!].sort((x, y) => x.id.localeCompare(y.id)) as [
+      CentralMember,
+      CentralMember
+    ]
+    const evidence: Array<string> = []
+    if (a.cccd !== null && a.cccd === b.cccd) evidence.push("trùng số CCCD")
+    if (a.cardNo !== null && a.cardNo === b.cardNo) evidence.push("trùng số thẻ đảng viên")
+    if (a.name.folded === b.name.folded) evidence.push("cùng họ tên")
+    if (a.birth !== null && b.birth !== null && datesAgree(a.birth, b.birth) === "EXACT") evidence.push("cùng ngày sinh")
+    return {
+      id: findingId("DUPLICATE_CENTRAL", [a.id, b.id]),
+      category: "DUPLICATE_CENTRAL" as const,
+      unitCode: a.unitCode,
+      memberIds: [a.id, b.id],
+      rosterRows: [],
+      score: round(p.score),
+      reason:
+        `Hai hồ sơ trong cơ sở dữ liệu có thể là cùng một người: ${who(a)} tại ${unitName(ctx, a.unitCode)} và ` +
+        `${who(b)} tại ${unitName(ctx, b.unitCode)} (${evidence.join(", ") || "thông tin gần trùng khớp"}, ` +
+        `độ tin cậy ${pct(p.score)}).`,
+      recommendation: "Gộp hồ sơ trùng" as const
+    }
+  })
+
+const missingFromRoster = (ctx: Context, duplicateLinked: ReadonlySet<string>): Array<Discrepancy> => {
+  const out: Array<Discrepancy> = []
+  for (const m of ctx.input.central.members) {
+    if (m.status !== "ACTIVE" || !ctx.input.unitsWithRoster.has(m.unitCode)) continue
+    if ((ctx.rowsOf.get(m.id) ?? []).some((x) => x.row.kind === "OFFICIAL")) continue
+    // Absent because a transfer out is pending: inside the window that is expected; past it, TRANSFER_OVERDUE says so.
+    if (pendingOut(ctx, m).length > 0) continue
+    // The other record of a duplicate pair is on a list: DUPLICATE_CENTRAL says so.
+    if (duplicateLinked.has(m.id)) continue
+    out.push({
+      id: findingId("MISSING_FROM_ROSTER", [m.id]),
+      category: "MISSING_FROM_ROSTER",
+      unitCode: m.unitCode,
+      memberIds: [m.id],
+      rosterRows: [],
+      score: null,
+      reason:
+        `${who(m)} đang sinh hoạt tại ${unitName(ctx, m.unitCode)} theo cơ sở dữ liệu nhưng không có tên trong ` +
+        `danh sách đảng viên chính thức của chi bộ này hay của chi bộ nào khác trong đợt đối khớp.`,
+      recommendation: "Xác minh"
+    })
+  }
+  return out
+}
+
+const CATEGORY_ORDER = new Map<Category, number>(
+  (
+    [
+      "MISSING_FROM_ROSTER",
+      "NOT_IN_CENTRAL",
+      "UNREPORTED_TRANSFER",
+      "TRANSFER_OVERDUE",
+      "DUPLICATE_CENTRAL",
+      "DUPLICATE_ROSTER",
+      "FIELD_MISMATCH",
+      "STATUS_CONFLICT"
+    ] as const
+  ).map((c, i) => [c, i])
+)
+
+/** All findings, in a deterministic order: category, unit, first roster row, id. */
+export const applyRules = (input: RulesInput): Array<Discrepancy> => {
+  const members = new Map(input.central.members.map((m) => [m.id, m]))
+  const units = new Map(input.central.units.map((u) => [u.code, u]))
+  const transfersOf = new Map<string, Array<Transfer>>()
+  for (const t of input.central.transfers) {
+    const list = transfersOf.get(t.memberId)
+    if (list === undefined) transfersOf.set(t.memberId, [t])
+    else list.push(t)
+  }
+  const rowsOf = new Map<string, Array<LinkedRow>>()
+  for (const lr of input.rows) {
+    if (lr.memberId === null) continue
+    const list = rowsOf.get(lr.memberId)
+    if (list === undefined) rowsOf.set(lr.memberId, [lr])
+    else list.push(lr)
+  }
+  const ctx: Context = { input, members, units, transfersOf, rowsOf }
+  const duplicateLinked = new Set<string>()
+  for (const p of input.centralDuplicates) {
+    if (rowsOf.has(p.a)) duplicateLinked.add(p.b)
+    if (rowsOf.has(p.b)) duplicateLinked.add(p.a)
+  }
+  const all = [
+    ...missingFromRoster(ctx, duplicateLinked),
+    ...notInCentral(ctx),
+    ...unreportedTransfers(ctx),
+    ...transfersOverdue(ctx),
+    ...duplicateCentral(ctx),
+    ...duplicateRosters(ctx),
+    ...fieldMismatches(ctx),
+    ...statusConflicts(ctx)
+  ]
+  const firstRow = (d: Discrepancy): string => {
+    const r = d.rosterRows[0]
+    return r === undefined ? "" : `${r.file}\u0000${r.sheet}\u0000${String(r.row).padStart(8, "0")}`
+  }
+  return all.sort(
+    (a, b) =>
+      CATEGORY_ORDER.get(a.category)! - CATEGORY_ORDER.get(b.category)! ||
+      (a.unitCode ?? "").localeCompare(b.unitCode ?? "") ||
+      firstRow(a).localeCompare(firstRow(b)) ||
+      a.id.localeCompare(b.id)
+  )
+}

@@ -1,0 +1,61 @@
+import * as fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { compareIds, isTransposition, jaro, jaroWinkler } from "../../src/Match/Similarity.js"
+
+describe("jaroWinkler", () => {
+  it.each([
+    ["martha", "marhta", 0.9611],
+    ["dwayne", "duane", 0.84],
+    ["dixon", "dicksonx", 0.8133],
+    ["nguyen van hung", "nguyen van hung", 1],
+    ["hung", "", 0]
+  ])("%s ~ %s = %d", (a, b, expected) => {
+    expect(jaroWinkler(a, b)).toBeCloseTo(expected, 3)
+  })
+
+  it("is symmetric, bounded and 1 on equal strings", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (a, b) => {
+        const x = jaroWinkler(a, b)
+        expect(x).toBeGreaterThanOrEqual(0)
+        expect(x).toBeLessThanOrEqual(1 + 1e-12)
+        expect(Math.abs(x - jaroWinkler(b, a))).toBeLessThan(1e-12)
+        expect(jaroWinkler(a, a)).toBe(1)
+      })
+    )
+  })
+
+  it("never scores below plain Jaro", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (a, b) => {
+        expect(jaroWinkler(a, b)).toBeGreaterThanOrEqual(jaro(a, b) - 1e-12)
+      })
+    )
+  })
+})
+
+describe("compareIds", () => {
+  it.each([
+    ["079065001234", "079065001234", "EXACT"],
+    ["079065001234", "079065001243", "ONE_EDIT"],
+    ["079065001234", "079065001299", "DIFFERENT"],
+    ["00123456", "0123456", "ONE_EDIT"],
+    ["00123456", "00213456", "ONE_EDIT"],
+    ["12345678", "87654321", "DIFFERENT"]
+  ] as const)("%s vs %s is %s", (a, b, level) => {
+    expect(compareIds(a, b)).toBe(level)
+  })
+
+  it("detects every adjacent transposition and is symmetric", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{4,12}$/), fc.nat(), (s, k) => {
+        const i = k % (s.length - 1)
+        if (s[i] === s[i + 1]) return
+        const t = s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2)
+        expect(isTransposition(s, t)).toBe(true)
+        expect(compareIds(s, t)).toBe("ONE_EDIT")
+        expect(compareIds(t, s)).toBe("ONE_EDIT")
+      })
+    )
+  })
+})
