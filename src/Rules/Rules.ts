@@ -364,7 +364,8 @@ const duplicateCentral = (ctx: Context): Array<Discrepancy> =>
     const evidence: Array<string> = []
     if (a.cccd !== null && a.cccd === b.cccd) evidence.push("trùng số CCCD")
     if (a.cardNo !== null && a.cardNo === b.cardNo) evidence.push("trùng số thẻ đảng viên")
-    if (a.name.folded === b.name.folded) evidence.push("cùng họ tên")
+    if (a.name.key === b.name.key) evidence.push("cùng họ tên")
+    else if (a.name.folded === b.name.folded) evidence.push("họ tên chỉ khác dấu")
     if (a.birth !== null && b.birth !== null && datesAgree(a.birth, b.birth) === "EXACT") evidence.push("cùng ngày sinh")
     return {
       id: findingId("DUPLICATE_CENTRAL", [a.id, b.id]),

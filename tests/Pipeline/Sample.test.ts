@@ -1,0 +1,78 @@
+/**
+ * Golden end-to-end test: the shipped sample commune in, the reviewed expected findings out,
+ * compared exactly; plus the accounting and the other outputs of the same run.
+ */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import ExcelJS from "exceljs"
+import Database from "better-sqlite3"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { sample } from "../../pipelines/sample.js"
+import { compareWithExpected } from "../../src/Pipeline/Expect.js"
+import { run } from "../../src/Pipeline/Run.js"
+
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "recon-sample-"))
+const runSample = run(sample, {
+  central: "samples/central.xlsx",
+  rosters: "samples/rosters",
+  out,
+  asOf: sample.defaults.asOf!,
+  db: path.join(out, "state.sqlite")
+}).pipe(Effect.provide(NodeContext.layer))
+
+describe("sample commune", () => {
+  it.effect("finds exactly the reviewed expected discrepancies", () =>
+    Effect.gen(function*() {
+      yield* runSample
+      const expected = fs.readFileSync("samples/expected/discrepancies.jsonl", "utf8")
+      const actual = fs.readFileSync(path.join(out, "discrepancies.jsonl"), "utf8")
+      expect(compareWithExpected(expected, actual)).toEqual([])
+      expect(actual).toBe(expected)
+    }), 120_000)
+
+  it("the expected file holds every planted case and nothing else", () => {
+    const planted = JSON.parse(fs.readFileSync("samples/planted.json", "utf8")) as {
+      cases: Array<{ category: string; memberIds: Array<string>; unitCode: string; rosterRows: Array<{ file: string; sheet: string; row: number }>; field?: string }>
+    }
+    const key = (c: (typeof planted.cases)[number]) =>
+      JSON.stringify([c.category, [...c.memberIds].sort(), c.unitCode, c.rosterRows.map((r) => `${r.file}|${r.sheet}|${r.row}`).sort(), c.field ?? null])
+    const expected = fs
+      .readFileSync("samples/expected/discrepancies.jsonl", "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+    expect(new Set(expected.map(key))).toEqual(new Set(planted.cases.map(key)))
+    expect(expected).toHaveLength(planted.cases.length)
+  })
+
+  it("accounts for every row, links every ingested roster row, and records the run", async () => {
+    const runJson = JSON.parse(fs.readFileSync(path.join(out, "run.json"), "utf8"))
+    for (const f of runJson.files) expect(f.rowsRead).toBe(f.rowsIngested + f.rowsRejected)
+    expect(runJson.totals.rowsRead).toBe(runJson.files.reduce((a: number, f: { rowsRead: number }) => a + f.rowsRead, 0))
+    expect(runJson.asOf).toBe("2026-10-31")
+    expect(Object.keys(runJson.categories)).toHaveLength(8)
+    expect(runJson.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/)
+    for (const stage of ["ingestCentral", "ingestRosters", "match", "rules", "report", "store"]) expect(runJson.timings).toHaveProperty(stage)
+
+    const rosterRows = runJson.files.filter((f: { file: string }) => f.file !== "central.xlsx").reduce((a: number, f: { rowsIngested: number }) => a + f.rowsIngested, 0)
+    const links = fs.readFileSync(path.join(out, "links.csv"), "utf8").trim().split("\n")
+    expect(links[0]).toBe("file,sheet,row,member_id,score")
+    expect(links.length - 1).toBe(rosterRows)
+
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(path.join(out, "review.xlsx"))
+    expect(wb.worksheets.map((w) => w.name)).toContain("Tổng hợp")
+    expect(wb.worksheets.map((w) => w.name)).toContain("Lỗi dữ liệu")
+
+    const db = new Database(path.join(out, "state.sqlite"), { readonly: true })
+    try {
+      expect((db.prepare("SELECT count(*) AS n FROM discrepancies").get() as { n: number }).n).toBe(21)
+      expect((db.prepare("SELECT count(*) AS n FROM links").get() as { n: number }).n).toBe(rosterRows)
+    } finally {
+      db.close()
+    }
+  })
+})
