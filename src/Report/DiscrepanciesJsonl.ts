@@ -1,0 +1,41 @@
+/**
+ * discrepancies.jsonl: one finding per line, keys in a fixed order so that two runs over the same
+ * input produce byte-identical files (the golden end-to-end test and `diff` rely on it).
+ * This is machine data: values are written as they are, without spreadsheet escaping.
+ */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import type { Discrepancy } from "../Domain.js"
+import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
+import { type ReportWriteError, writeFailed } from "./ReportError.js"
+
+/** One line (without the line end). Roster rows are reduced to {file, sheet, row} even if richer objects are passed. */
+export const discrepancyToJson = (d: Discrepancy): string => {
+  const o: Record<string, unknown> = {
+    id: d.id,
+    category: d.category,
+    unitCode: d.unitCode,
+    memberIds: d.memberIds,
+    rosterRows: d.rosterRows.map((r) => ({ file: r.file, sheet: r.sheet, row: r.row })),
+    score: d.score
+  }
+  if (d.field !== undefined) o.field = d.field
+  if (d.centralValue !== undefined) o.centralValue = d.centralValue
+  if (d.rosterValue !== undefined) o.rosterValue = d.rosterValue
+  o.reason = d.reason
+  o.recommendation = d.recommendation
+  return JSON.stringify(o)
+}
+
+/** The whole file: "\n" after every line; no findings → empty file. */
+export const discrepanciesToJsonl = (ds: ReadonlyArray<Discrepancy>): string => {
+  let out = ""
+  for (const d of ds) out += discrepancyToJson(d) + "\n"
+  return out
+}
+
+export const writeDiscrepanciesJsonl = (
+  path: string,
+  ds: ReadonlyArray<Discrepancy>
+): Effect.Effect<WrittenFile, ReportWriteError, FileSystem.FileSystem> =>
+  Effect.suspend(() => writeFileAtomic(path, discrepanciesToJsonl(ds))).pipe(Effect.mapError(writeFailed(path)))

@@ -1,0 +1,8 @@
+/**
+ * Spreadsheet cells are data, never formulas. Text that a spreadsheet program would evaluate when
+ * typed, pasted or opened from CSV (OWASP "CSV injection": leading = + - @, and tab / carriage
+ * return) gets a visible leading apostrophe. Numbers are not text and are never escaped.
+ */
+const FORMULA_TRIGGER = /^[=+\-@\t\r]/
+
+export const escapeCell = (text: string): string => FORMULA_TRIGGER.test(text) ? `'${text}` : text

@@ -1,0 +1,96 @@
+/**
+ * Vietnamese wording of domain values for the review workbook. Tone marks follow the style used in
+ * Party documents ("xóa", "cấp ủy").
+ */
+import type { Category, MemberStatus, PartialDate, RosterKind, Sex } from "../Domain.js"
+
+const CATEGORY_LABELS: Record<Category, string> = {
+  MISSING_FROM_ROSTER: "Có trong CSDL nhưng không có trong danh sách chi bộ",
+  NOT_IN_CENTRAL: "Có trong danh sách chi bộ nhưng không có trong CSDL",
+  UNREPORTED_TRANSFER: "Chuyển sinh hoạt không báo",
+  TRANSFER_OVERDUE: "Chuyển sinh hoạt quá hạn",
+  DUPLICATE_CENTRAL: "Trùng hồ sơ trong CSDL",
+  DUPLICATE_ROSTER: "Trùng trong danh sách chi bộ",
+  FIELD_MISMATCH: "Sai lệch thông tin",
+  STATUS_CONFLICT: "Sai lệch trạng thái"
+}
+
+/** Worksheet names: Excel allows at most 31 characters and none of : \ / ? * [ ]. */
+const CATEGORY_SHEETS: Record<Category, string> = {
+  MISSING_FROM_ROSTER: "Không có trong DS",
+  NOT_IN_CENTRAL: "Không có trong CSDL",
+  UNREPORTED_TRANSFER: "Chuyển SH không báo",
+  TRANSFER_OVERDUE: "Chuyển SH quá hạn",
+  DUPLICATE_CENTRAL: "Trùng hồ sơ CSDL",
+  DUPLICATE_ROSTER: "Trùng danh sách",
+  FIELD_MISMATCH: "Sai lệch thông tin",
+  STATUS_CONFLICT: "Sai lệch trạng thái"
+}
+
+const STATUS_LABELS: Record<MemberStatus, string> = {
+  ACTIVE: "Đang sinh hoạt",
+  TRANSFERRED_OUT: "Đã chuyển đi",
+  DECEASED: "Từ trần",
+  REMOVED: "Xóa tên",
+  EXPELLED: "Khai trừ",
+  LEFT: "Ra khỏi Đảng"
+}
+
+const ROSTER_KIND_LABELS: Record<RosterKind, string> = {
+  OFFICIAL: "Danh sách chính thức",
+  TEMPORARY: "Sinh hoạt tạm thời",
+  RESIDENCE_213: "Sinh hoạt nơi cư trú (213-QĐ/TW)"
+}
+
+/** Field names used by the rules (keys of CentralMember / RosterRow) → column wording of Mẫu 7-HSĐV. */
+const FIELD_LABELS: Record<string, string> = {
+  name: "Họ và tên",
+  birth: "Ngày sinh",
+  sex: "Giới tính",
+  hometown: "Quê quán",
+  cccd: "Số CCCD/CMND",
+  cardNo: "Số thẻ đảng viên",
+  admitted: "Ngày vào Đảng",
+  official: "Ngày chính thức",
+  unitCode: "Chi bộ",
+  status: "Trạng thái"
+}
+
+/** The reviewer's choices in the "Quyết định" column. */
+export const ReviewDecisions = ["Đồng ý đề xuất", "Không đồng ý", "Cần xác minh", "Đã xử lý"] as const
+export type ReviewDecision = (typeof ReviewDecisions)[number]
+
+export const categoryLabel = (category: Category): string => CATEGORY_LABELS[category]
+
+export const categorySheetName = (category: Category): string => CATEGORY_SHEETS[category]
+
+export const statusLabel = (status: MemberStatus): string => STATUS_LABELS[status]
+
+export const rosterKindLabel = (kind: RosterKind): string => ROSTER_KIND_LABELS[kind]
+
+export const sexLabel = (sex: Sex): string => sex === "M" ? "Nam" : "Nữ"
+
+/** Unknown field names are shown as given rather than hidden. */
+export const fieldLabel = (field: string): string => FIELD_LABELS[field] ?? field
+
+const isStatus = (value: string): value is MemberStatus => Object.hasOwn(STATUS_LABELS, value)
+
+/** A central/roster value of a mismatch; status codes are translated, everything else shown as typed. */
+export const fieldValueLabel = (field: string | undefined, value: string): string =>
+  field === "status" && isStatus(value) ? statusLabel(value) : value
+
+const pad2 = (n: number): string => String(n).padStart(2, "0")
+
+/** dd/mm/yyyy, mm/yyyy or yyyy: only what is known, the way Vietnamese forms write dates. */
+export const formatPartialDate = (date: PartialDate): string =>
+  date.month === null
+    ? String(date.year)
+    : date.day === null
+    ? `${pad2(date.month)}/${date.year}`
+    : `${pad2(date.day)}/${pad2(date.month)}/${date.year}`
+
+/** "2025-03-31" → "31/03/2025"; anything else is shown unchanged. */
+export const formatIsoDate = (iso: string): string => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso)
+  return m === null ? iso : `${m[3]}/${m[2]}/${m[1]}`
+}

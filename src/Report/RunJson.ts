@@ -1,0 +1,93 @@
+/**
+ * run.json: what was run, on what, with what result. Written last, so it can list the other outputs.
+ * Keys are always emitted in the same order regardless of how the object was built.
+ */
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import { Categories, type Category, type Discrepancy, type FileSummary } from "../Domain.js"
+import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
+import { type ReportWriteError, writeFailed } from "./ReportError.js"
+
+export type InputRole = "central" | "roster"
+
+export interface RunInput {
+  readonly role: InputRole
+  readonly path: string
+  readonly sha256: string
+}
+
+export interface RunTotals {
+  readonly rowsRead: number
+  readonly rowsIngested: number
+  readonly rowsRejected: number
+}
+
+export interface RunManifest {
+  readonly tool: { readonly name: "recon"; readonly version: string }
+  /** The reconciliation date (YYYY-MM-DD) rules were evaluated at. */
+  readonly asOf: string
+  /** ISO 8601 instants. */
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly inputs: ReadonlyArray<RunInput>
+  readonly files: ReadonlyArray<FileSummary>
+  readonly totals: RunTotals
+  readonly categories: Readonly<Record<Category, number>>
+  /** Milliseconds per stage, in stage order. */
+  readonly timings: Readonly<Record<string, number>>
+  /** The files written before run.json (its own entry cannot hold its own hash). */
+  readonly outputs: ReadonlyArray<WrittenFile>
+}
+
+/** Every category present, 0 when there are no findings of that kind. */
+export const categoryCounts = (ds: ReadonlyArray<Discrepancy>): Record<Category, number> => {
+  const counts = Object.fromEntries(Categories.map((c) => [c, 0])) as Record<Category, number>
+  for (const d of ds) counts[d.category] += 1
+  return counts
+}
+
+export const fileTotals = (files: ReadonlyArray<FileSummary>): RunTotals => {
+  let rowsRead = 0
+  let rowsIngested = 0
+  let rowsRejected = 0
+  for (const f of files) {
+    rowsRead += f.rowsRead
+    rowsIngested += f.rowsIngested
+    rowsRejected += f.rowsRejected
+  }
+  return { rowsRead, rowsIngested, rowsRejected }
+}
+
+const fileSummaryJson = (f: FileSummary) => ({
+  file: f.file,
+  kind: f.kind,
+  unitCode: f.unitCode,
+  sha256: f.sha256,
+  rowsRead: f.rowsRead,
+  rowsIngested: f.rowsIngested,
+  rowsRejected: f.rowsRejected,
+  error: f.error
+})
+
+/** The manifest with keys in contract order, as a plain object (also stored as runs.summary_json). */
+export const runToObject = (run: RunManifest) => ({
+  tool: { name: run.tool.name, version: run.tool.version },
+  asOf: run.asOf,
+  startedAt: run.startedAt,
+  finishedAt: run.finishedAt,
+  inputs: run.inputs.map((i) => ({ role: i.role, path: i.path, sha256: i.sha256 })),
+  files: run.files.map(fileSummaryJson),
+  totals: { rowsRead: run.totals.rowsRead, rowsIngested: run.totals.rowsIngested, rowsRejected: run.totals.rowsRejected },
+  categories: Object.fromEntries(Categories.map((c) => [c, run.categories[c] ?? 0])),
+  timings: { ...run.timings },
+  outputs: run.outputs.map((o) => ({ path: o.path, bytes: o.bytes, sha256: o.sha256 }))
+})
+
+/** 2-space indent, final newline. */
+export const runToJson = (run: RunManifest): string => JSON.stringify(runToObject(run), null, 2) + "\n"
+
+export const writeRunJson = (
+  path: string,
+  run: RunManifest
+): Effect.Effect<WrittenFile, ReportWriteError, FileSystem.FileSystem> =>
+  Effect.suspend(() => writeFileAtomic(path, runToJson(run))).pipe(Effect.mapError(writeFailed(path)))

@@ -1,0 +1,262 @@
+/**
+ * The run store: one SQLite file keeping every run's inputs, links and findings, so later runs and
+ * reviewers can compare findings by their stable id and evidence hash.
+ */
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqliteMigrator from "@effect/sql-sqlite-node/SqliteMigrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import type { Category, Discrepancy, Link, Recommendation, RowRef } from "../Domain.js"
+import { type RunManifest, runToObject } from "../Report/RunJson.js"
+import { evidenceHash } from "./EvidenceHash.js"
+import { migrations } from "./Migrations.js"
+
+export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
+  filename: Schema.String,
+  /** Plain Vietnamese, shown to the user. */
+  message: Schema.String,
+  cause: Schema.Defect
+}) {}
+
+/**
+ * SQLite client for `filename` (parent directory created) with all migrations applied.
+ * Self-contained: provides its own Node platform services. Opening an up-to-date store again
+ * applies nothing.
+ */
+export const StoreLive = (
+  filename: string
+): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, StoreError> => {
+  const client = Layer.unwrapEffect(
+    Effect.gen(function*() {
+      if (filename !== ":memory:") {
+        const fs = yield* FileSystem.FileSystem
+        const path = yield* Path.Path
+        yield* fs.makeDirectory(path.dirname(filename), { recursive: true })
+      }
+      return SqliteClient.layer({ filename })
+    })
+  )
+  return SqliteMigrator.layer({ loader: SqliteMigrator.fromRecord(migrations) }).pipe(
+    Layer.provideMerge(client),
+    Layer.provide(NodeContext.layer),
+    Layer.mapError((cause) =>
+      new StoreError({
+        filename,
+        message: `Không mở được cơ sở dữ liệu lưu kết quả "${filename}": ${
+          cause instanceof Error ? cause.message : String(cause)
+        }. Kiểm tra đường dẫn và quyền ghi.`,
+        cause
+      })
+    )
+  )
+}
+
+/** Everything saved about one run. */
+export interface RunRecord {
+  readonly manifest: RunManifest
+  readonly links: ReadonlyArray<Link>
+  readonly discrepancies: ReadonlyArray<Discrepancy>
+}
+
+export interface StoredRun {
+  readonly id: number
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly asOf: string
+  readonly toolVersion: string
+  /** run.json content (key order as in the file). */
+  readonly summaryJson: string
+}
+
+export interface StoredDiscrepancy extends Discrepancy {
+  readonly evidenceHash: string
+}
+
+/** SQLite's historical default limit on bound variables per statement. */
+const MAX_VARIABLES = 999
+
+const chunksFor = <A>(rows: ReadonlyArray<A>, columns: number): Array<ReadonlyArray<A>> => {
+  const size = Math.floor(MAX_VARIABLES / columns)
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
+  return out
+}
+
+const insertBatched = <A extends Record<string, unknown>>(
+  sql: SqlClient.SqlClient,
+  table: string,
+  rows: ReadonlyArray<A>
+): Effect.Effect<void, SqlError> => {
+  const first = rows[0]
+  if (first === undefined) return Effect.void
+  return Effect.forEach(
+    chunksFor(rows, Object.keys(first).length),
+    (chunk) => sql`INSERT INTO ${sql(table)} ${sql.insert(chunk as Array<A>)}`,
+    { discard: true }
+  )
+}
+
+/**
+ * Saves a run in one transaction and returns its id. `run_inputs` holds the central input(s) from
+ * the manifest (no row counts) and one row per roster file summary (with counts and file error);
+ * roster entries of `manifest.inputs` are the same files and stay in summary_json.
+ */
+export const saveRun = (run: RunRecord): Effect.Effect<number, SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const m = run.manifest
+    const [inserted] = yield* sql<{ id: number }>`INSERT INTO runs ${
+      sql.insert({
+        started_at: m.startedAt,
+        finished_at: m.finishedAt,
+        as_of: m.asOf,
+        tool_version: m.tool.version,
+        summary_json: JSON.stringify(runToObject(m))
+      })
+    } RETURNING id`
+    const runId = inserted === undefined ? yield* Effect.dieMessage("INSERT INTO runs returned no id") : inserted.id
+    yield* insertBatched(sql, "run_inputs", [
+      ...m.inputs.filter((i) => i.role === "central").map((i) => ({
+        run_id: runId,
+        role: i.role,
+        path: i.path,
+        sha256: i.sha256,
+        rows_read: null,
+        rows_ingested: null,
+        rows_rejected: null,
+        error: null
+      })),
+      ...m.files.map((f) => ({
+        run_id: runId,
+        role: "roster",
+        path: f.file,
+        sha256: f.sha256,
+        rows_read: f.rowsRead,
+        rows_ingested: f.rowsIngested,
+        rows_rejected: f.rowsRejected,
+        error: f.error
+      }))
+    ])
+    yield* insertBatched(
+      sql,
+      "links",
+      run.links.map((l) => ({
+        run_id: runId,
+        file: l.file,
+        sheet: l.sheet,
+        row: l.row,
+        member_id: l.memberId,
+        score: l.score
+      }))
+    )
+    yield* insertBatched(
+      sql,
+      "discrepancies",
+      run.discrepancies.map((d) => ({
+        run_id: runId,
+        id: d.id,
+        category: d.category,
+        unit_code: d.unitCode,
+        member_ids_json: JSON.stringify(d.memberIds),
+        roster_rows_json: JSON.stringify(d.rosterRows.map((r) => ({ file: r.file, sheet: r.sheet, row: r.row }))),
+        score: d.score,
+        field: d.field ?? null,
+        central_value: d.centralValue ?? null,
+        roster_value: d.rosterValue ?? null,
+        reason: d.reason,
+        recommendation: d.recommendation,
+        evidence_hash: evidenceHash(d)
+      }))
+    )
+    return runId
+  }).pipe((effect) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect)))
+
+interface RunRow {
+  readonly id: number
+  readonly started_at: string
+  readonly finished_at: string
+  readonly as_of: string
+  readonly tool_version: string
+  readonly summary_json: string
+}
+
+/** The most recently saved run, if any. */
+export const latestRun = (): Effect.Effect<Option.Option<StoredRun>, SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<RunRow>`SELECT id, started_at, finished_at, as_of, tool_version, summary_json
+      FROM runs ORDER BY id DESC LIMIT 1`
+    return Option.map(Option.fromNullable(rows[0]), (r) => ({
+      id: r.id,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      asOf: r.as_of,
+      toolVersion: r.tool_version,
+      summaryJson: r.summary_json
+    }))
+  })
+
+interface DiscrepancyRow {
+  readonly id: string
+  readonly category: string
+  readonly unit_code: string | null
+  readonly member_ids_json: string
+  readonly roster_rows_json: string
+  readonly score: number | null
+  readonly field: string | null
+  readonly central_value: string | null
+  readonly roster_value: string | null
+  readonly reason: string
+  readonly recommendation: string
+  readonly evidence_hash: string
+}
+
+/** The findings of a run in the order they were saved; empty for an unknown run. */
+export const discrepanciesOfRun = (
+  runId: number
+): Effect.Effect<ReadonlyArray<StoredDiscrepancy>, SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<DiscrepancyRow>`SELECT id, category, unit_code, member_ids_json, roster_rows_json,
+      score, field, central_value, roster_value, reason, recommendation, evidence_hash
+      FROM discrepancies WHERE run_id = ${runId} ORDER BY rowid`
+    // Rows were written by saveRun from typed values; the casts restore those types.
+    return rows.map((r): StoredDiscrepancy => ({
+      id: r.id,
+      category: r.category as Category,
+      unitCode: r.unit_code,
+      memberIds: JSON.parse(r.member_ids_json) as Array<string>,
+      rosterRows: JSON.parse(r.roster_rows_json) as Array<RowRef>,
+      score: r.score,
+      ...(r.field === null ? {} : { field: r.field }),
+      ...(r.central_value === null ? {} : { centralValue: r.central_value }),
+      ...(r.roster_value === null ? {} : { rosterValue: r.roster_value }),
+      reason: r.reason,
+      recommendation: r.recommendation as Recommendation,
+      evidenceHash: r.evidence_hash
+    }))
+  })
+
+interface LinkRow {
+  readonly file: string
+  readonly sheet: string
+  readonly row: number
+  readonly member_id: string | null
+  readonly score: number | null
+}
+
+/** The links of a run in the order they were saved. */
+export const linksOfRun = (runId: number): Effect.Effect<ReadonlyArray<Link>, SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<LinkRow>`SELECT file, sheet, row, member_id, score
+      FROM links WHERE run_id = ${runId} ORDER BY rowid`
+    return rows.map((r) => ({ file: r.file, sheet: r.sheet, row: r.row, memberId: r.member_id, score: r.score }))
+  })

@@ -1,0 +1,275 @@
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as FileSystem from "@effect/platform/FileSystem"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import ExcelJS from "exceljs"
+import * as NodeFs from "node:fs"
+import * as NodePath from "node:path"
+import { Categories } from "../../src/Domain.js"
+import { categorySheetName, ReviewDecisions } from "../../src/Report/Labels.js"
+import {
+  errorLines,
+  FINDING_COLUMNS,
+  findingCells,
+  type ReviewInput,
+  rowKey,
+  writeReviewWorkbook
+} from "../../src/Report/ReviewWorkbook.js"
+import { discrepancies, reviewInput } from "./fixtures.js"
+
+/** Writes the workbook for `input` into a fresh temp dir and reads it back with exceljs. */
+const roundTrip = (input: ReviewInput) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const dir = yield* fs.makeTempDirectoryScoped({ prefix: "recon-xlsx-" })
+    const path = NodePath.join(dir, "review.xlsx")
+    const written = yield* writeReviewWorkbook(path, input)
+    expect(NodeFs.readdirSync(dir)).toEqual(["review.xlsx"])
+    expect(written.bytes).toBe(NodeFs.statSync(path).size)
+    const wb = new ExcelJS.Workbook()
+    yield* Effect.promise(() => wb.xlsx.readFile(path))
+    return wb
+  }).pipe(Effect.provide(NodeContext.layer))
+
+const sheet = (wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet => {
+  const ws = wb.getWorksheet(name)
+  if (ws === undefined) throw new Error(`no sheet ${name}`)
+  return ws
+}
+
+/** Values of a row as plain JS (exceljs row.values is 1-based with a hole at 0). */
+const rowValues = (ws: ExcelJS.Worksheet, n: number): Array<unknown> =>
+  (ws.getRow(n).values as Array<unknown>).slice(1)
+
+/** The row whose column B (Mã phát hiện) holds `id`. */
+const findingRow = (ws: ExcelJS.Worksheet, id: string): ExcelJS.Row => {
+  for (let r = 2; r <= ws.rowCount; r++) if (ws.getCell(r, 2).value === id) return ws.getRow(r)
+  throw new Error(`no finding ${id}`)
+}
+
+const col = (header: string): number => FINDING_COLUMNS.findIndex((c) => c.header === header) + 1
+
+describe("writeReviewWorkbook", () => {
+  it.scoped("has the summary, one sheet per category with findings (in category order) and the error sheet", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const present = new Set(discrepancies.map((d) => d.category))
+      expect(wb.worksheets.map((w) => w.name)).toEqual([
+        "Tổng hợp",
+        ...Categories.filter((c) => present.has(c)).map(categorySheetName),
+        "Lỗi dữ liệu"
+      ])
+      expect(wb.worksheets.map((w) => w.name)).toContain("Không có trong DS")
+      expect(wb.worksheets.map((w) => w.name)).not.toContain("Chuyển SH quá hạn")
+      for (const c of Categories) expect(categorySheetName(c).length).toBeLessThanOrEqual(31)
+    }))
+
+  it.scoped("category sheet: header row, values, evidence lines, score as %", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const ws = sheet(wb, "Sai lệch thông tin")
+      expect(rowValues(ws, 1)).toEqual(FINDING_COLUMNS.map((c) => c.header))
+      expect(rowValues(ws, 1).slice(0, 3)).toEqual(["STT", "Mã phát hiện", "Họ và tên"])
+      expect(rowValues(ws, 1).slice(-5)).toEqual(["Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy", "Người rà soát", "Ngày"])
+      const row = findingRow(ws, "FLD-5e6f7a8b")
+      expect(row.getCell(1).value).toBe(1)
+      expect(row.getCell(col("Họ và tên")).value).toBe("Nguyễn Văn Hòa")
+      expect(row.getCell(col("Ngày sinh")).value).toBe("07/03/1958")
+      expect(row.getCell(col("Giới tính")).value).toBe("Nam")
+      expect(row.getCell(col("Chi bộ (theo CSDL)")).value).toBe("Chi bộ Khu phố 1")
+      expect(row.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1")
+      expect(row.getCell(col("Tệp / Trang / Dòng")).value).toBe("kp1/ds-2025.xlsx / Danh sách / 5")
+      expect(row.getCell(col("Loại sai lệch")).value).toBe("Sai lệch thông tin")
+      expect(row.getCell(col("Trường")).value).toBe("Ngày sinh")
+      expect(row.getCell(col("Giá trị CSDL")).value).toBe("07/03/1958")
+      // "-" would be read as a formula start when retyped; it is escaped.
+      expect(row.getCell(col("Giá trị danh sách")).value).toBe("'-")
+      expect(row.getCell(col("Diễn giải")).value).toBe("Ngày sinh trong danh sách khác với CSDL.")
+      expect(row.getCell(col("Độ tin cậy")).value).toBe(0.97)
+      expect(row.getCell(col("Độ tin cậy")).numFmt).toBe("0%")
+      expect(row.getCell(col("Đề xuất")).value).toBe("Cập nhật cơ sở dữ liệu")
+      for (const h of ["Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy", "Người rà soát", "Ngày"]) {
+        expect(row.getCell(col(h)).value).toBeNull()
+      }
+      expect(row.getCell(col("Diễn giải")).alignment).toMatchObject({ wrapText: true, vertical: "top" })
+
+      const dup = findingRow(sheet(wb, "Trùng danh sách"), "DUR-0c9d4411")
+      expect(dup.getCell(col("Tệp / Trang / Dòng")).value).toBe(
+        "kp1/ds-2025.xlsx / Danh sách / 6\nkp2/ds,2025.xlsx / Danh sách / 7"
+      )
+      expect(dup.getCell(col("Họ và tên")).value).toBe("Hoàng Minh Tuấn\nHoàng Minh Tuấn")
+      expect(dup.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1\nChi bộ Khu phố 2")
+      expect(dup.getCell(col("Chi bộ (theo CSDL)")).value).toBeNull()
+      expect(dup.getCell(col("Độ tin cậy")).value).toBeCloseTo(0.93456, 10)
+
+      const status = findingRow(sheet(wb, "Sai lệch trạng thái"), "STC-12ab34cd")
+      expect(status.getCell(col("Trường")).value).toBe("Trạng thái")
+      expect(status.getCell(col("Giá trị CSDL")).value).toBe("Từ trần")
+      expect(status.getCell(col("Giá trị danh sách")).value).toBe("Đang sinh hoạt")
+
+      const missing = findingRow(sheet(wb, "Không có trong DS"), "MFR-3f2a9c01")
+      expect(missing.getCell(col("Ngày sinh")).value).toBe("1948")
+      expect(missing.getCell(col("Giới tính")).value).toBe("Nữ")
+      expect(missing.getCell(col("Tệp / Trang / Dòng")).value).toBeNull()
+      expect(missing.getCell(col("Độ tin cậy")).value).toBeNull()
+    }))
+
+  it.scoped("a name starting with = is stored as escaped text, never as a formula", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const row = findingRow(sheet(wb, "Trùng hồ sơ CSDL"), "DUC-99aa00bb")
+      const cell = row.getCell(col("Họ và tên"))
+      expect(cell.type).toBe(ExcelJS.ValueType.String)
+      expect(cell.formula).toBeUndefined()
+      // Each listed person is escaped on its own line.
+      expect(cell.value).toBe("Lê Đức Thắng\n'=HYPERLINK(\"http://x\",\"Bấm\")")
+
+      const alone = yield* roundTrip(reviewInput({
+        discrepancies: [{
+          id: "MFR-eq",
+          category: "MISSING_FROM_ROSTER",
+          unitCode: "CB02",
+          memberIds: ["DV0004"],
+          rosterRows: [{ file: "@evil.xlsx", sheet: "+S", row: 2 }],
+          score: null,
+          reason: "=1+1",
+          recommendation: "Xác minh"
+        }]
+      }))
+      const row2 = sheet(alone, "Không có trong DS").getRow(2)
+      expect(row2.getCell(col("Họ và tên")).value).toBe("'=HYPERLINK(\"http://x\",\"Bấm\")")
+      expect(row2.getCell(col("Tệp / Trang / Dòng")).value).toBe("'@evil.xlsx / +S / 2")
+      expect(row2.getCell(col("Diễn giải")).value).toBe("'=1+1")
+      for (let c = 1; c <= FINDING_COLUMNS.length; c++) expect(row2.getCell(c).formula).toBeUndefined()
+    }))
+
+  it.scoped("Quyết định has a drop-down list on every finding row", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const ws = sheet(wb, "Trùng hồ sơ CSDL")
+      const dv = ws.getCell(2, col("Quyết định")).dataValidation
+      expect(dv.type).toBe("list")
+      expect(dv.allowBlank).toBe(true)
+      expect(dv.formulae).toEqual([`"${ReviewDecisions.join(",")}"`])
+      expect(dv.formulae[0]).toContain("Đồng ý đề xuất")
+      expect(dv.formulae[0]).toContain("Cần xác minh")
+      expect(ws.getCell(2, col("Ý kiến chi bộ")).dataValidation).toBeUndefined()
+      expect(ws.getCell(3, col("Quyết định")).dataValidation).toBeUndefined() // only one finding here
+    }))
+
+  it.scoped("frozen header, auto-filter over the findings, print setup", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const ws = sheet(wb, "Trùng danh sách")
+      expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1, xSplit: 3 })
+      expect(ws.autoFilter).toBe("A1:T2")
+      expect(ws.pageSetup).toMatchObject({
+        paperSize: 9,
+        orientation: "landscape",
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: "1:1"
+      })
+      expect(ws.getColumn(col("Diễn giải")).width).toBe(50)
+      expect(ws.getColumn(col("Họ và tên")).width).toBe(24)
+      const errors = sheet(wb, "Lỗi dữ liệu")
+      expect(errors.views[0]).toMatchObject({ state: "frozen", ySplit: 1 })
+      expect(errors.pageSetup).toMatchObject({ orientation: "landscape", printTitlesRow: "1:1" })
+    }))
+
+  it.scoped("category sheets are protected: evidence locked, reviewer columns unlocked", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const ws = sheet(wb, "Sai lệch thông tin")
+      const protection = (ws as unknown as { sheetProtection: Record<string, unknown> | null }).sheetProtection
+      expect(protection).toMatchObject({ sheet: true, autoFilter: true, sort: true, formatColumns: true })
+      expect(protection?.hashValue).toBeUndefined() // no password
+      const row = findingRow(ws, "FLD-5e6f7a8b")
+      FINDING_COLUMNS.forEach((c, i) => {
+        const locked = row.getCell(i + 1).protection?.locked !== false
+        expect([c.header, locked]).toEqual([c.header, c.reviewer !== true])
+      })
+      expect(ws.getCell(1, col("Quyết định")).protection?.locked).not.toBe(false) // header stays locked
+      expect((sheet(wb, "Tổng hợp") as unknown as { sheetProtection: unknown }).sheetProtection).toBeFalsy()
+    }))
+
+  it.scoped("summary sheet: as-of date, inputs, counts per category and per unit × category", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const ws = sheet(wb, "Tổng hợp")
+      const rows: Array<Array<unknown>> = []
+      ws.eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
+      const find = (first: unknown) => rows.find((r) => r[0] === first)
+      expect(rows[0]).toEqual(["BÁO CÁO ĐỐI CHIẾU DANH SÁCH ĐẢNG VIÊN"])
+      expect(find("Tính đến ngày")).toEqual(["Tính đến ngày", "31/03/2025"])
+      expect(find("Công cụ")).toEqual(["Công cụ", "recon 0.1.0"])
+      expect(find("data/csdl-2025-03.xlsx")).toEqual(["data/csdl-2025-03.xlsx", "CSDL đảng viên", "e".repeat(64)])
+      expect(find("kp1/ds-2025.xlsx")?.slice(0, 3)).toEqual(["kp1/ds-2025.xlsx", "Danh sách chi bộ", "a".repeat(64)])
+      expect(rows.find((r) => r[0] === "kp1/ds-2025.xlsx" && r[1] === "Danh sách chính thức")).toEqual([
+        "kp1/ds-2025.xlsx", "Danh sách chính thức", "Chi bộ Khu phố 1", 3, 2, 1
+      ])
+      expect(find("Sai lệch thông tin")).toEqual(["Sai lệch thông tin", 1])
+      expect(find("Chuyển sinh hoạt quá hạn")).toEqual(["Chuyển sinh hoạt quá hạn", 0])
+      expect(find("Tổng cộng")).toEqual(["Tổng cộng", 6])
+      const unitHeader = rows.find((r) => r[0] === "Chi bộ")
+      expect(unitHeader).toEqual(["Chi bộ", "Mã chi bộ", ...Categories.map(categorySheetName), "Tổng"])
+      // CB01: missing 1, not-in-central 1, field 1. CB02: duplicate central 1, duplicate roster 1, status 1.
+      expect(find("Chi bộ Khu phố 1")).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 1, 0, 0, 0, 0, 1, 0, 3])
+      expect(find("Chi bộ Khu phố 2")).toEqual(["Chi bộ Khu phố 2", "CB02", 0, 0, 0, 0, 1, 1, 0, 1, 3])
+    }))
+
+  it.scoped("Lỗi dữ liệu lists file errors, rejected rows and warnings with file/sheet/row/column/reason", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const ws = sheet(wb, "Lỗi dữ liệu")
+      expect(rowValues(ws, 1)).toEqual(["STT", "Mức độ", "Tệp", "Trang", "Dòng", "Cột", "Lý do"])
+      const body: Array<Array<unknown>> = []
+      for (let r = 2; r <= ws.rowCount; r++) body.push(rowValues(ws, r))
+      expect(body).toEqual([
+        // kp3's file error is also a file-level rejection: listed once (below, from rejections).
+        [1, "Lỗi tệp", "kp4/khong-ro.xlsx", undefined, undefined, undefined,
+          "Không xác định được chi bộ của tệp; đặt tên tệp theo mã chi bộ."],
+        [2, "Lỗi dòng", "kp1/ds-2025.xlsx", "Danh sách", 9, "Ngày sinh",
+          "Ngày sinh \"31/02/1960\" không hợp lệ; sửa lại theo dạng ngày/tháng/năm."],
+        [3, "Lỗi tệp", "kp3/hong.xlsx", undefined, undefined, undefined,
+          "Tệp bị hỏng, không mở được; lưu lại tệp bằng Excel rồi chạy lại."],
+        [4, "Cảnh báo", "kp2/ds,2025.xlsx", "Danh sách", 7, "Ngày sinh",
+          "Ngày sinh 05/06/1970 có thể là 06/05/1970; kiểm tra lại."]
+      ])
+      expect(ws.autoFilter).toBe("A1:G5")
+    }))
+
+  it.scoped("no findings and no errors: summary and an empty error sheet only", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput({ discrepancies: [], rejections: [], warnings: [], files: [] }))
+      expect(wb.worksheets.map((w) => w.name)).toEqual(["Tổng hợp", "Lỗi dữ liệu"])
+      expect(sheet(wb, "Lỗi dữ liệu").rowCount).toBe(1)
+    }))
+})
+
+describe("findingCells", () => {
+  it("shows a reference missing from the lookups instead of dropping it", () => {
+    const input = reviewInput({ members: new Map(), rowsByRef: new Map() })
+    const dup = findingCells(input, discrepancies.find((d) => d.id === "DUC-99aa00bb")!)
+    expect(dup.names).toBe("(không tìm thấy hồ sơ DV0003)\n(không tìm thấy hồ sơ DV0004)")
+    expect(dup.births).toBe("")
+    const nic = findingCells(input, discrepancies.find((d) => d.id === "NIC-77b1e0aa")!)
+    expect(nic.names).toBe("(không tìm thấy dòng 6)")
+    expect(nic.evidence).toBe("kp1/ds-2025.xlsx / Danh sách / 6")
+  })
+
+  it("rowKey separates file, sheet and row unambiguously", () => {
+    expect(rowKey({ file: "a", sheet: "b1", row: 2 })).not.toBe(rowKey({ file: "a", sheet: "b", row: 12 }))
+    expect(rowKey({ file: "a.xlsx", sheet: "S", row: 3 })).toBe("a.xlsx\u0000S\u00003")
+  })
+
+  it("errorLines keeps file errors that were not also reported as rejections", () => {
+    expect(errorLines(reviewInput()).map((l) => [l.level, l.r.file])).toEqual([
+      ["Lỗi tệp", "kp4/khong-ro.xlsx"],
+      ["Lỗi dòng", "kp1/ds-2025.xlsx"],
+      ["Lỗi tệp", "kp3/hong.xlsx"],
+      ["Cảnh báo", "kp2/ds,2025.xlsx"]
+    ])
+  })
+})
