@@ -1,0 +1,319 @@
+/**
+ * Finds the table header of a roster sheet by fuzzy matching cell texts against the Vietnamese
+ * column vocabulary of Mẫu 7-HSĐV and the lists clerks make from it (domain brief §1.1, §5.1, §8.9).
+ *
+ * Handles title rows above the table, two-row headers ("Ngày sinh" merged over "Nam" | "Nữ"),
+ * Nam / Nữ columns with an "X", header cells stacking several fields ("Ngày vào Đảng, ngày chính
+ * thức" → one value per line) and a numbered column-index row ("1 2 3 …") under the header.
+ */
+import levenshtein from "fast-levenshtein"
+import * as Enc from "../Normalize/Encoding.js"
+import * as Text from "../Normalize/Text.js"
+import { type Cell, cellText, isBlankCell } from "./Grid.js"
+
+export type Field =
+  | "stt"
+  | "name"
+  | "birth"
+  | "sexMale"
+  | "sexFemale"
+  | "sex"
+  | "hometown"
+  | "cccd"
+  | "cardNo"
+  | "lyLich"
+  | "admitted"
+  | "official"
+  | "unitCode"
+  | "note"
+  | "kind"
+  | "memberId"
+
+/** Folded spellings per field; compared after `headerKey` (fold, punctuation → space). */
+export const Vocabulary: Readonly<Record<Field, ReadonlyArray<string>>> = {
+  stt: ["stt", "tt", "so tt", "so thu tu"],
+  name: [
+    "ho va ten",
+    "ho ten",
+    "ho va ten khai sinh",
+    "ho va ten dang dung",
+    "ho va ten dang vien",
+    "ho ten dang vien",
+    "ho va ten khai sinh ho va ten dang dung"
+  ],
+  birth: ["ngay sinh", "ngay thang nam sinh", "nam sinh", "sinh ngay", "ngay thang sinh"],
+  sexMale: ["nam"],
+  sexFemale: ["nu"],
+  sex: ["gioi tinh", "nam nu", "nam nu dan toc ton giao", "phai"],
+  hometown: ["que quan", "nguyen quan"],
+  cccd: [
+    "so cccd",
+    "cccd",
+    "so dinh danh",
+    "so dinh danh ca nhan",
+    "cmnd",
+    "so cmnd",
+    "cmnd cccd",
+    "cccd cmnd",
+    "so cmnd cccd",
+    "so cccd cmnd",
+    "can cuoc cong dan",
+    "so can cuoc cong dan",
+    "so can cuoc"
+  ],
+  cardNo: ["so the", "so the dv", "so the dang vien", "so the dang", "the dang vien"],
+  lyLich: ["so ly lich", "so ll", "so ly lich dang vien"],
+  admitted: ["ngay vao dang", "ngay ket nap", "ngay ket nap dang", "ngay ket nap vao dang"],
+  official: ["ngay chinh thuc", "ngay cong nhan chinh thuc", "ngay chuyen chinh thuc", "ngay dang vien chinh thuc"],
+  unitCode: ["ma chi bo"],
+  note: ["ghi chu"],
+  kind: ["loai", "hinh thuc sinh hoat", "loai sinh hoat", "hinh thuc"],
+  memberId: ["ma dang vien", "ma dv", "ma so dang vien"]
+}
+
+interface Term {
+  readonly key: string
+  readonly field: Field
+}
+
+// Precomputed once: the vocabulary is matched against up to 30 rows of every file.
+const TERMS: ReadonlyArray<Term> = (Object.keys(Vocabulary) as Array<Field>).flatMap((field) =>
+  Vocabulary[field].map((key) => ({ key, field }))
+)
+const EXACT = new Map<string, Field>(TERMS.map((t) => [t.key, t.field]))
+
+/** fold, then anything but letters and digits becomes one space. */
+export const headerKey = (s: string): string =>
+  Text.fold(s)
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()
+
+/** Typos tolerated relative to length: none under 8 characters ("nam", "nu", "ho ten" must be exact). */
+const allowedDistance = (len: number) => (len >= 14 ? 2 : len >= 8 ? 1 : 0)
+
+/** The field a header text names, tolerating small typos; null when none. */
+export const matchKey = (key: string): Field | null => {
+  if (key === "") return null
+  const exact = EXACT.get(key)
+  if (exact !== undefined) return exact
+  const allowed = allowedDistance(key.length)
+  if (allowed === 0) return null
+  let best: Field | null = null
+  let bestDistance = allowed + 1
+  for (const t of TERMS) {
+    if (Math.abs(t.key.length - key.length) > allowed || allowedDistance(t.key.length) === 0) continue
+    const d = levenshtein.get(t.key, key)
+    if (d < bestDistance) {
+      best = t.field
+      bestDistance = d
+    }
+  }
+  return best
+}
+
+/** Where a field's value sits: a column, and for stacked header cells the line within the cell. */
+export interface ColumnRef {
+  /** 0-based column index. */
+  readonly col: number
+  /** Line of a multi-line cell (header "Ngày vào Đảng, ngày chính thức" → 0 and 1); null: the whole cell. */
+  readonly part: number | null
+  /** The header as written in the file, for rejections ("Ngày sinh", "Ngày sinh - Nữ"). */
+  readonly label: string
+}
+
+export interface HeaderMap {
+  readonly columns: Readonly<Partial<Record<Field, ColumnRef>>>
+  /** "Ngày sinh" over "Nam" | "Nữ": the date is written under the member's sex. */
+  readonly birthBySex: { readonly male: ColumnRef; readonly female: ColumnRef } | null
+  /** Row indexes (into the sheet's rows) of the first and last header rows. */
+  readonly firstHeaderRow: number
+  readonly lastHeaderRow: number
+  /** First row index after the header (and after a column-index row, if any). */
+  readonly firstDataRow: number
+  /** Number of vocabulary fields recognised. */
+  readonly score: number
+}
+
+export interface CellMatch {
+  readonly fields: ReadonlyArray<{ readonly field: Field; readonly part: number | null }>
+  readonly label: string
+}
+
+const cleanLabel = (s: string) => s.replace(/\s+/g, " ").trim()
+
+/** Matches one header cell: whole text first, then its lines / comma-separated parts (stacked fields). */
+export const matchHeaderCell = (cell: Cell | undefined): CellMatch | null => {
+  if (cell === undefined || isBlankCell(cell) || typeof cell.value !== "string") return null
+  if (cell.value.length > 120) return null
+  // Headers typed in .VnTime / VNI fonts are decoded like any other cell.
+  const text = Enc.decodeText(cell.value, cell.font).text
+  const label = cleanLabel(text)
+  const whole = matchKey(headerKey(text))
+  if (whole !== null) return { fields: [{ field: whole, part: null }], label }
+  const parts = text.split(/[\n,;/]+/).map((p) => p.trim()).filter((p) => p !== "")
+  if (parts.length < 2) return null
+  const found: Array<{ field: Field; part: number }> = []
+  parts.forEach((p, i) => {
+    const f = matchKey(headerKey(p))
+    if (f !== null && !found.some((x) => x.field === f)) found.push({ field: f, part: i })
+  })
+  if (found.length === 0) return null
+  const fields = found.map((x) => x.field)
+  if (fields.includes("sexMale") && fields.includes("sexFemale")) return { fields: [{ field: "sex", part: null }], label }
+  if (found.length === 1) return { fields: [{ field: found[0]!.field, part: null }], label }
+  return { fields: found, label }
+}
+
+const MAX_SCAN_ROWS = 30
+
+interface Candidate {
+  readonly columns: Partial<Record<Field, ColumnRef>>
+  readonly birthBySex: { male: ColumnRef; female: ColumnRef } | null
+  readonly score: number
+}
+
+const assign = (columns: Partial<Record<Field, ColumnRef>>, field: Field, ref: ColumnRef) => {
+  // The first column naming a field wins (a second "Ghi chú" is ignored).
+  if (columns[field] === undefined) columns[field] = ref
+}
+
+const scoreOf = (c: Partial<Record<Field, ColumnRef>>, bySex: boolean) =>
+  Object.keys(c).length + (bySex ? 3 : 0)
+
+const singleRow = (matches: ReadonlyArray<CellMatch | null>): Candidate => {
+  const columns: Partial<Record<Field, ColumnRef>> = {}
+  matches.forEach((m, col) => {
+    if (m !== null) for (const f of m.fields) assign(columns, f.field, { col, part: f.part, label: m.label })
+  })
+  return { columns, birthBySex: null, score: scoreOf(columns, false) }
+}
+
+const pairRows = (
+  top: ReadonlyArray<CellMatch | null>,
+  bottom: ReadonlyArray<CellMatch | null>
+): Candidate => {
+  const columns: Partial<Record<Field, ColumnRef>> = {}
+  let male: ColumnRef | null = null
+  let female: ColumnRef | null = null
+  const width = Math.max(top.length, bottom.length)
+  for (let col = 0; col < width; col++) {
+    const t = top[col] ?? null
+    const b = bottom[col] ?? null
+    const bField = b !== null && b.fields.length === 1 ? b.fields[0]!.field : null
+    if (t !== null && t.fields.length === 1 && t.fields[0]!.field === "birth" && (bField === "sexMale" || bField === "sexFemale")) {
+      const ref = { col, part: null, label: `${t.label} - ${b!.label}` }
+      if (bField === "sexMale") male ??= ref
+      else female ??= ref
+      continue
+    }
+    const use = b ?? t
+    if (use !== null) for (const f of use.fields) assign(columns, f.field, { col, part: f.part, label: use.label })
+  }
+  const birthBySex = male !== null && female !== null ? { male, female } : null
+  if (birthBySex === null) {
+    // Only one of Nam/Nữ under "Ngày sinh": read it as a plain birth column.
+    const only = male ?? female
+    if (only !== null) assign(columns, "birth", only)
+  }
+  return { columns, birthBySex, score: scoreOf(columns, birthBySex !== null) }
+}
+
+const usable = (c: Candidate) =>
+  c.columns.name !== undefined && (c.score >= 2 || c.birthBySex !== null)
+
+const integerLike = (cell: Cell | undefined): number | null => {
+  const v = cell?.value
+  if (typeof v === "number") return Number.isInteger(v) ? v : null
+  if (typeof v === "string") {
+    const m = /^\s*\(?(\d{1,2})\)?\s*$/.exec(v)
+    return m ? Number(m[1]) : null
+  }
+  return null
+}
+
+/** "1 2 3 …" (or "(1) (2) …") under a header: at least 3 numbers, increasing, starting at 1 or 2. */
+export const isColumnIndexRow = (row: ReadonlyArray<Cell> | undefined): boolean => {
+  if (row === undefined) return false
+  let count = 0
+  let prev = 0
+  for (const cell of row) {
+    if (isBlankCell(cell)) continue
+    const n = integerLike(cell)
+    if (n === null || n <= prev || (count === 0 && n > 2)) return false
+    prev = n
+    count++
+  }
+  return count >= 3
+}
+
+/**
+ * A row that repeats the header (a vertically merged header cell expands into it) and carries no
+ * data of its own: every non-blank cell equals the cell above or is a vocabulary label.
+ */
+const isHeaderContinuation = (
+  above: ReadonlyArray<Cell> | undefined,
+  row: ReadonlyArray<Cell> | undefined,
+  matches: ReadonlyArray<CellMatch | null> | undefined
+): boolean => {
+  if (above === undefined || row === undefined || matches === undefined) return false
+  let repeated = 0
+  for (let c = 0; c < row.length; c++) {
+    const cell = row[c]
+    if (isBlankCell(cell)) continue
+    const same = !isBlankCell(above[c]) && cellText(above[c]) === cellText(cell)
+    if (same) repeated++
+    else if (matches[c] === null || matches[c] === undefined) return false
+  }
+  return repeated > 0
+}
+
+/**
+ * Scans the first rows for the header: each row alone and each pair of consecutive rows, scored
+ * by the number of vocabulary fields recognised. Needs Họ và tên plus one other field. Ties
+ * prefer a single row, then the earlier row. Null when no row qualifies.
+ */
+export const findHeader = (rows: ReadonlyArray<ReadonlyArray<Cell>>): HeaderMap | null => {
+  const n = Math.min(rows.length, MAX_SCAN_ROWS)
+  const matches: Array<ReadonlyArray<CellMatch | null>> = []
+  for (let r = 0; r < n; r++) matches.push(rows[r]!.map(matchHeaderCell))
+  let best: { cand: Candidate; first: number; last: number } | null = null
+  const consider = (cand: Candidate, first: number, last: number) => {
+    if (!usable(cand)) return
+    const current: { cand: Candidate; first: number; last: number } | null = best
+    const better =
+      current === null ||
+      cand.score > current.cand.score ||
+      // A title row paired with the real header scores the same as the header alone.
+      (cand.score === current.cand.score && first === last && current.first !== current.last)
+    if (better) best = { cand, first, last }
+  }
+  for (let r = 0; r < n; r++) {
+    consider(singleRow(matches[r]!), r, r)
+    if (r + 1 < n) {
+      const pair = pairRows(matches[r]!, matches[r + 1]!)
+      const nameCol = pair.columns.name?.col
+      // A data row under a header is not a header row: its name cell holds a person's name.
+      const bottomName = nameCol === undefined ? undefined : rows[r + 1]![nameCol]
+      const nameOk =
+        nameCol !== undefined &&
+        (isBlankCell(bottomName) ||
+          cellText(bottomName) === cellText(rows[r]![nameCol]) ||
+          matches[r + 1]![nameCol] != null)
+      if (nameOk) consider(pair, r, r + 1)
+    }
+  }
+  if (best === null) return null
+  const chosen: { cand: Candidate; first: number; last: number } = best
+  let last = chosen.last
+  while (last + 1 < n && isHeaderContinuation(rows[last], rows[last + 1], matches[last + 1])) last++
+  let firstDataRow = last + 1
+  if (isColumnIndexRow(rows[firstDataRow])) firstDataRow++
+  return {
+    columns: chosen.cand.columns,
+    birthBySex: chosen.cand.birthBySex,
+    firstHeaderRow: chosen.first,
+    lastHeaderRow: last,
+    firstDataRow,
+    score: chosen.cand.score
+  }
+}

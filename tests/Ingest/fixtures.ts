@@ -1,0 +1,65 @@
+/** Helpers that write real spreadsheet files for the ingestion tests. */
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import ExcelJS from "exceljs"
+import type { Unit } from "../../src/Domain.js"
+
+export interface SheetSpec {
+  readonly name: string
+  /** Row 1 first; undefined / null leave the cell empty. */
+  readonly rows: ReadonlyArray<ReadonlyArray<unknown>>
+  /** Ranges such as "C5:D5". */
+  readonly merges?: ReadonlyArray<string>
+  /** Font name for every non-empty cell of the sheet (".VnTime", "VNI-Times"). */
+  readonly font?: string
+}
+
+const created: Array<string> = []
+
+export const tempDir = (prefix: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `recon-${prefix}-`))
+  created.push(dir)
+  return dir
+}
+
+/** For afterAll: removes the directories this test file created. */
+export const removeTempDirs = (): void => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+}
+
+export const writeXlsx = async (file: string, sheets: ReadonlyArray<SheetSpec>): Promise<void> => {
+  const wb = new ExcelJS.Workbook()
+  for (const spec of sheets) {
+    const ws = wb.addWorksheet(spec.name)
+    spec.rows.forEach((row, r) => {
+      row.forEach((value, c) => {
+        if (value === undefined || value === null) return
+        const cell = ws.getCell(r + 1, c + 1)
+        cell.value = value as ExcelJS.CellValue
+        if (spec.font !== undefined) cell.font = { name: spec.font }
+      })
+    })
+    for (const m of spec.merges ?? []) ws.mergeCells(m)
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  await wb.xlsx.writeFile(file)
+}
+
+export const writeFile = (file: string, bytes: Uint8Array | string): void => {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, bytes)
+}
+
+/** A UTC-midnight date, as exceljs reads a date cell back. */
+export const day = (y: number, m: number, d: number): Date => new Date(Date.UTC(y, m - 1, d))
+
+export const UNITS: ReadonlyArray<Unit> = [
+  { code: "DB01", name: "Đảng bộ phường Bến Nghé", parentCode: null, parentName: null },
+  { code: "DB02", name: "Đảng bộ phường Đa Kao", parentCode: null, parentName: null },
+  { code: "CB01", name: "Chi bộ Khu phố 1", parentCode: "DB01", parentName: "Đảng bộ phường Bến Nghé" },
+  { code: "CB02", name: "Chi bộ Khu phố 2", parentCode: "DB01", parentName: "Đảng bộ phường Bến Nghé" },
+  { code: "CB03", name: "Chi bộ Trường học", parentCode: "DB01", parentName: "Đảng bộ phường Bến Nghé" },
+  { code: "CB04", name: "Chi bộ Trường học", parentCode: "DB02", parentName: "Đảng bộ phường Đa Kao" },
+  { code: "CB05", name: "Chi bộ Cơ quan", parentCode: "DB02", parentName: "Đảng bộ phường Đa Kao" }
+]
