@@ -5,7 +5,7 @@
  * order (both parts ≤ 12) or that was only possible month-first is flagged ambiguous.
  */
 import type { PartialDate } from "../Domain.js"
-import { fold } from "./Text.js"
+import { fold, isBlank } from "./Text.js"
 
 export type DateResult =
   | { readonly ok: true; readonly value: PartialDate | null; readonly ambiguous: boolean }
@@ -111,8 +111,8 @@ const RE_WORDS = /^(?:ngay\s*(\d{1,2})\s*,?\s*)?thang\s*(\d{1,2})\s*,?\s*nam\s*(
 
 const parseText = (raw: string): DateResult => {
   const shown = raw.trim()
+  if (isBlank(shown)) return NONE
   const s = fold(shown)
-  if (s === "") return NONE
   let m = RE_DMY.exec(s)
   if (m !== null) return dayMonth(shown, Number(m[1]), Number(m[2]), expandYear(m[3]!))
   m = RE_YMD.exec(s)
@@ -133,7 +133,7 @@ const parseText = (raw: string): DateResult => {
 }
 
 /**
- * Reads a date cell. Blank → ok with null. A JS Date (exceljs gives UTC midnight) → full date by
+ * Reads a date cell. Blank (or a placeholder such as "-", "Chưa có") → ok with null. A JS Date (exceljs gives UTC midnight) → full date by
  * its UTC fields. A number: an integer 1900–2100 is a year, another number in 1..73050 an Excel
  * serial. Text: dd/mm/yyyy (separators / . -, 1–2 digit day and month, 2 or 4 digit year),
  * yyyy, mm/yyyy, 00/00/yyyy and 0/0/yyyy (year only), 00/mm/yyyy, yyyy-mm-dd, "Năm 1948",

@@ -20,7 +20,7 @@ const fullDate: fc.Arbitrary<PartialDate> = fc
 const ok = (value: PartialDate | null, ambiguous = false) => ({ ok: true, value, ambiguous })
 
 describe("parseDate: blanks, Date objects and numbers", () => {
-  it.each([null, undefined, "", "   "])("%j is blank", (v) => {
+  it.each([null, undefined, "", "   ", "-", "Chưa có"])("%j is blank", (v) => {
     expect(parseDate(v)).toEqual(ok(null))
   })
 
