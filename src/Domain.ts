@@ -103,6 +103,10 @@ export interface RosterRow extends RowRef {
   readonly hometown: string | null
   readonly cccd: string | null
   readonly cardNo: string | null
+  /** "Mã đảng viên" column when the roster has one (the central database's member id), as typed. */
+  readonly memberId?: string | null
+  /** "Số lý lịch" when the roster has it: 6 digits, a space, the 1–3 letter code ("012345 HN"). */
+  readonly lyLich?: string | null
   readonly admitted: PartialDate | null
   readonly official: PartialDate | null
   /** Ghi chú, as typed (cleaned). */
@@ -111,6 +115,21 @@ export interface RosterRow extends RowRef {
   readonly exempt: boolean
   /** Non-fatal problems noticed while reading (ambiguous date, CCCD inconsistent with sex/year). */
   readonly warnings: ReadonlyArray<string>
+  /**
+   * Monthly attendance / dues columns (T1…T12) when the roster has them: index 0 is January;
+   * null for a month whose cells are blank. Absent or null: the roster has no such columns.
+   */
+  readonly attendance?: ReadonlyArray<MonthAttendance | null> | null
+}
+
+/** A month's attendance mark: có mặt, vắng có lý do, vắng không lý do, miễn (sinh hoạt). */
+export type AttendanceMark = "PRESENT" | "EXCUSED" | "UNEXCUSED" | "EXEMPT"
+
+/** One month of a roster row's attendance / dues columns; null = that cell is blank or absent. */
+export interface MonthAttendance {
+  readonly mark: AttendanceMark | null
+  /** Đảng phí: true paid, false recorded as unpaid, null no dues column or blank. */
+  readonly duesPaid: boolean | null
 }
 
 /** A row (or a whole file, row = null) that could not be ingested, with a reason a clerk can act on. */
@@ -143,7 +162,8 @@ export const Categories = [
   "DUPLICATE_CENTRAL",
   "DUPLICATE_ROSTER",
   "FIELD_MISMATCH",
-  "STATUS_CONFLICT"
+  "STATUS_CONFLICT",
+  "ABSENCE_3_MONTHS"
 ] as const
 export type Category = (typeof Categories)[number]
 
@@ -167,6 +187,38 @@ export interface Discrepancy {
   /** A plain Vietnamese sentence. */
   readonly reason: string
   readonly recommendation: Recommendation
+  /** The rule document cited, e.g. "Quy định 294-QĐ/TW §6.3.1". */
+  readonly rule?: string
+  /** Legitimate-listing checks applied before raising the finding (see `LegitimacyChecks`). */
+  readonly checks?: ReadonlyArray<LegitimacyCheck>
+  /** The reviewers' current decision on this finding, when one was imported. */
+  readonly review?: FindingReview
+}
+
+/**
+ * Checks for the legitimate reasons to be listed twice or absent (domain brief §3): residence contact
+ * under Quy định 213-QĐ/TW, temporary membership within its period, the transfer window, exemption
+ * from activity (miễn sinh hoạt).
+ */
+export const LegitimacyChecks = ["RESIDENCE_213", "TEMPORARY", "TRANSFER_WINDOW", "EXEMPT"] as const
+export type LegitimacyCheck = (typeof LegitimacyChecks)[number]
+
+/** The reviewers' choices in the workbook's "Quyết định" column. */
+export const ReviewDecisions = ["Đồng ý đề xuất", "Không đồng ý", "Cần xác minh", "Đã xử lý"] as const
+export type ReviewDecision = (typeof ReviewDecisions)[number]
+
+export interface FindingReview {
+  readonly decision: ReviewDecision
+  /** YYYY-MM-DD the reviewer wrote in "Ngày"; null when left blank. */
+  readonly decidedOn: string | null
+  readonly reviewer: string
+  /** Ý kiến chi bộ / Ý kiến cấp ủy, as written; kept out of discrepancies.jsonl. */
+  readonly unitComment: string | null
+  readonly committeeComment: string | null
+  /** ISO instant the decision was imported. */
+  readonly importedAt: string
+  /** The finding's evidence differs from what the reviewer decided on: it is raised again for review. */
+  readonly changedSinceDecision: boolean
 }
 
 /** One ingested roster row and the central member it was linked to (null: none). */

@@ -173,7 +173,6 @@ const textOf = (v: RawValue | undefined): string | null => {
 
 /** Turns the raw rows of the three sheets into CentralData plus rejections and warnings. */
 export const parseCentral = (file: string, raw: CentralRaw): CentralParse => {
-  const rejections: Array<Rejection> = []
   const warnings: Array<Rejection> = []
   const at = (spec: SheetSpec, row: number, i: number | null) => ({
     file,

@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { parse as parseCsvSync } from "csv-parse/sync"
 import iconv from "iconv-lite"
+import * as Xlsx from "./Xlsx.js"
 
 export type CellValue = string | number | Date | boolean | null
 
@@ -111,43 +112,103 @@ export const xlsxPrecheck = (bytes: Uint8Array): string | null => {
   return null
 }
 
+/** Grids from exceljs's full Workbook load: the fallback when the fast path (Xlsx.ts) cannot read a file. */
+export const readXlsxFull = async (bytes: Uint8Array): Promise<ReadonlyArray<Sheet>> => {
+  const wb = await loadWorkbook(bytes)
+  const sheets: Array<Sheet> = []
+  for (const ws of wb.worksheets) {
+    const rows: Array<ReadonlyArray<Cell>> = []
+    const rowNumbers: Array<number> = []
+    const last = ws.rowCount
+    for (let r = 1; r <= last; r++) {
+      const row = ws.findRow(r)
+      const cells: Array<Cell> = []
+      if (row !== undefined) {
+        const width = row.cellCount
+        for (let c = 1; c <= width; c++) {
+          const cell = row.findCell(c)
+          if (cell === undefined) {
+            cells.push(EMPTY_CELL)
+            continue
+          }
+          // A merged slave cell reports the master's value; take the master's font too.
+          const source = cell.isMerged ? cell.master : cell
+          const raw = source.value
+          const value = plainValue(raw)
+          const font = richTextFont(raw) ?? source.font?.name ?? null
+          cells.push(value === null && font === null ? EMPTY_CELL : { value, font })
+        }
+      }
+      rows.push(cells)
+      rowNumbers.push(r)
+    }
+    sheets.push({ name: ws.name, rows, rowNumbers })
+  }
+  return sheets
+}
+
+// exceljs ValueType (exceljs/lib/doc/enums.js).
+const VT_FORMULA = 6
+const VT_HYPERLINK = 5
+
+const modelCell = (c: Xlsx.ModelCell): Cell => {
+  const raw = c.type === VT_FORMULA ? c.result : c.type === VT_HYPERLINK ? c.text : c.value
+  const value = plainValue(raw)
+  const font = richTextFont(raw) ?? c.style?.font?.name ?? null
+  return value === null && font === null ? EMPTY_CELL : { value, font }
+}
+
+/**
+ * Grids from the fast path. Every cell of a merged range carries the master's value and font, so
+ * two-row headers read naturally; ranges are clipped to the rows and columns that hold cells.
+ */
+const sheetsFromModel = (model: ReadonlyArray<Xlsx.ModelSheet>): ReadonlyArray<Sheet> =>
+  model.map((ms) => {
+    let lastRow = 0
+    for (const r of ms.rows) if (r.cells.length > 0 && r.number > lastRow) lastRow = r.number
+    const grid: Array<Array<Cell>> = Array.from({ length: lastRow }, () => [])
+    let lastCol = 0
+    for (const r of ms.rows) {
+      if (r.number < 1 || r.number > lastRow) continue
+      const cells = grid[r.number - 1]!
+      for (const c of r.cells) {
+        const col = Xlsx.decodeAddress(c.address).col
+        if (col < 1) continue
+        while (cells.length < col - 1) cells.push(EMPTY_CELL)
+        cells[col - 1] = modelCell(c)
+        if (col > lastCol) lastCol = col
+      }
+    }
+    for (const range of ms.merges) {
+      const [a, b] = range.split(":")
+      if (a === undefined || b === undefined) continue
+      const tl = Xlsx.decodeAddress(a)
+      const br = Xlsx.decodeAddress(b)
+      const master = grid[tl.row - 1]?.[tl.col - 1] ?? EMPTY_CELL
+      for (let r = tl.row; r <= Math.min(br.row, lastRow); r++) {
+        const cells = grid[r - 1]!
+        for (let col = tl.col; col <= Math.min(br.col, Math.max(lastCol, tl.col)); col++) {
+          while (cells.length < col - 1) cells.push(EMPTY_CELL)
+          cells[col - 1] = master
+        }
+      }
+    }
+    return { name: ms.name, rows: grid, rowNumbers: grid.map((_, i) => i + 1) }
+  })
+
 /** Reads every worksheet of an xlsx into a grid; rows 1..last row, columns 1..last used column. */
 export const readXlsx = (bytes: Uint8Array): Effect.Effect<ReadonlyArray<Sheet>, GridError> => {
   const pre = xlsxPrecheck(bytes)
   if (pre !== null) return Effect.fail(new GridError({ reason: pre }))
   return Effect.tryPromise({
     try: async () => {
-      const wb = await loadWorkbook(bytes)
-      const sheets: Array<Sheet> = []
-      for (const ws of wb.worksheets) {
-        const rows: Array<ReadonlyArray<Cell>> = []
-        const rowNumbers: Array<number> = []
-        const last = ws.rowCount
-        for (let r = 1; r <= last; r++) {
-          const row = ws.findRow(r)
-          const cells: Array<Cell> = []
-          if (row !== undefined) {
-            const width = row.cellCount
-            for (let c = 1; c <= width; c++) {
-              const cell = row.findCell(c)
-              if (cell === undefined) {
-                cells.push(EMPTY_CELL)
-                continue
-              }
-              // A merged slave cell reports the master's value; take the master's font too.
-              const source = cell.isMerged ? cell.master : cell
-              const raw = source.value
-              const value = plainValue(raw)
-              const font = richTextFont(raw) ?? source.font?.name ?? null
-              cells.push(value === null && font === null ? EMPTY_CELL : { value, font })
-            }
-          }
-          rows.push(cells)
-          rowNumbers.push(r)
-        }
-        sheets.push({ name: ws.name, rows, rowNumbers })
+      let model: ReadonlyArray<Xlsx.ModelSheet> | null = null
+      try {
+        model = await Xlsx.readXlsxModel(bytes)
+      } catch {
+        model = null
       }
-      return sheets as ReadonlyArray<Sheet>
+      return model === null ? await readXlsxFull(bytes) : sheetsFromModel(model)
     },
     catch: (e) =>
       new GridError({

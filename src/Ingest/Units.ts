@@ -2,17 +2,44 @@
  * Which chi bộ a roster file belongs to. Never guessed: a file resolves to exactly one central
  * unit, from (1) a "Mã chi bộ" column or a "Mã chi bộ: X" title line, (2) a "CHI BỘ …" title
  * line (disambiguated by an "ĐẢNG BỘ …" line against the parent's name), (3) the file name
- * (a unit code, or a unit name as in 2). Anything else is reported with the candidates.
+ * (a unit code, or a unit name as in 2). In (2) and (3) a name that is no current unit's name is
+ * looked up in the alias table of old names (units renamed or merged in the 1/7/2025
+ * restructuring, domain brief §1.3), which the user extends. Anything else is reported with the
+ * candidates.
  */
 import levenshtein from "fast-levenshtein"
+import { parse as parseCsvSync } from "csv-parse/sync"
 import type { Unit } from "../Domain.js"
 import * as Text from "../Normalize/Text.js"
+
+/**
+ * An old unit name that now means a current unit: "Chi bộ Thôn 3" of "Đảng bộ xã Hòa Bình" is
+ * "CB0412" since the communes merged. `parentName` (the old đảng bộ) narrows the alias to files
+ * whose "ĐẢNG BỘ …" line names it; null: any parent.
+ */
+export interface UnitAlias {
+  readonly oldName: string
+  readonly parentName: string | null
+  readonly code: string
+}
+
+interface AliasEntry {
+  readonly parentKey: string | null
+  readonly unit: Unit
+  readonly alias: UnitAlias
+}
 
 export interface UnitIndex {
   readonly units: ReadonlyArray<Unit>
   readonly byCode: ReadonlyMap<string, Unit>
   /** unitNameKey(name) → units with that name (several cells may share a name across đảng bộ). */
   readonly byName: ReadonlyMap<string, ReadonlyArray<Unit>>
+  /** unitNameKey(old name) → aliases to current units. */
+  readonly aliases: ReadonlyMap<string, ReadonlyArray<AliasEntry>>
+  /** Aliases whose code is no unit of the central data: reported once per run, never applied. */
+  readonly badAliases: ReadonlyArray<string>
+  /** parentNameKey of each unit's parent name, precomputed: common cell names ("Khu dân cư số 2") repeat across hundreds of đảng bộ. */
+  readonly parentKeys: ReadonlyMap<Unit, string | null>
 }
 
 const codeKey = (s: string) => s.trim().toUpperCase()
@@ -28,7 +55,7 @@ export const unitNameKey = (s: string): string => plainKey(s).replace(/^chi bo\s
 /** Same for parent names, without "đảng bộ" / "đảng ủy". */
 export const parentNameKey = (s: string): string => plainKey(s).replace(/^(dang bo|dang uy)\s+/, "")
 
-export const makeUnitIndex = (units: ReadonlyArray<Unit>): UnitIndex => {
+export const makeUnitIndex = (units: ReadonlyArray<Unit>, aliases: ReadonlyArray<UnitAlias> = []): UnitIndex => {
   const byCode = new Map<string, Unit>()
   const byName = new Map<string, Array<Unit>>()
   for (const u of units) {
@@ -38,7 +65,72 @@ export const makeUnitIndex = (units: ReadonlyArray<Unit>): UnitIndex => {
     if (list === undefined) byName.set(k, [u])
     else list.push(u)
   }
-  return { units, byCode, byName }
+  const aliasMap = new Map<string, Array<AliasEntry>>()
+  const badAliases: Array<string> = []
+  for (const a of aliases) {
+    const unit = byCode.get(codeKey(a.code))
+    if (unit === undefined) {
+      badAliases.push(`Bảng tên cũ: "${a.oldName}" trỏ tới mã chi bộ "${a.code}" không có trong dữ liệu trung ương; dòng này không được dùng.`)
+      continue
+    }
+    const k = unitNameKey(a.oldName)
+    const entry: AliasEntry = { parentKey: a.parentName === null || a.parentName.trim() === "" ? null : parentNameKey(a.parentName), unit, alias: a }
+    const list = aliasMap.get(k)
+    if (list === undefined) aliasMap.set(k, [entry])
+    else if (!list.some((e) => e.unit === unit && e.parentKey === entry.parentKey)) list.push(entry)
+  }
+  const parentKeys = new Map<Unit, string | null>()
+  for (const u of units) {
+    const p = u.parentName ?? (u.parentCode !== null ? byCode.get(codeKey(u.parentCode))?.name ?? null : null)
+    parentKeys.set(u, p === null ? null : parentNameKey(p))
+  }
+  return { units, byCode, byName, aliases: aliasMap, badAliases, parentKeys }
+}
+
+const ALIAS_HEADERS = {
+  oldName: ["ten cu", "ten chi bo cu", "old name"],
+  parentName: ["dang bo cu", "dang bo", "cap tren cu", "parent", "old parent"],
+  code: ["ma chi bo moi", "ma chi bo", "ma moi", "new code", "code"]
+} as const
+
+/**
+ * The alias table as a CSV (UTF-8 or a Windows code page, "," or ";"): columns "Tên cũ", "Đảng bộ
+ * cũ" (may be blank) and "Mã chi bộ mới", in that order when there is no header row. Lines that
+ * cannot be used are returned as problems (with the line number), not dropped silently.
+ */
+export const parseUnitAliases = (
+  text: string
+): { readonly aliases: ReadonlyArray<UnitAlias>; readonly problems: ReadonlyArray<string> } => {
+  const body = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n")
+  const firstLine = body.split("\n", 1)[0] ?? ""
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ";" : ","
+  const records = parseCsvSync(body, { delimiter, relax_column_count: true, skip_empty_lines: false }) as Array<Array<string>>
+  const aliases: Array<UnitAlias> = []
+  const problems: Array<string> = []
+  let cols = { oldName: 0, parentName: 1, code: 2 }
+  let start = 0
+  const head = (records[0] ?? []).map((h) => plainKey(h))
+  const find = (names: ReadonlyArray<string>) => head.findIndex((h) => names.includes(h))
+  const o = find(ALIAS_HEADERS.oldName)
+  const c = find(ALIAS_HEADERS.code)
+  if (o >= 0 && c >= 0) {
+    cols = { oldName: o, parentName: find(ALIAS_HEADERS.parentName), code: c }
+    start = 1
+  }
+  for (let i = start; i < records.length; i++) {
+    const rec = records[i]!
+    const get = (k: number) => (k >= 0 ? Text.clean(rec[k] ?? "") : "")
+    if (rec.every((v) => v.trim() === "")) continue
+    const oldName = get(cols.oldName)
+    const code = get(cols.code)
+    if (oldName === "" || code === "") {
+      problems.push(`Bảng tên cũ, dòng ${i + 1}: thiếu ${oldName === "" ? "tên cũ" : "mã chi bộ mới"}; dòng này không được dùng.`)
+      continue
+    }
+    const parent = get(cols.parentName)
+    aliases.push({ oldName, parentName: parent === "" ? null : parent, code })
+  }
+  return { aliases, problems }
 }
 
 /** What a file says about its unit. */
@@ -81,13 +173,15 @@ export const cluesFromTitles = (
 }
 
 export type UnitResolution =
-  | { readonly ok: true; readonly unit: Unit; readonly via: "code" | "title" | "fileName"; readonly notes: ReadonlyArray<string> }
+  | {
+    readonly ok: true
+    readonly unit: Unit
+    readonly via: "code" | "title" | "fileName" | "alias"
+    readonly notes: ReadonlyArray<string>
+  }
   | { readonly ok: false; readonly reason: string; readonly candidates: ReadonlyArray<Unit> }
 
 const describe = (u: Unit) => `${u.code} (${u.name}${u.parentName ? ` – ${u.parentName}` : ""})`
-
-const parentNameOf = (u: Unit, index: UnitIndex): string | null =>
-  u.parentName ?? (u.parentCode !== null ? index.byCode.get(codeKey(u.parentCode))?.name ?? null : null)
 
 /** Units whose name matches; several only when the đảng bộ lines cannot tell them apart. */
 const byName = (name: string, parents: ReadonlyArray<string>, index: UnitIndex): ReadonlyArray<Unit> => {
@@ -95,11 +189,29 @@ const byName = (name: string, parents: ReadonlyArray<string>, index: UnitIndex):
   if (found.length <= 1 || parents.length === 0) return found
   const parentKeys = new Set(parents.map(parentNameKey))
   const narrowed = found.filter((u) => {
-    const p = parentNameOf(u, index)
-    return p !== null && parentKeys.has(parentNameKey(p))
+    const p = index.parentKeys.get(u) ?? null
+    return p !== null && parentKeys.has(p)
   })
   return narrowed.length > 0 ? narrowed : found
 }
+
+/**
+ * Current units an old name stands for. An alias with an old parent applies only when the file
+ * names that parent; when several remain, those whose parent matches are preferred.
+ */
+const byAlias = (name: string, parents: ReadonlyArray<string>, index: UnitIndex): ReadonlyArray<AliasEntry> => {
+  const found = index.aliases.get(unitNameKey(name)) ?? []
+  if (found.length === 0) return found
+  const parentKeys = new Set(parents.map(parentNameKey))
+  const withParent = found.filter((e) => e.parentKey !== null && parentKeys.has(e.parentKey))
+  if (withParent.length > 0) return withParent
+  return found.filter((e) => e.parentKey === null)
+}
+
+const distinctUnits = (entries: ReadonlyArray<AliasEntry>): ReadonlyArray<Unit> => [...new Set(entries.map((e) => e.unit))]
+
+const aliasNote = (name: string, e: AliasEntry) =>
+  `"${name}" là tên cũ của chi bộ ${e.unit.code} (${e.unit.name}) theo bảng tên cũ${e.alias.parentName !== null ? ` (thuộc ${e.alias.parentName})` : ""}; đã dùng chi bộ ${e.unit.code}.`
 
 /** Up to three units with the closest names, for the clerk to pick from. */
 const nearest = (names: ReadonlyArray<string>, index: UnitIndex): ReadonlyArray<Unit> => {
@@ -138,7 +250,7 @@ export const resolveUnit = (clues: UnitClues, index: UnitIndex): UnitResolution 
     }
     return { ok: true, unit, via: "code", notes }
   }
-  // (2) "CHI BỘ …" title lines.
+  // (2) "CHI BỘ …" title lines: a current name, else an old name from the alias table.
   let ambiguous: ReadonlyArray<Unit> = []
   for (const t of clues.cellTitles) {
     const found = byName(t, clues.parentTitles, index)
@@ -147,10 +259,26 @@ export const resolveUnit = (clues: UnitClues, index: UnitIndex): UnitResolution 
       ambiguous = found
       break
     }
+    const aliased = byAlias(t, clues.parentTitles, index)
+    const units = distinctUnits(aliased)
+    if (units.length === 1) return { ok: true, unit: units[0]!, via: "alias", notes: [...notes, aliasNote(t, aliased[0]!)] }
+    if (units.length > 1) {
+      ambiguous = units
+      break
+    }
   }
-  // (3) The file name: a unit code, or a unit name.
+  // (3) The file name: a unit code, a unit name, or an old name.
   const fromFile = index.byCode.get(codeKey(clues.fileName))
-  const fileMatches = fromFile !== undefined ? [fromFile] : byName(clues.fileName, clues.parentTitles, index)
+  let fileMatches = fromFile !== undefined ? [fromFile] : byName(clues.fileName, clues.parentTitles, index)
+  let fileAlias: AliasEntry | null = null
+  if (fileMatches.length === 0) {
+    const aliased = byAlias(clues.fileName, clues.parentTitles, index)
+    fileMatches = distinctUnits(aliased)
+    if (fileMatches.length === 1) fileAlias = aliased[0]!
+  }
+  if (fileAlias !== null && ambiguous.length === 0) {
+    return { ok: true, unit: fileAlias.unit, via: "alias", notes: [...notes, aliasNote(clues.fileName, fileAlias)] }
+  }
   if (ambiguous.length > 0) {
     const agreed = fileMatches.filter((u) => ambiguous.includes(u))
     if (agreed.length === 1) return { ok: true, unit: agreed[0]!, via: "fileName", notes }

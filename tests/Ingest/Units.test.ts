@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { cluesFromTitles, makeUnitIndex, resolveUnit, unitNameKey } from "../../src/Ingest/Units.js"
+import { cluesFromTitles, makeUnitIndex, parseUnitAliases, resolveUnit, unitNameKey } from "../../src/Ingest/Units.js"
 import { UNITS } from "./fixtures.js"
 
 const index = makeUnitIndex([...UNITS, { code: "KP7", name: "Khu phố 7", parentCode: "DB01", parentName: null }])
@@ -63,5 +63,55 @@ describe("resolveUnit", () => {
       expect(r.reason).toContain("ds-2025")
       expect(r.candidates.map((u) => u.code)).toEqual(expect.arrayContaining(["CB01", "CB02"]))
     }
+  })
+})
+
+describe("alias table of old unit names", () => {
+  const aliases = [
+    { oldName: "Chi bộ Thôn 3", parentName: "Đảng bộ xã Hòa Bình", code: "CB05" },
+    { oldName: "Chi bộ Ấp Mới", parentName: null, code: "CB02" },
+    { oldName: "Chi bộ Tổ 9", parentName: null, code: "CB99" }
+  ]
+  const withAliases = makeUnitIndex(UNITS, aliases)
+  const resolveA = (titles: ReadonlyArray<string>, fileName: string) => resolveUnit(cluesFromTitles(titles, null, fileName), withAliases)
+
+  it("resolves an old name under its old đảng bộ, with a note naming the new unit", () => {
+    const r = resolveA(["ĐẢNG BỘ XÃ HOÀ BÌNH", "CHI BỘ THÔN 3"], "ds")
+    expect(r).toMatchObject({ ok: true, via: "alias", unit: { code: "CB05" } })
+    if (r.ok) expect(r.notes.join(" ")).toContain("tên cũ")
+  })
+
+  it("does not apply an alias tied to another đảng bộ", () => {
+    expect(resolveA(["ĐẢNG BỘ XÃ AN PHÚ", "CHI BỘ THÔN 3"], "ds").ok).toBe(false)
+    expect(resolveA(["CHI BỘ THÔN 3"], "ds").ok).toBe(false)
+  })
+
+  it("applies an alias without a parent anywhere, from the title or the file name", () => {
+    expect(resolveA(["CHI BỘ ẤP MỚI"], "ds")).toMatchObject({ ok: true, via: "alias", unit: { code: "CB02" } })
+    expect(resolveA([], "Chi bo Ap Moi")).toMatchObject({ ok: true, via: "alias", unit: { code: "CB02" } })
+  })
+
+  it("prefers a current name over an alias", () => {
+    const idx = makeUnitIndex(UNITS, [{ oldName: "Chi bộ Khu phố 1", parentName: null, code: "CB05" }])
+    expect(resolveUnit(cluesFromTitles(["CHI BỘ KHU PHỐ 1"], null, "x"), idx)).toMatchObject({ ok: true, via: "title", unit: { code: "CB01" } })
+  })
+
+  it("reports an alias pointing at an unknown code instead of using it", () => {
+    expect(withAliases.badAliases).toHaveLength(1)
+    expect(withAliases.badAliases[0]).toContain("CB99")
+    expect(resolveA(["CHI BỘ TỔ 9"], "ds").ok).toBe(false)
+  })
+
+  it("reads the CSV a user keeps: header in any order, ';' or ',', problems by line", () => {
+    const r = parseUnitAliases("\uFEFFMã chi bộ mới;Tên cũ;Đảng bộ cũ\r\nCB05;Chi bộ Thôn 3;Đảng bộ xã Hòa Bình\r\n;Chi bộ Thôn 4;\r\nCB02;Chi bộ Ấp Mới;\r\n")
+    expect(r.aliases).toEqual([
+      { oldName: "Chi bộ Thôn 3", parentName: "Đảng bộ xã Hòa Bình", code: "CB05" },
+      { oldName: "Chi bộ Ấp Mới", parentName: null, code: "CB02" }
+    ])
+    expect(r.problems).toHaveLength(1)
+    expect(r.problems[0]).toContain("dòng 3")
+    expect(parseUnitAliases("Chi bộ Thôn 3,\"Đảng bộ xã Hòa Bình, huyện cũ\",CB05\n").aliases).toEqual([
+      { oldName: "Chi bộ Thôn 3", parentName: "Đảng bộ xã Hòa Bình, huyện cũ", code: "CB05" }
+    ])
   })
 })

@@ -1,0 +1,197 @@
+/**
+ * Ingestion benchmark (issue "Ingest real cell rosters", evidence): rows/s and peak RSS reading
+ * (1) a province's rosters, ~100,000 rows in 4,000 files (the generated province: layouts A–D,
+ * TCVN3 and merged two-row headers included), and (2) one 100,000-row file.
+ *
+ * Each measurement runs in a child process (IngestChild.ts), so its peak RSS is the ingestion's
+ * own and not the generator's or the match benchmark's; the RSS of the same child doing nothing
+ * but start up is reported beside it. Target: at least 30,000 rows/s on the project's machine.
+ */
+import { spawn } from "node:child_process"
+import * as fs from "node:fs/promises"
+import * as os from "node:os"
+import * as path from "node:path"
+import ExcelJS from "exceljs"
+import { writeAtomic } from "../Samples/Commune.js"
+import { buildProvince, type ProvinceModel, writeRosters } from "../Samples/Province.js"
+
+export interface IngestBenchOptions {
+  /** Roster rows of the multi-file corpus; ~25 per file (100,000 → 4,000 files). */
+  readonly rows: number
+  /** Rows of the single-file corpus. */
+  readonly oneFileRows: number
+  readonly seed: number
+  /** Worker threads for ingestRosters (0: in-process, the default). */
+  readonly workers?: number
+}
+
+export interface IngestMeasurement {
+  readonly files: number
+  readonly rowsRead: number
+  readonly rowsIngested: number
+  readonly rowsRejected: number
+  readonly filesWithErrors: number
+  readonly wallMs: number
+  readonly rowsPerSecond: number
+  readonly peakRssMB: number
+  /** Peak RSS of the same child process started without ingesting anything. */
+  readonly baselineRssMB: number
+}
+
+export interface IngestBenchResult {
+  readonly manyFiles: IngestMeasurement & { readonly corpusWriteMs: number }
+  readonly oneFile: IngestMeasurement & { readonly corpusWriteMs: number; readonly fileMB: number }
+  readonly workers: number
+  readonly targetRowsPerSecond: number
+  readonly meetsTarget: boolean
+}
+
+export const TARGET_ROWS_PER_SECOND = 30_000
+
+const CHILD = new URL("./ingest-child.mjs", import.meta.url)
+
+interface ChildResult {
+  readonly files: number
+  readonly rowsRead: number
+  readonly rowsIngested: number
+  readonly rowsRejected: number
+  readonly filesWithErrors: number
+  readonly wallMs: number
+  readonly peakRssMB: number
+}
+
+/** Runs IngestChild.ts on `dir` (or on nothing, for the baseline) and parses its one-line JSON answer. */
+const runChild = (args: ReadonlyArray<string>): Promise<ChildResult> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD.pathname, ...args], { stdio: ["ignore", "pipe", "inherit"] })
+    let out = ""
+    child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")))
+    child.on("error", reject)
+    child.on("exit", (code) => {
+      const line = out.trim().split("\n").pop() ?? ""
+      if (code !== 0) return reject(new Error(`ingest benchmark child exited with code ${code}`))
+      try {
+        resolve(JSON.parse(line) as ChildResult)
+      } catch {
+        reject(new Error(`ingest benchmark child gave no result: ${line.slice(0, 200)}`))
+      }
+    })
+  })
+
+const measure = async (dir: string, unitsFile: string, workers: number, baselineRssMB: number): Promise<IngestMeasurement> => {
+  const r = await runChild([dir, unitsFile, String(workers)])
+  return { ...r, rowsPerSecond: Math.round((r.rowsRead / Math.max(1, r.wallMs)) * 1000), baselineRssMB }
+}
+
+/**
+ * One sheet of `rows` members under one cell's title, written with exceljs's streaming writer (the
+ * in-memory writer needs gigabytes at this size). Text dates, a two-line title, Times New Roman.
+ */
+const writeOneFile = async (model: ProvinceModel, rows: number, file: string): Promise<void> => {
+  const cell = model.units.find((u) => u.code === model.files[0]!.unitCode)!
+  const parent = model.units.find((u) => u.code === cell.parentCode)
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: true })
+  const ws = wb.addWorksheet("Danh sách")
+  const font = { name: "Times New Roman", size: 12 }
+  const put = (values: ReadonlyArray<string | number | null>) => {
+    const row = ws.addRow(values as Array<string | number | null>)
+    row.eachCell((c) => (c.font = font))
+    row.commit()
+  }
+  put([(parent?.name ?? "").toLocaleUpperCase("vi"), null, null, null, null, null, null, null, "ĐẢNG CỘNG SẢN VIỆT NAM"])
+  put([cell.name.toLocaleUpperCase("vi")])
+  put(["DANH SÁCH ĐẢNG VIÊN"])
+  put(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Quê quán", "Số CCCD", "Số thẻ đảng viên", "Ngày vào Đảng", "Ghi chú"])
+  const pad = (n: number) => String(n).padStart(2, "0")
+  let n = 0
+  outer: for (;;) {
+    for (const f of model.files) {
+      for (const r of f.rows) {
+        if (n >= rows) break outer
+        n++
+        const b = r.birth
+        put([
+          n,
+          r.name,
+          b.m === null || b.d === null ? String(b.y) : `${pad(b.d)}/${pad(b.m)}/${b.y}`,
+          r.sex === "M" ? "Nam" : "Nữ",
+          r.hometown,
+          r.cccd,
+          r.cardNo,
+          `${pad(r.admitted.d)}/${pad(r.admitted.m)}/${r.admitted.y}`,
+          r.note === "" ? null : r.note
+        ])
+      }
+    }
+  }
+  ws.commit()
+  await wb.commit()
+}
+
+/** Generates both corpora in a temp directory, measures each in a child process, removes them. */
+export const benchIngest = async (opts: IngestBenchOptions): Promise<IngestBenchResult> => {
+  const workers = opts.workers ?? 0
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "recon-bench-ingest-"))
+  try {
+    const model = buildProvince({ members: opts.rows, seed: opts.seed })
+    const unitsFile = path.join(tmp, "units.json")
+    await fs.writeFile(unitsFile, JSON.stringify(model.units.map((u) => ({ code: u.code, name: u.name, parentCode: u.parentCode, parentName: u.parentName }))))
+    const baseline = (await runChild(["--baseline"])).peakRssMB
+
+    const manyDir = path.join(tmp, "rosters")
+    let t0 = performance.now()
+    await writeRosters(model, manyDir)
+    const manyWriteMs = Math.round(performance.now() - t0)
+    const many = await measure(manyDir, unitsFile, workers, baseline)
+    await fs.rm(manyDir, { recursive: true, force: true })
+
+    const oneDir = path.join(tmp, "one")
+    await fs.mkdir(oneDir)
+    const oneFile = path.join(oneDir, "danh-sach.xlsx")
+    t0 = performance.now()
+    await writeOneFile(model, opts.oneFileRows, oneFile)
+    const oneWriteMs = Math.round(performance.now() - t0)
+    const fileMB = Math.round(((await fs.stat(oneFile)).size / 1048576) * 10) / 10
+    const one = await measure(oneDir, unitsFile, workers, baseline)
+
+    const slowest = Math.min(many.rowsPerSecond, one.rowsPerSecond)
+    return {
+      manyFiles: { ...many, corpusWriteMs: manyWriteMs },
+      oneFile: { ...one, corpusWriteMs: oneWriteMs, fileMB },
+      workers,
+      targetRowsPerSecond: TARGET_ROWS_PER_SECOND,
+      meetsTarget: slowest >= TARGET_ROWS_PER_SECOND
+    }
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true })
+  }
+}
+
+/** Two lines for the console. */
+export const formatIngestBench = (r: IngestBenchResult): string => {
+  const line = (label: string, m: IngestMeasurement) =>
+    `ingest ${label}: ${m.rowsRead} rows (${m.rowsRejected} rejected) in ${m.files} files, ${(m.wallMs / 1000).toFixed(1)} s, ` +
+    `${m.rowsPerSecond} rows/s, peak RSS ${m.peakRssMB} MB (${m.baselineRssMB} MB at start-up)`
+  return [
+    line("many files", r.manyFiles),
+    line(`one file (${r.oneFile.fileMB} MB)`, r.oneFile),
+    `  target ${r.targetRowsPerSecond} rows/s: ${r.meetsTarget ? "met" : "NOT met"}${r.workers > 0 ? ` (${r.workers} workers)` : ""}`
+  ].join("\n")
+}
+
+/** Merges the result into `file` (reports/bench.json) under "ingest", atomically. */
+export const recordIngestBench = async (file: string, r: IngestBenchResult): Promise<void> => {
+  let current: Record<string, unknown> = {}
+  try {
+    current = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>
+  } catch {
+    current = {}
+  }
+  const next = {
+    ...current,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", totalMemoryMB: Math.round(os.totalmem() / 1048576), node: process.version },
+    ingest: { ...r, measuredAt: new Date().toISOString() }
+  }
+  await fs.mkdir(path.dirname(file), { recursive: true })
+  await writeAtomic(file, `${JSON.stringify(next, null, 2)}\n`)
+}
