@@ -1,7 +1,8 @@
 /**
  * String and identifier similarity, plain functions for the pairwise hot loop.
  * Jaro-Winkler is our own tight implementation (no allocation beyond two flag arrays);
- * edit distance comes from fast-levenshtein.
+ * identifiers are compared by a linear one-edit test; full edit distance (fast-levenshtein) is
+ * kept for tests and diagnostics.
  */
 import levenshtein from "fast-levenshtein"
 
@@ -72,10 +73,43 @@ export const isTransposition = (a: string, b: string): boolean => {
 
 export type IdAgreement = "EXACT" | "ONE_EDIT" | "DIFFERENT"
 
+/**
+ * True when a and b are one edit apart: one substitution, insertion or deletion, or one adjacent
+ * transposition. Linear and allocation-free (the pairwise hot loop calls it).
+ */
+export const withinOneEdit = (a: string, b: string): boolean => {
+  const la = a.length
+  const lb = b.length
+  if (la === lb) {
+    let first = -1
+    let diffs = 0
+    for (let i = 0; i < la; i++) {
+      if (a.charCodeAt(i) !== b.charCodeAt(i)) {
+        if (diffs === 0) first = i
+        diffs++
+        if (diffs > 2) return false
+      }
+    }
+    if (diffs <= 1) return true
+    // Two differences: only an adjacent swap counts as one edit.
+    return (
+      first + 1 < la &&
+      a.charCodeAt(first) === b.charCodeAt(first + 1) &&
+      a.charCodeAt(first + 1) === b.charCodeAt(first) &&
+      a.charCodeAt(first + 1) !== b.charCodeAt(first + 1)
+    )
+  }
+  if (Math.abs(la - lb) !== 1) return false
+  const s = la < lb ? a : b
+  const l = la < lb ? b : a
+  let i = 0
+  while (i < s.length && s.charCodeAt(i) === l.charCodeAt(i)) i++
+  for (let k = i; k < s.length; k++) if (s.charCodeAt(k) !== l.charCodeAt(k + 1)) return false
+  return true
+}
+
 /** Identifier comparison: exact, one substitution/insertion/deletion or one adjacent transposition, else different. */
 export const compareIds = (a: string, b: string): IdAgreement => {
   if (a === b) return "EXACT"
-  if (isTransposition(a, b)) return "ONE_EDIT"
-  if (Math.abs(a.length - b.length) > 1) return "DIFFERENT"
-  return editDistance(a, b) === 1 ? "ONE_EDIT" : "DIFFERENT"
+  return withinOneEdit(a, b) ? "ONE_EDIT" : "DIFFERENT"
 }

@@ -1,74 +1,206 @@
 import { describe, expect, it } from "vitest"
-import * as Engine from "../../src/Match/Engine.js"
 import { annualRosterMatching } from "../../pipelines/annual-roster-matching.js"
+import type { CentralMember, RosterRow } from "../../src/Domain.js"
+import * as Engine from "../../src/Match/Engine.js"
+import { runMatch } from "../../src/Match/Stage.js"
+import { buildProvince, provinceRecords } from "../../src/Samples/Province.js"
 import { member, row, units } from "../Rules/fixtures.js"
 
 const s = annualRosterMatching.match
 const parents = Engine.parentMap(units)
 
-describe("match engine", () => {
-  const central = [
-    member("DV1", "Nguyễn Văn Hùng", "12/03/1960", "CB01", { cccd: "036060001234" }),
-    member("DV2", "Nguyễn Văn Hùng", "05/11/1960", "CB02", { cccd: "036060009876" }),
-    member("DV3", "Trần Thị Thủy", "01/02/1975", "CB01", { sex: "F", cardNo: "00123456" }),
-    member("DV4", "Lê Đức Thắng", "20/10/1948", "CB03")
-  ]
-  const cRec = central.map((m) => Engine.toMatchRecord(m, parents))
+const central = [
+  member("DV1", "Nguyễn Văn Hùng", "12/03/1960", "CB01", { cccd: "036060001234" }),
+  member("DV2", "Nguyễn Văn Hùng", "05/11/1960", "CB02", { cccd: "036060009876" }),
+  member("DV3", "Trần Thị Thủy", "01/02/1975", "CB01", { sex: "F", cardNo: "00123456" }),
+  member("DV4", "Lê Đức Thắng", "20/10/1948", "CB03"),
+  member("DV5", "Hoàng Văn Quý", "07/07/1970", "CB01")
+]
 
-  const linkOne = (r: ReturnType<typeof row>) => {
-    const rec = [Engine.toMatchRecord(r, parents)]
-    const blocks = Engine.block(rec, cRec, s)
-    return Engine.linkRows([r], rec, cRec, blocks, s)[0]!
-  }
+/** Declared model (the sample's size): sides, blocks, codes and links of some rows. */
+const matchRows = (rows: ReadonlyArray<RosterRow>, cs: ReadonlyArray<CentralMember> = central) => {
+  const result = runMatch({ members: cs, units, transfers: [] }, rows, s)
+  return { result, member: (i: number) => (result.links[i]!.member >= 0 ? cs[result.links[i]!.member]!.id : null) }
+}
+const linkOne = (r: RosterRow) => matchRows([r]).member(0)
 
-  it("tells namesakes with the same birth year apart by birth date", () => {
-    expect(central[linkOne(row("a.xlsx", "CB01", "NGUYỄN VĂN HÙNG", "12/03/1960")).member]!.id).toBe("DV1")
-    expect(central[linkOne(row("a.xlsx", "CB02", "Nguyen Van Hung", "05/11/1960")).member]!.id).toBe("DV2")
+const levelsOf = (a: CentralMember | RosterRow, b: CentralMember | RosterRow) => {
+  const strings = new Engine.Interner()
+  const x = Engine.prepare([a], parents, strings)
+  const y = Engine.prepare([b], parents, strings)
+  const code = Engine.compareCode(x, 0, y, 0)
+  return Engine.Comparisons.map((c, k) => {
+    const l = Engine.levelOf(code, k)
+    return l < 0 ? `${c}:-` : `${c}:${l}`
+  })
+}
+
+describe("comparison levels", () => {
+  it.each([
+    ["Nguyễn Văn Hùng", "NGUYỄN VĂN HÙNG", "exact"],
+    ["Nguyễn Văn Hùng", "Nguyen Van Hung", "folded"],
+    ["Hoàng Văn Quý", "Huỳnh Văn Quí", "variant"],
+    ["Vũ Thị Lan", "Võ Thị Lan", "variant"],
+    ["Nguyễn Văn Hùng", "Nguyễn Văn Hưngg", "jw95"],
+    ["Nguyễn Văn Hùng", "Nguyễn Hùng", "familyGiven"],
+    ["Trần Văn Hùng", "Lê Minh Hùng", "givenOnly"],
+    ["Trần Văn Hùng", "Lê Thị Lan", "else"]
+  ] as const)("%s vs %s: name %s", (a, b, level) => {
+    const code = levelsOf(member("A", a, "01/01/1960", "CB01"), row("f.xlsx", "CB01", b, "01/01/1960"))[0]!
+    expect(code).toBe(`name:${Engine.NameLevels.indexOf(level)}`)
   })
 
-  it("links a name without diacritics, with old tone placement, or with a year-only birth date", () => {
-    expect(linkOne(row("a.xlsx", "CB01", "Tran Thi Thuy", "01/02/1975", { sex: "F" })).member).toBe(2)
-    expect(linkOne(row("a.xlsx", "CB01", "Trần Thị Thuỷ", "01/02/1975", { sex: "F" })).member).toBe(2)
-    expect(linkOne(row("a.xlsx", "CB03", "Lê Đức Thắng", null, { birth: { year: 1948, month: null, day: null } })).member).toBe(3)
+  it.each([
+    ["12/03/1960", "12/03/1960", "exact"],
+    ["05/08/1996", "08/05/1996", "swapped"],
+    ["12/03/1960", "1960", "yearOnly"],
+    ["12/03/1960", "20/03/1960", "sameMonthYear"],
+    ["12/03/1960", "20/04/1960", "sameYear"],
+    ["12/03/1960", "12/03/1961", "yearPlusMinus1"],
+    ["12/03/1960", "12/03/1970", "else"]
+  ] as const)("%s vs %s: birth %s", (a, b, level) => {
+    const birth = b.length === 4 ? { year: +b, month: null, day: null } : undefined
+    const r = row("f.xlsx", "CB01", "Lê Văn An", birth === undefined ? b : null, birth === undefined ? {} : { birth })
+    expect(levelsOf(member("A", "Lê Văn An", a, "CB01"), r)[1]).toBe(`birth:${Engine.BirthLevels.indexOf(level)}`)
+  })
+
+  it("weighs nothing for missing values and treats a 9-digit CMND against a 12-digit CCCD as missing", () => {
+    const a = member("A", "Lê Văn An", "12/03/1960", "CB01", { cccd: "036060001234" })
+    expect(levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", { cccd: "160123456" }))[3]).toBe("cccd:-")
+    expect(levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", { cccd: "036060001243" }))[3]).toBe("cccd:1")
+    expect(levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", { cccd: "036060009999" }))[3]).toBe("cccd:2")
+    expect(levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960"))[3]).toBe("cccd:-")
+  })
+
+  it("compares admission dates within 30 working days", () => {
+    const adm = (d: string) => ({ admitted: { year: +d.slice(6), month: +d.slice(3, 5), day: +d.slice(0, 2) } })
+    const a = member("A", "Lê Văn An", "12/03/1960", "CB01", adm("10/05/1985"))
+    const at = (d: string) => levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", adm(d)))[6]
+    expect(at("10/05/1985")).toBe("admitted:0")
+    expect(at("14/06/1985")).toBe("admitted:1")
+    expect(at("10/11/1985")).toBe("admitted:2")
+    expect(at("10/05/1990")).toBe("admitted:3")
+  })
+})
+
+describe("blocking", () => {
+  it("counts candidate pairs per rule before building them and refuses past the budget with a suggestion", () => {
+    const strings = new Engine.Interner()
+    const c = Engine.prepare(central, parents, strings)
+    const r = Engine.prepare([row("a.xlsx", "CB01", "Nguyễn Văn Hùng", "12/03/1960")], parents, strings)
+    const blocks = Engine.block(r, c, s)
+    expect(blocks.pairsPerRule["fullName+parentUnit"]).toBe(2)
+    expect(blocks.pairsPerRule["givenName+birthDate"]).toBe(1)
+    expect(blocks.totalPairs).toBe(2)
+    expect(() => Engine.block(r, c, { ...s, maxCandidatePairs: 1 })).toThrow(/budget of 1.*stricter/)
+  })
+
+  it("puts Hoàng/Huỳnh and i/y spellings in the same block", () => {
+    const strings = new Engine.Interner()
+    const c = Engine.prepare(central, parents, strings)
+    const r = Engine.prepare([row("a.xlsx", "CB01", "Huỳnh Văn Quí", "07/07/1970")], parents, strings)
+    const blocks = Engine.block(r, c, { blocking: [Engine.blockOn("familyName", "givenName")], maxCandidatePairs: 10 })
+    expect(Array.from(blocks.idx)).toEqual([4])
+  })
+
+  it("self-blocking yields each unordered pair once", () => {
+    const strings = new Engine.Interner()
+    const c = Engine.prepare(central, parents, strings)
+    const blocks = Engine.block(c, c, { blocking: [Engine.blockOn("fullName"), Engine.blockOn("birthYear")], maxCandidatePairs: 100 }, true)
+    expect(blocks.totalPairs).toBe(1)
+    expect([blocks.idx[0], blocks.start[1]]).toEqual([1, 1])
+  })
+})
+
+describe("linking (declared weights, sample-sized data)", () => {
+  it("tells namesakes with the same birth year apart by birth date", () => {
+    expect(linkOne(row("a.xlsx", "CB01", "NGUYỄN VĂN HÙNG", "12/03/1960"))).toBe("DV1")
+    expect(linkOne(row("a.xlsx", "CB02", "Nguyen Van Hung", "05/11/1960"))).toBe("DV2")
+  })
+
+  it("links a name without diacritics, with old tone placement, a regional spelling or a year-only birth date", () => {
+    expect(linkOne(row("a.xlsx", "CB01", "Tran Thi Thuy", "01/02/1975", { sex: "F" }))).toBe("DV3")
+    expect(linkOne(row("a.xlsx", "CB01", "Trần Thị Thuỷ", "01/02/1975", { sex: "F" }))).toBe("DV3")
+    expect(linkOne(row("a.xlsx", "CB01", "Huỳnh Văn Quí", "07/07/1970"))).toBe("DV5")
+    expect(linkOne(row("a.xlsx", "CB03", "Lê Đức Thắng", null, { birth: { year: 1948, month: null, day: null } }))).toBe("DV4")
   })
 
   it("links on an identical CCCD despite a birth-date typo, but not on name and birth year alone", () => {
-    expect(linkOne(row("a.xlsx", "CB01", "Nguyễn Văn Hùng", "21/03/1960", { cccd: "036060001234" })).member).toBe(0)
-    const l = linkOne(row("a.xlsx", "CB01", "Nguyễn Văn Hùng", "01/01/1960"))
-    expect(l.member).toBe(-1)
+    expect(linkOne(row("a.xlsx", "CB01", "Nguyễn Văn Hùng", "21/03/1960", { cccd: "036060001234" }))).toBe("DV1")
+    expect(linkOne(row("a.xlsx", "CB01", "Nguyễn Văn Hùng", "01/01/1960"))).toBe(null)
   })
 
-  it("does not link a stranger", () => {
-    expect(linkOne(row("a.xlsx", "CB01", "Phạm Minh Tuấn", "03/04/1990")).member).toBe(-1)
+  it("does not link a stranger, and keeps a close but insufficient candidate for review", () => {
+    expect(linkOne(row("a.xlsx", "CB01", "Phạm Minh Tuấn", "03/04/1990"))).toBe(null)
   })
 
-  it("links each member at most once per roster file", () => {
-    const rows = [row("a.xlsx", "CB01", "Lê Đức Thắng", "20/10/1948"), row("a.xlsx", "CB01", "Lê Đức Thắng", "20/10/1948")]
-    const rec = rows.map((r) => Engine.toMatchRecord(r, parents))
-    const links = Engine.linkRows(rows, rec, cRec, Engine.block(rec, cRec, s), s)
-    expect(links.map((l) => l.member)).toEqual([3, -1])
+  it("links each member at most once per roster file, but across files freely", () => {
+    const same = matchRows([row("a.xlsx", "CB03", "Lê Đức Thắng", "20/10/1948"), row("a.xlsx", "CB03", "Lê Đức Thắng", "20/10/1948")])
+    expect([same.member(0), same.member(1)]).toEqual(["DV4", null])
+    const two = matchRows([row("a.xlsx", "CB03", "Lê Đức Thắng", "20/10/1948"), row("b.xlsx", "CB03", "Lê Đức Thắng", "20/10/1948")])
+    expect([two.member(0), two.member(1)]).toEqual(["DV4", "DV4"])
   })
 
-  it("counts candidate pairs per rule and refuses past the budget", () => {
-    const rec = [Engine.toMatchRecord(row("a.xlsx", "CB01", "Nguyễn Văn Hùng", "12/03/1960"), parents)]
-    const blocks = Engine.block(rec, cRec, s)
-    expect(blocks.pairsPerRule["givenName+birthYear"]).toBe(2)
-    expect(blocks.totalPairs).toBe(2)
-    expect(() => Engine.block(rec, cRec, { ...s, maxCandidatePairs: 1 })).toThrow(/budget of 1/)
-  })
-
-  it("finds duplicate central records by CCCD", () => {
+  it("finds duplicate central records, clusters them into one person with a stable id", () => {
     const dup = [...central, member("DV9", "Nguyễn Văn Hừng", "12/03/1960", "CB02", { cccd: "036060001234" })]
-    const rec = dup.map((m) => Engine.toMatchRecord(m, parents))
-    const pairs = Engine.centralDuplicates(rec, Engine.block(rec, rec, s, true), s)
-    expect(pairs.map((p) => [dup[p.a]!.id, dup[p.b]!.id])).toEqual([["DV1", "DV9"]])
+    const m = matchRows([row("a.xlsx", "CB02", "Nguyễn Văn Hùng", "12/03/1960", { cccd: "036060001234" })], dup)
+    expect(m.result.duplicates.map((p) => [dup[p.a]!.id, dup[p.b]!.id])).toEqual([["DV1", "DV9"]])
+    const person = m.result.persons.find((p) => p.members.includes(0))!
+    expect(person.personId).toBe("P-DV1")
+    expect(person.members.map((j) => dup[j]!.id)).toEqual(["DV1", "DV9"])
+    expect(person.rows).toEqual([0])
+    expect(m.result.persons).toHaveLength(dup.length - 1)
+  })
+})
+
+describe("explanation", () => {
+  it("explains a score as per-comparison weights that add up to it, in a Vietnamese sentence and a table", () => {
+    const m = matchRows([row("a.xlsx", "CB01", "Nguyen Van Hung", "12/03/1960", { cccd: "036060001234" })])
+    const w = Engine.explainPair(m.result.model, m.result.rows, 0, m.result.central, 0)
+    expect(w.parts.map((p) => `${p.comparison}:${p.level}`)).toEqual(["name:folded", "birth:exact", "sex:agree", "cccd:exact"])
+    expect(w.weight).toBeCloseTo(w.parts.reduce((x, p) => x + p.weight, 0), 10)
+    expect(w.probability).toBeCloseTo(m.result.links[0]!.score!, 10)
+    expect(Engine.explainSentence(w)).toBe(
+      "Độ tin cậy 100%: họ tên trùng khi bỏ dấu (+7,0), ngày sinh trùng (+7,0), cùng giới tính (+0,5), số CCCD trùng (+12,0)."
+    )
+    expect(Engine.explainTable(w)).toMatch(/Số CCCD\s+số CCCD trùng\s+\+12,0\s+\+18,5/)
+  })
+})
+
+describe("estimated model (synthetic province)", () => {
+  const model = buildProvince({ members: 6_000, seed: 3 })
+  const recs = provinceRecords(model)
+  const result = runMatch(recs.central, recs.rows, s)
+
+  it("estimates u, m and the prior from the data and links almost every row correctly", () => {
+    expect(result.model.estimated).toBe(true)
+    const byId = (j: number) => recs.central.members[j]!.id
+    let truePairs = 0
+    let correct = 0
+    let predicted = 0
+    result.links.forEach((l, i) => {
+      if (l.member >= 0) predicted++
+      if (recs.truth[i] !== null) truePairs++
+      if (l.member >= 0 && byId(l.member) === recs.truth[i]) correct++
+    })
+    expect(correct / predicted).toBeGreaterThanOrEqual(0.998)
+    expect(correct / truePairs).toBeGreaterThanOrEqual(0.995)
   })
 
-  it("explains a score as per-comparison weights that add up to it", () => {
-    const a = cRec[0]!
-    const b = Engine.toMatchRecord(row("a.xlsx", "CB01", "Nguyen Van Hung", "12/03/1960", { cccd: "036060001234" }), parents)
-    const parts = Engine.explainPair(a, b, s)
-    expect(parts.map((p) => `${p.comparison}:${p.level}`)).toEqual(["name:folded", "birth:exact", "sex:agree", "cccd:exact"])
-    expect(parts.reduce((x, p) => x + p.weight, 0)).toBe(Engine.pairWeight(a, b, s))
+  it("learns that agreement on a unique identifier is strong, disagreement on the birth date strong against, and duplicates rare", () => {
+    const w = result.model.weights
+    expect(w[3]![0]).toBeGreaterThan(10)
+    expect(w[1]![6]).toBeLessThan(-5)
+    expect(result.model.selfPriorLog2).toBeLessThan(result.model.priorLog2 - 5)
+  })
+
+  it("weighs a frequent full name less than a rare one (term frequencies)", () => {
+    const names = recs.central.members.map((m) => m.name.folded)
+    const count = new Map<string, number>()
+    for (const n of names) count.set(n, (count.get(n) ?? 0) + 1)
+    const frequent = names.indexOf([...count.entries()].sort((a, b) => b[1] - a[1])[0]![0])
+    const rare = names.findIndex((n) => count.get(n) === 1)
+    const exactCode = 1 // name level "exact", every other comparison missing
+    expect(Engine.tfAdjustment(result.model, exactCode, frequent)).toBeLessThan(Engine.tfAdjustment(result.model, exactCode, rare))
   })
 })

@@ -1,6 +1,6 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { compareIds, isTransposition, jaro, jaroWinkler } from "../../src/Match/Similarity.js"
+import { compareIds, editDistance, isTransposition, jaro, jaroWinkler, withinOneEdit } from "../../src/Match/Similarity.js"
 
 describe("jaroWinkler", () => {
   it.each([
@@ -57,5 +57,38 @@ describe("compareIds", () => {
         expect(compareIds(t, s)).toBe("ONE_EDIT")
       })
     )
+  })
+})
+
+describe("withinOneEdit", () => {
+  it("agrees with edit distance ≤ 1 or one adjacent transposition, and is symmetric", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{0,9}$/), fc.stringMatching(/^[0-9]{0,9}$/), (a, b) => {
+        const expected = editDistance(a, b) <= 1 || isTransposition(a, b)
+        expect(withinOneEdit(a, b)).toBe(expected)
+        expect(withinOneEdit(b, a)).toBe(expected)
+      })
+    )
+  })
+
+  it("accepts every single-character mutation of an identifier", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{8,12}$/), fc.nat(), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 2 }), (s, k, d, op) => {
+        const i = k % s.length
+        const t = op === 0 ? s.slice(0, i) + d + s.slice(i + 1) : op === 1 ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + d + s.slice(i)
+        expect(withinOneEdit(s, t)).toBe(true)
+      })
+    )
+  })
+
+  it.each([
+    ["12345678", "12345687", true],
+    ["12345678", "21345687", false],
+    ["123", "1234", true],
+    ["123", "12345", false],
+    ["1234", "1324", true],
+    ["1234", "1432", false]
+  ] as const)("%s vs %s: %s", (a, b, expected) => {
+    expect(withinOneEdit(a, b)).toBe(expected)
   })
 })

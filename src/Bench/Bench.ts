@@ -1,0 +1,184 @@
+/**
+ * `recon bench`: the match stage on a generated province held in memory (no files), with its
+ * quality measured against the generator's truth, and the ingestion of a roster corpus written to
+ * a temp directory. Figures go to reports/bench.json (merged per section, so runs at several
+ * sizes accumulate): wall time, rows/s, candidate pairs/s, peak RSS.
+ *
+ * Peak RSS is the process's maximum resident set (process.resourceUsage().maxRSS), so it includes
+ * the generated model; `rssBeforeMatchMB` says how much of it was there before matching.
+ */
+import * as fs from "node:fs/promises"
+import * as os from "node:os"
+import type { FileSummary } from "../Domain.js"
+import { discrepancyMetrics, linkMetrics } from "../Evaluate/Evaluate.js"
+import type { RosterIngest } from "../Ingest/Roster.js"
+import * as Engine from "../Match/Engine.js"
+import type { PipelineDeclaration } from "../Pipeline/Declaration.js"
+import { match, rules } from "../Pipeline/Run.js"
+import { writeAtomic } from "../Samples/Commune.js"
+import { buildProvince, provinceRecords } from "../Samples/Province.js"
+
+const mb = (bytes: number): number => Math.round(bytes / 1048576)
+const peakRssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024)
+const round = (x: number, d = 4): number => Math.round(x * 10 ** d) / 10 ** d
+
+export interface MatchBench {
+  readonly centralRecords: number
+  readonly rosterRows: number
+  readonly generateMs: number
+  readonly wallMs: number
+  readonly phasesMs: Readonly<Record<string, number>>
+  readonly candidatePairs: number
+  readonly centralCandidatePairs: number
+  readonly pairsPerRule: Readonly<Record<string, number>>
+  readonly rowsPerSecond: number
+  readonly pairsPerSecond: number
+  readonly rssBeforeMatchMB: number
+  readonly peakRssMB: number
+  readonly quality: {
+    readonly linkPrecision: number
+    readonly linkRecall: number
+    readonly linkF1: number
+    readonly blockingRecall: number
+    readonly categories: Readonly<Record<string, { planted: number; found: number; precision: number; recall: number }>>
+  }
+  readonly model: Record<string, unknown>
+}
+
+/** Match stage at `size` active members (about as many roster rows), plus rules for quality figures. */
+export const benchMatch = (decl: PipelineDeclaration, size: number, seed: number): MatchBench => {
+  const t0 = performance.now()
+  const model = buildProvince({ members: size, seed })
+  const recs = provinceRecords(model)
+  const generateMs = Math.round(performance.now() - t0)
+  global.gc?.()
+  const rssBefore = mb(process.memoryUsage().rss)
+  const t1 = performance.now()
+  const matched = match(recs.central, recs.rows, decl.match)
+  const wallMs = Math.round(performance.now() - t1)
+  const peak = peakRssMB()
+
+  // Quality against the truth (not timed).
+  const r = matched.result
+  const memberIndex = new Map(recs.central.members.map((m, j) => [m.id, j]))
+  let truePairs = 0
+  let kept = 0
+  recs.truth.forEach((id, i) => {
+    if (id === null) return
+    const j = memberIndex.get(id)
+    if (j === undefined) return
+    truePairs++
+    for (let k = r.rowBlocks.start[i]!, end = r.rowBlocks.start[i + 1]!; k < end; k++) {
+      if (r.rowBlocks.idx[k] === j) {
+        kept++
+        break
+      }
+    }
+  })
+  const links = matched.rows.map((l) => ({ file: l.row.file, sheet: l.row.sheet, row: l.row.row, memberId: l.memberId }))
+  const truthRows = recs.rows.map((row, i) => ({ file: row.file, sheet: row.sheet, row: row.row, memberId: recs.truth[i]! }))
+  const lm = linkMetrics(truthRows, links)
+  const files: Array<FileSummary> = model.files.map((f) => ({
+    file: f.file, kind: "OFFICIAL", unitCode: f.unitCode, sha256: "", rowsRead: f.rows.length, rowsIngested: f.rows.length, rowsRejected: 0, error: null
+  }))
+  const rosters: RosterIngest = { rows: recs.rows, rejections: [], warnings: [], files }
+  const found = rules(decl, recs.central, rosters, matched, model.asOf)
+  const dm = discrepancyMetrics(model.cases, found)
+  const total = r.rowBlocks.totalPairs + r.selfBlocks.totalPairs
+  return {
+    centralRecords: recs.central.members.length,
+    rosterRows: recs.rows.length,
+    generateMs,
+    wallMs,
+    phasesMs: r.timings,
+    candidatePairs: r.rowBlocks.totalPairs,
+    centralCandidatePairs: r.selfBlocks.totalPairs,
+    pairsPerRule: r.rowBlocks.pairsPerRule,
+    rowsPerSecond: Math.round(((recs.rows.length + recs.central.members.length) / wallMs) * 1000),
+    pairsPerSecond: Math.round((total / wallMs) * 1000),
+    rssBeforeMatchMB: rssBefore,
+    peakRssMB: peak,
+    quality: {
+      linkPrecision: round(lm.precision),
+      linkRecall: round(lm.recall),
+      linkF1: round(lm.f1),
+      blockingRecall: round(truePairs === 0 ? 1 : kept / truePairs, 5),
+      categories: Object.fromEntries(
+        dm.categories.filter((c) => c.planted > 0 || c.found > 0).map((c) => [c.category, { planted: c.planted, found: c.found, precision: round(c.precision), recall: round(c.recall) }])
+      )
+    },
+    model: Engine.modelSummary(r.model)
+  }
+}
+
+/** Merges a section into reports/bench.json (atomically), keyed so runs at several sizes accumulate. */
+export const recordBench = async (file: string, section: "match" | "ingest", key: string, value: unknown): Promise<void> => {
+  let current: Record<string, unknown> = {}
+  try {
+    current = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>
+  } catch {
+    current = {}
+  }
+  const sectionValue = (current[section] ?? {}) as Record<string, unknown>
+  const next = {
+    ...current,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", totalMemoryMB: mb(os.totalmem()), node: process.version },
+    [section]: { ...sectionValue, [key]: { ...(value as object), measuredAt: new Date().toISOString() } }
+  }
+  await writeAtomic(file, `${JSON.stringify(next, null, 2)}\n`)
+}
+
+export interface BenchOptions {
+  readonly size: number
+  readonly seed: number
+  readonly ingest: boolean
+  readonly ingestSize: number
+  readonly out: string
+}
+
+/** V8's default heap (~4 GB here) is too small for a million records on each side; rerun in a child with more. */
+const HEAP_MB_FOR_LARGE = 14_000
+
+const inChildWithHeap = async (): Promise<number> => {
+  const { spawn } = await import("node:child_process")
+  const { getHeapStatistics } = await import("node:v8")
+  if (getHeapStatistics().heap_size_limit / 1048576 >= HEAP_MB_FOR_LARGE * 0.9) return -1
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB_FOR_LARGE}`, ...process.execArgv, ...process.argv.slice(1)], {
+      stdio: "inherit"
+    })
+    child.on("error", reject)
+    child.on("exit", (code) => resolve(code ?? 1))
+  })
+}
+
+/** What `recon bench` does: match (and ingest) figures, printed and merged into `out`. */
+export const runBench = async (decl: PipelineDeclaration, o: BenchOptions): Promise<string> => {
+  if (o.size > 300_000) {
+    const code = await inChildWithHeap()
+    if (code >= 0) {
+      if (code !== 0) throw new Error(`the benchmark child process exited with code ${code}`)
+      return `(ran with --max-old-space-size=${HEAP_MB_FOR_LARGE}; figures in ${o.out})`
+    }
+  }
+  const lines: Array<string> = []
+  const m = benchMatch(decl, o.size, o.seed)
+  await recordBench(o.out, "match", String(o.size), m)
+  lines.push(
+    `match ${m.centralRecords} central × ${m.rosterRows} roster rows: ${(m.wallMs / 1000).toFixed(1)} s wall, ` +
+      `${m.candidatePairs} + ${m.centralCandidatePairs} candidate pairs (${m.pairsPerSecond} pairs/s), ${m.rowsPerSecond} records/s, ` +
+      `peak RSS ${m.peakRssMB} MB (${m.rssBeforeMatchMB} MB before matching)`,
+    `  phases ms: ${Object.entries(m.phasesMs).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+    `  links: precision ${m.quality.linkPrecision}, recall ${m.quality.linkRecall}; blocking recall ${m.quality.blockingRecall}`,
+    ...Object.entries(m.quality.categories).map(([c, q]) => `  ${c.padEnd(20)} planted ${q.planted}, found ${q.found}, precision ${q.precision}, recall ${q.recall}`)
+  )
+  if (o.ingest) {
+    // Ingest/Bench section owned by ingestion (src/Bench/Ingest.ts): many files and one large file, each in a child process.
+    const { benchIngest: benchIngestFiles, formatIngestBench, recordIngestBench } = await import("./Ingest.js")
+    const g = await benchIngestFiles({ rows: o.ingestSize, oneFileRows: o.ingestSize, seed: o.seed })
+    await recordIngestBench(o.out, g)
+    lines.push(formatIngestBench(g))
+  }
+  lines.push(`figures: ${o.out}`)
+  return lines.join("\n")
+}

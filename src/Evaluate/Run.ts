@@ -1,0 +1,80 @@
+/**
+ * `recon evaluate`: reads truth.json and a run's links.csv and discrepancies.jsonl, and — when the
+ * province's central.xlsx and rosters/ sit next to truth.json — re-ingests them and blocks with the
+ * pipeline's rules to measure blocking recall. Effect only here, at the files.
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as fs from "node:fs/promises"
+import * as path from "node:path"
+import { readCentral } from "../Ingest/Central.js"
+import { ingestRosters } from "../Ingest/Roster.js"
+import * as Engine from "../Match/Engine.js"
+import {
+  blockingRecall,
+  evaluate,
+  type Evaluation,
+  parseDiscrepanciesJsonl,
+  parseLinksCsv,
+  refKey,
+  type TruthLike
+} from "./Evaluate.js"
+
+export class EvaluateError extends Schema.TaggedError<EvaluateError>()("EvaluateError", {
+  message: Schema.String
+}) {}
+
+const readText = (file: string) =>
+  Effect.tryPromise({
+    try: () => fs.readFile(file, "utf8"),
+    catch: () => new EvaluateError({ message: `cannot read ${file}` })
+  })
+
+const exists = (file: string) => Effect.promise(() => fs.stat(file).then(() => true, () => false))
+
+export interface EvaluateOptions {
+  readonly truth: string
+  readonly run: string
+  readonly settings: Engine.MatchSettings
+  /** Measure blocking recall too (re-ingests the province next to truth.json). */
+  readonly blocking: boolean
+}
+
+export const evaluateRun = (o: EvaluateOptions): Effect.Effect<Evaluation, EvaluateError> =>
+  Effect.gen(function*() {
+    const truth = yield* readText(o.truth).pipe(
+      Effect.flatMap((t) =>
+        Effect.try({ try: () => JSON.parse(t) as TruthLike, catch: () => new EvaluateError({ message: `${o.truth} is not JSON` }) })
+      )
+    )
+    if (!Array.isArray(truth.rows) || !Array.isArray(truth.cases)) {
+      return yield* new EvaluateError({ message: `${o.truth} has no "rows" and "cases": is it a truth.json from recon samples generate?` })
+    }
+    const links = yield* readText(path.join(o.run, "links.csv")).pipe(
+      Effect.flatMap((t) => Effect.try({ try: () => parseLinksCsv(t), catch: (e) => new EvaluateError({ message: String(e) }) }))
+    )
+    const found = yield* readText(path.join(o.run, "discrepancies.jsonl")).pipe(
+      Effect.flatMap((t) =>
+        Effect.try({ try: () => parseDiscrepanciesJsonl(t), catch: () => new EvaluateError({ message: "discrepancies.jsonl: a line is not JSON" }) })
+      )
+    )
+    const result = evaluate(truth, links, found)
+    if (!o.blocking) return result
+    const dir = path.dirname(o.truth)
+    const centralFile = path.join(dir, "central.xlsx")
+    const rostersDir = path.join(dir, "rosters")
+    if (!(yield* exists(centralFile)) || !(yield* exists(rostersDir))) return result
+    const central = yield* readCentral(centralFile).pipe(Effect.mapError((e) => new EvaluateError({ message: e.message })))
+    const rosters = yield* ingestRosters(rostersDir, central.data.units)
+    const parents = Engine.parentMap(central.data.units)
+    const strings = new Engine.Interner()
+    const centralSide = Engine.prepare(central.data.members, parents, strings)
+    const rowSide = Engine.prepare(rosters.rows, parents, strings)
+    const blocks = yield* Effect.try({
+      try: () => Engine.block(rowSide, centralSide, o.settings),
+      catch: (e) => new EvaluateError({ message: e instanceof Error ? e.message : String(e) })
+    })
+    const rowIndex = new Map(rosters.rows.map((r, i) => [refKey(r), i]))
+    const memberIndex = new Map(central.data.members.map((m, j) => [m.id, j]))
+    return { ...result, blocking: blockingRecall(truth.rows, rowIndex, memberIndex, blocks) }
+  })

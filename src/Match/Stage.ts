@@ -1,0 +1,64 @@
+/**
+ * The match stage as one pure function: prepare both sides, block (refusing over budget before
+ * any pair is built), compare, fit the model, link, find central duplicates, cluster persons.
+ * Used by the pipeline (Run.match), the benchmark and the evaluation, so all three measure the
+ * same code. Per-phase timings are returned because the benchmark reports them.
+ */
+import type { CentralData, RosterRow } from "../Domain.js"
+import * as Engine from "./Engine.js"
+
+export interface MatchResult {
+  readonly central: Engine.Side
+  readonly rows: Engine.Side
+  readonly rowBlocks: Engine.Blocks
+  readonly selfBlocks: Engine.Blocks
+  readonly model: Engine.Model
+  readonly links: ReadonlyArray<Engine.RowLink>
+  readonly duplicates: ReadonlyArray<Engine.CentralPair>
+  readonly persons: ReadonlyArray<Engine.Person>
+  /** Milliseconds per phase. */
+  readonly timings: Readonly<Record<string, number>>
+}
+
+export const runMatch = (
+  central: CentralData,
+  rows: ReadonlyArray<RosterRow>,
+  settings: Engine.MatchSettings
+): MatchResult => {
+  const timings: Record<string, number> = {}
+  let t = performance.now()
+  const lap = (phase: string) => {
+    const now = performance.now()
+    timings[phase] = Math.round(now - t)
+    t = now
+  }
+  const parents = Engine.parentMap(central.units)
+  const strings = new Engine.Interner()
+  const centralSide = Engine.prepare(central.members, parents, strings)
+  const rowSide = Engine.prepare(rows, parents, strings)
+  lap("prepare")
+  const rowBlocks = Engine.block(rowSide, centralSide, settings)
+  const selfBlocks = Engine.block(centralSide, centralSide, settings, true)
+  lap("block")
+  const rowCmp = Engine.compareBlocks(rowSide, centralSide, rowBlocks, settings.blocking)
+  const selfCmp = Engine.compareBlocks(centralSide, centralSide, selfBlocks)
+  lap("compare")
+  const model = Engine.fitModel(rowSide, centralSide, rowCmp, selfCmp.counts, settings)
+  lap("estimate")
+  const links = Engine.linkRows(
+    rows.map((r) => r.file),
+    rowBlocks,
+    rowCmp.codes,
+    model,
+    settings
+  )
+  const duplicates = Engine.centralDuplicates(selfBlocks, selfCmp.codes, model, settings)
+  lap("link")
+  const persons = Engine.clusterPersons(
+    central.members.map((m) => m.id),
+    duplicates,
+    links
+  )
+  lap("cluster")
+  return { central: centralSide, rows: rowSide, rowBlocks, selfBlocks, model, links, duplicates, persons, timings }
+}
