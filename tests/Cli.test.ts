@@ -2,6 +2,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
+import ExcelJS from "exceljs"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -26,6 +27,44 @@ describe("recon CLI", () => {
       yield* recon("central", "import", "samples/central.xlsx", "--into", db)
       const out = path.join(dir, "out")
       yield* recon("run", "--central", db, "--rosters", "samples/rosters", "--out", out, "--as-of", "2026-10-31", "--db", path.join(dir, "state.sqlite"), "--expect", "samples/expected/discrepancies.jsonl")
+    }), 120_000)
+
+  it.effect("--unit-aliases resolves a roster titled with a unit's old name; without it the file is reported, not guessed", () =>
+    Effect.gen(function*() {
+      const dir = tmp()
+      const rosters = path.join(dir, "rosters")
+      fs.mkdirSync(rosters)
+      // CB12's list, still titled with the names in use before the 1/7/2025 restructuring.
+      const wb = new ExcelJS.Workbook()
+      const ws = wb.addWorksheet("Danh sách")
+      ws.addRow(["ĐẢNG BỘ XÃ AN LẠC"])
+      ws.addRow(["CHI BỘ DÂN QUÂN XÃ AN LẠC"])
+      ws.addRow(["DANH SÁCH ĐẢNG VIÊN"])
+      ws.addRow(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào Đảng"])
+      ws.addRow([1, "Trần Văn Bình", "14/05/1980", "Nam", "12/12/2005"])
+      ws.addRow([2, "Lê Thị Hoa", "23/08/1985", "Nữ", "30/04/2010"])
+      yield* Effect.promise(() => wb.xlsx.writeFile(path.join(rosters, "ds-dan-quan.xlsx")))
+      const aliases = path.join(dir, "ten-cu.csv")
+      fs.writeFileSync(aliases, "Tên cũ,Đảng bộ cũ,Mã chi bộ mới\nChi bộ Dân quân xã An Lạc,Đảng bộ xã An Lạc,CB12\nChi bộ thôn Cũ,,\n")
+      const runWith = (out: string, ...extra: Array<string>) =>
+        recon("run", "--central", "samples/central.xlsx", "--rosters", rosters, "--out", out, "--as-of", "2026-10-31", "--db", path.join(out, "s.sqlite"), ...extra)
+
+      const without = path.join(dir, "without")
+      yield* runWith(without)
+      const r0 = JSON.parse(fs.readFileSync(path.join(without, "run.json"), "utf8"))
+      expect(r0.files[1]).toMatchObject({ file: "ds-dan-quan.xlsx", unitCode: null, rowsRead: 2, rowsIngested: 0, rowsRejected: 2 })
+      expect(r0.files[1].error).toMatch(/chi bộ/i)
+
+      const withAliases = path.join(dir, "with")
+      yield* runWith(withAliases, "--unit-aliases", aliases)
+      const r1 = JSON.parse(fs.readFileSync(path.join(withAliases, "run.json"), "utf8"))
+      expect(r1.files[1]).toMatchObject({ file: "ds-dan-quan.xlsx", unitCode: "CB12", rowsRead: 2, rowsIngested: 2, rowsRejected: 0, error: null })
+      expect(r1.inputs.find((i: { role: string }) => i.role === "unitAliases").sha256).toMatch(/^[0-9a-f]{64}$/)
+      // The unusable line of the table is reported with its line number, not dropped.
+      expect(r1.warnings.some((w: { file: string; reason: string }) => w.file === aliases && w.reason.includes("dòng 3"))).toBe(true)
+
+      const missing = yield* Effect.either(runWith(path.join(dir, "x"), "--unit-aliases", path.join(dir, "nope.csv")))
+      expect(Either.isLeft(missing)).toBe(true)
     }), 120_000)
 
   it.effect("--expect fails with the differences when the result changes", () =>

@@ -17,6 +17,11 @@ export interface PipelineDeclaration {
     /** ISO date; when absent, today. */
     readonly asOf?: string
     readonly db?: string
+    /**
+     * CSV of old unit names (before a restructuring such as 1/7/2025) and the current unit code each
+     * now means: columns "Tên cũ", "Đảng bộ cũ" (optional), "Mã chi bộ mới". See README.
+     */
+    readonly unitAliases?: string
   }
   readonly match: MatchSettings
   /** Rule parameters with the date each set took effect; a run applies the set in force on its as-of date. */

@@ -5,17 +5,25 @@
  */
 import { FileSystem } from "@effect/platform"
 import { Effect, Schema } from "effect"
+import { createHash } from "node:crypto"
 import { createRequire } from "node:module"
 import * as NodePath from "node:path"
 import type { CentralData, Discrepancy, FileSummary, Link, RosterRow } from "../Domain.js"
 import { readCentral } from "../Ingest/Central.js"
 import type { CentralIngest } from "../Ingest/Central.js"
+import { decodeCsvBytes } from "../Ingest/Grid.js"
 import { ingestRosters } from "../Ingest/Roster.js"
+import { parseUnitAliases } from "../Ingest/Units.js"
 import type { RosterIngest } from "../Ingest/Roster.js"
 import * as Engine from "../Match/Engine.js"
+import { type MatchResult, runMatch } from "../Match/Stage.js"
 import { writeDiscrepanciesJsonl } from "../Report/DiscrepanciesJsonl.js"
 import { writeLinksCsv } from "../Report/LinksCsv.js"
-import { rowKey, writeReviewWorkbook } from "../Report/ReviewWorkbook.js"
+import { rowKey, splitByParentUnit, splitFileName, writeReviewWorkbook } from "../Report/ReviewWorkbook.js"
+import type { ReviewInput } from "../Report/ReviewWorkbook.js"
+import { applyDecisions } from "../Review/Apply.js"
+import { evidenceHash } from "../Store/EvidenceHash.js"
+import { currentDecisions } from "../Store/ReviewStore.js"
 import { categoryCounts, fileTotals, writeRunJson } from "../Report/RunJson.js"
 import type { RunInput, RunManifest } from "../Report/RunJson.js"
 import { makeCalendar, dayNumberOf } from "../Rules/Calendar.js"
@@ -38,11 +46,18 @@ export interface RunOptions {
   /** YYYY-MM-DD */
   readonly asOf: string
   readonly db: string
+  /** "unit": also one review workbook per parent unit (review-<parentCode>.xlsx), for each committee. */
+  readonly splitBy?: "unit"
+  /** Old-unit-name table (CSV, see Declaration.defaults.unitAliases); unusable lines become warnings. */
+  readonly unitAliases?: string
 }
 
 export interface RunResult {
   readonly manifest: RunManifest
+  /** The findings reported (review decisions applied). */
   readonly discrepancies: ReadonlyArray<Discrepancy>
+  /** Findings a standing review decision kept out of the report. */
+  readonly suppressed: ReadonlyArray<Discrepancy>
   readonly outDir: string
   readonly runId: number
   readonly matchStats: MatchStats
@@ -60,24 +75,25 @@ export interface MatchOutcome {
   readonly rows: ReadonlyArray<LinkedRow>
   readonly centralDuplicates: ReadonlyArray<CentralDuplicate>
   readonly stats: MatchStats
+  /** The engine's own result: fitted model, persons, explanations (src/Match/Stage.ts). */
+  readonly result: MatchResult
 }
 
 // ---------------------------------------------------------------------------------------------
 // Stages (pure)
 
-/** Blocking, comparison, scoring and one-to-one assignment of roster rows to central members. */
+/**
+ * Blocking, comparison, estimation, scoring, one-to-one assignment of roster rows to central
+ * members, central duplicates and persons (src/Match/Stage.ts). Throws CandidateBudgetExceeded
+ * before scoring when blocking is over budget.
+ */
 export const match = (
   central: CentralData,
   rows: ReadonlyArray<RosterRow>,
   settings: Engine.MatchSettings
 ): MatchOutcome => {
-  const parents = Engine.parentMap(central.units)
-  const centralRecords = central.members.map((m) => Engine.toMatchRecord(m, parents))
-  const rowRecords = rows.map((r) => Engine.toMatchRecord(r, parents))
-  const rowBlocks = Engine.block(rowRecords, centralRecords, settings)
-  const links = Engine.linkRows(rows, rowRecords, centralRecords, rowBlocks, settings)
-  const selfBlocks = Engine.block(centralRecords, centralRecords, settings, true)
-  const dupPairs = Engine.centralDuplicates(centralRecords, selfBlocks, settings)
+  const result = runMatch(central, rows, settings)
+  const links = result.links
   const linked: Array<LinkedRow> = rows.map((row, i) => {
     const l = links[i]!
     return {
@@ -91,18 +107,19 @@ export const match = (
   const linkedCount = linked.filter((l) => l.memberId !== null).length
   return {
     rows: linked,
-    centralDuplicates: dupPairs.map((p) => ({
+    centralDuplicates: result.duplicates.map((p) => ({
       a: central.members[p.a]!.id,
       b: central.members[p.b]!.id,
       score: p.score
     })),
     stats: {
-      candidatePairs: rowBlocks.totalPairs,
-      pairsPerRule: rowBlocks.pairsPerRule,
-      centralCandidatePairs: selfBlocks.totalPairs,
+      candidatePairs: result.rowBlocks.totalPairs,
+      pairsPerRule: result.rowBlocks.pairsPerRule,
+      centralCandidatePairs: result.selfBlocks.totalPairs,
       linked: linkedCount,
       unlinked: linked.length - linkedCount
-    }
+    },
+    result
   }
 }
 
@@ -127,8 +144,63 @@ export const rules = (
     calendar: makeCalendar(decl.calendar)
   })
 
+/**
+ * The waterfall behind each finding as a Vietnamese sentence, for the "Diễn giải" column: the
+ * roster row against its member, the two records of a central duplicate, or the nearest record of a
+ * row that matched no one. Pure; only findings are explained, so the cost is per finding.
+ */
+export const explainFindings = (
+  findings: ReadonlyArray<Discrepancy>,
+  central: CentralData,
+  rows: ReadonlyArray<RosterRow>,
+  matched: MatchOutcome
+): Map<string, string> => {
+  const r = matched.result
+  const memberIndex = new Map(central.members.map((m, j) => [m.id, j]))
+  const rowIndex = new Map(rows.map((row, i) => [rowKey(row), i]))
+  const out = new Map<string, string>()
+  for (const d of findings) {
+    const parts: Array<string> = []
+    if (d.category === "DUPLICATE_CENTRAL" && d.memberIds.length === 2) {
+      const [a, b] = d.memberIds.map((id) => memberIndex.get(id))
+      if (a !== undefined && b !== undefined) {
+        parts.push(`Căn cứ ghép ${d.memberIds[0]} với ${d.memberIds[1]}: ${Engine.explainSentence(Engine.explainPair(r.model, r.central, a, r.central, b, true))}`)
+      }
+    }
+    for (const ref of d.rosterRows) {
+      const i = rowIndex.get(rowKey(ref))
+      if (i === undefined) continue
+      const link = r.links[i]!
+      const j = link.member >= 0 ? link.member : (d.memberIds.length === 1 ? memberIndex.get(d.memberIds[0]!) : undefined) ?? -1
+      const where = d.rosterRows.length > 1 ? `dòng ${ref.row} (${ref.sheet})` : `dòng ${ref.row}`
+      if (j >= 0) {
+        parts.push(`Căn cứ ghép ${where} với ${central.members[j]!.id}: ${Engine.explainSentence(Engine.explainPair(r.model, r.rows, i, r.central, j))}`)
+      } else if (link.closest >= 0) {
+        parts.push(
+          `Hồ sơ gần nhất trong CSDL cho ${where} là ${central.members[link.closest]!.id}, không đủ để ghép: ` +
+            Engine.explainSentence(Engine.explainPair(r.model, r.rows, i, r.central, link.closest))
+        )
+      } else parts.push(`Không có hồ sơ nào trong CSDL cùng khóa so khớp với ${where}.`)
+    }
+    if (parts.length > 0) out.set(d.id, parts.join("\n"))
+  }
+  return out
+}
+
 const toLinks = (matched: MatchOutcome): Array<Link> =>
   matched.rows.map((l) => ({ file: l.row.file, sheet: l.row.sheet, row: l.row.row, memberId: l.memberId, score: l.score }))
+
+/** review.xlsx, and with `splitBy: "unit"` one workbook per parent unit beside it. */
+const writeReviewWorkbooks = (opts: RunOptions, input: ReviewInput) =>
+  Effect.forEach(
+    [
+      { path: NodePath.join(opts.out, "review.xlsx"), input },
+      ...(opts.splitBy === "unit"
+        ? splitByParentUnit(input).map((p) => ({ path: NodePath.join(opts.out, splitFileName(p.parentCode)), input: p.input }))
+        : [])
+    ],
+    (w) => writeReviewWorkbook(w.path, w.input)
+  )
 
 // ---------------------------------------------------------------------------------------------
 // The run
@@ -139,6 +211,18 @@ const timed = <A, E, R>(timings: Record<string, number>, stage: string, eff: Eff
     const a = yield* eff.pipe(Effect.withLogSpan(stage))
     timings[stage] = Math.round(performance.now() - t0)
     return a
+  })
+
+/** The alias CSV: a missing or unreadable file stops the run (the user named it), bad lines do not. */
+const readAliasTable = (file: string) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const bytes = yield* fs.readFile(file).pipe(
+      Effect.mapError(() => new RunError({ message: `cannot read the unit alias table ${file}` }))
+    )
+    const table = parseUnitAliases(decodeCsvBytes(bytes).text)
+    const sha256 = createHash("sha256").update(bytes).digest("hex")
+    return { ...table, sha256 }
   })
 
 export const run = (
@@ -159,7 +243,24 @@ export const run = (
     const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central)).pipe(
       Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` }))
     )
-    const rosters = yield* timed(timings, "ingestRosters", ingestRosters(opts.rosters, central.data.units))
+    const aliasTable = opts.unitAliases === undefined ? null : yield* readAliasTable(opts.unitAliases)
+    const rosters = yield* timed(
+      timings,
+      "ingestRosters",
+      ingestRosters(opts.rosters, central.data.units, { aliases: aliasTable?.aliases ?? [] })
+    ).pipe(
+      Effect.map((r) =>
+        aliasTable === null || aliasTable.problems.length === 0
+          ? r
+          : {
+            ...r,
+            warnings: [
+              ...aliasTable.problems.map((reason) => ({ file: opts.unitAliases!, sheet: null, row: null, column: null, reason })),
+              ...r.warnings
+            ]
+          }
+      )
+    )
     yield* Effect.logInfo(
       `ingested ${central.data.members.length} central members and ${rosters.rows.length} roster rows from ${rosters.files.length} files`
     )
@@ -172,7 +273,17 @@ export const run = (
         catch: (e) => new RunError({ message: e instanceof Error ? e.message : String(e) })
       })
     )
-    const findings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, opts.asOf)))
+    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, opts.asOf)))
+    // Decisions imported with `recon review import`: standing ones keep judged findings out (Review/Apply.ts).
+    const { raised: findings, suppressed } = yield* timed(
+      timings,
+      "review",
+      currentDecisions().pipe(
+        Effect.provide(StoreLive(opts.db)),
+        Effect.map((decisions) => applyDecisions(allFindings, decisions, evidenceHash)),
+        Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` }))
+      )
+    )
 
     yield* fs.makeDirectory(opts.out, { recursive: true }).pipe(
       Effect.mapError((e) => new RunError({ message: `cannot create output directory ${opts.out}: ${e.message}` }))
@@ -180,9 +291,12 @@ export const run = (
     const files = [central.summary, ...rosters.files]
     const inputs: Array<RunInput> = [
       { role: "central", path: NodePath.resolve(opts.central), sha256: central.summary.sha256 },
-      ...rosters.files.map((f) => ({ role: "roster" as const, path: f.file, sha256: f.sha256 }))
+      ...rosters.files.map((f) => ({ role: "roster" as const, path: f.file, sha256: f.sha256 })),
+      ...(aliasTable === null ? [] : [{ role: "unitAliases" as const, path: NodePath.resolve(opts.unitAliases!), sha256: aliasTable.sha256 }])
     ]
     const rowsByRef = new Map(rosters.rows.map((r) => [rowKey(r), r]))
+    const rejections = [...central.rejections, ...rosters.rejections]
+    const warnings = [...central.warnings, ...rosters.warnings]
     const links = toLinks(matched)
     const outputs = yield* timed(
       timings,
@@ -190,20 +304,22 @@ export const run = (
       Effect.all([
         writeDiscrepanciesJsonl(NodePath.join(opts.out, "discrepancies.jsonl"), findings),
         writeLinksCsv(NodePath.join(opts.out, "links.csv"), links),
-        writeReviewWorkbook(NodePath.join(opts.out, "review.xlsx"), {
+        writeReviewWorkbooks(opts, {
           discrepancies: findings,
+          suppressed,
           members: new Map(central.data.members.map((m) => [m.id, m])),
           units: new Map(central.data.units.map((u) => [u.code, u])),
           rowsByRef,
-          rejections: [...central.rejections, ...rosters.rejections],
-          warnings: [...central.warnings, ...rosters.warnings],
+          rejections,
+          warnings,
+          explanations: explainFindings([...findings, ...suppressed], central.data, rosters.rows, matched),
           files,
           asOf: opts.asOf,
           inputs,
           tool: { name: "recon", version: VERSION },
           generatedAt: startedAt
         })
-      ])
+      ]).pipe(Effect.map(([jsonl, csv, workbooks]) => [jsonl, csv, ...workbooks]))
     ).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
 
     const manifest: RunManifest = {
@@ -216,15 +332,19 @@ export const run = (
       totals: fileTotals(files),
       categories: categoryCounts(findings),
       timings,
-      outputs
+      outputs,
+      rejections,
+      warnings
     }
     const runId = yield* timed(
       timings,
       "store",
-      saveRun({ manifest, links, discrepancies: findings }).pipe(Effect.provide(StoreLive(opts.db)))
+      saveRun({ manifest, links, discrepancies: allFindings, units: central.data.units }).pipe(
+        Effect.provide(StoreLive(opts.db))
+      )
     ).pipe(Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` })))
     yield* writeRunJson(NodePath.join(opts.out, "run.json"), { ...manifest, timings: { ...timings } }).pipe(
       Effect.mapError((e) => new RunError({ message: e.message }))
     )
-    return { manifest, discrepancies: findings, outDir: opts.out, runId, matchStats: matched.stats }
+    return { manifest, discrepancies: findings, suppressed, outDir: opts.out, runId, matchStats: matched.stats }
   })

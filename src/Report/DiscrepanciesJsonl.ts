@@ -24,6 +24,19 @@ export const discrepancyToJson = (d: Discrepancy): string => {
   if (d.rosterValue !== undefined) o.rosterValue = d.rosterValue
   o.reason = d.reason
   o.recommendation = d.recommendation
+  // Additive keys after the original contract's: the rule cited, the checks applied, the review state.
+  if (d.rule !== undefined) o.rule = d.rule
+  if (d.checks !== undefined) o.checks = d.checks
+  if (d.review !== undefined) {
+    // Comments stay in the workbook and the store: this file is machine data passed around more widely.
+    o.review = {
+      decision: d.review.decision,
+      decidedOn: d.review.decidedOn,
+      reviewer: d.review.reviewer,
+      importedAt: d.review.importedAt,
+      changedSinceDecision: d.review.changedSinceDecision
+    }
+  }
   return JSON.stringify(o)
 }
 

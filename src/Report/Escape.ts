@@ -6,3 +6,9 @@
 const FORMULA_TRIGGER = /^[=+\-@\t\r]/
 
 export const escapeCell = (text: string): string => FORMULA_TRIGGER.test(text) ? `'${text}` : text
+
+const ESCAPED = /^'[=+\-@\t\r]/
+
+/** Inverse of `escapeCell`, for text read back from a workbook recon wrote (line by line, like the writer). */
+export const unescapeCell = (text: string): string =>
+  text.split("\n").map((line) => ESCAPED.test(line) ? line.slice(1) : line).join("\n")

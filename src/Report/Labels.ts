@@ -2,7 +2,7 @@
  * Vietnamese wording of domain values for the review workbook. Tone marks follow the style used in
  * Party documents ("xóa", "cấp ủy").
  */
-import type { Category, MemberStatus, PartialDate, RosterKind, Sex } from "../Domain.js"
+import type { Category, LegitimacyCheck, MemberStatus, PartialDate, RosterKind, Sex } from "../Domain.js"
 
 const CATEGORY_LABELS: Record<Category, string> = {
   MISSING_FROM_ROSTER: "Có trong CSDL nhưng không có trong danh sách chi bộ",
@@ -12,7 +12,8 @@ const CATEGORY_LABELS: Record<Category, string> = {
   DUPLICATE_CENTRAL: "Trùng hồ sơ trong CSDL",
   DUPLICATE_ROSTER: "Trùng trong danh sách chi bộ",
   FIELD_MISMATCH: "Sai lệch thông tin",
-  STATUS_CONFLICT: "Sai lệch trạng thái"
+  STATUS_CONFLICT: "Sai lệch trạng thái",
+  ABSENCE_3_MONTHS: "Bỏ sinh hoạt / không đóng đảng phí 3 tháng"
 }
 
 /** Worksheet names: Excel allows at most 31 characters and none of : \ / ? * [ ]. */
@@ -24,8 +25,19 @@ const CATEGORY_SHEETS: Record<Category, string> = {
   DUPLICATE_CENTRAL: "Trùng hồ sơ CSDL",
   DUPLICATE_ROSTER: "Trùng danh sách",
   FIELD_MISMATCH: "Sai lệch thông tin",
-  STATUS_CONFLICT: "Sai lệch trạng thái"
+  STATUS_CONFLICT: "Sai lệch trạng thái",
+  ABSENCE_3_MONTHS: "Bỏ sinh hoạt 3 tháng"
 }
+
+const CHECK_LABELS: Record<LegitimacyCheck, string> = {
+  "RESIDENCE_213": "Sinh hoạt nơi cư trú (Quy định 213-QĐ/TW)",
+  "TEMPORARY": "Sinh hoạt tạm thời còn thời hạn",
+  "TRANSFER_WINDOW": "Đang trong hạn chuyển sinh hoạt",
+  "EXEMPT": "Miễn sinh hoạt đảng"
+}
+
+/** A legitimate-listing check, as a reviewer reads it. */
+export const checkLabel = (check: LegitimacyCheck): string => CHECK_LABELS[check]
 
 const STATUS_LABELS: Record<MemberStatus, string> = {
   ACTIVE: "Đang sinh hoạt",
@@ -56,9 +68,8 @@ const FIELD_LABELS: Record<string, string> = {
   status: "Trạng thái"
 }
 
-/** The reviewer's choices in the "Quyết định" column. */
-export const ReviewDecisions = ["Đồng ý đề xuất", "Không đồng ý", "Cần xác minh", "Đã xử lý"] as const
-export type ReviewDecision = (typeof ReviewDecisions)[number]
+/** The reviewer's choices in the "Quyết định" column (defined with the domain; re-exported here for report code). */
+export { type ReviewDecision, ReviewDecisions } from "../Domain.js"
 
 export const categoryLabel = (category: Category): string => CATEGORY_LABELS[category]
 

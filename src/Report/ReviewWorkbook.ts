@@ -3,20 +3,27 @@
  * It proposes; it does not decide: every finding row carries its evidence, confidence and the rule's
  * reason, followed by empty columns for the cell's and the committee's opinions.
  *
- * Sheets: "Tổng hợp" (summary), one sheet per category with findings, "Lỗi dữ liệu" (rejected rows,
- * file errors and warnings). Evidence cells are locked and reviewer cells unlocked on a sheet
- * protected without a password: protection guards against accidental edits, not against people.
- * Every text cell goes through `escapeCell`.
+ * Sheets: "Tổng hợp" (summary), one sheet per category with findings, "Không nêu lại" (findings a
+ * review decision keeps out, when any), "Lỗi dữ liệu" (rejected rows, file errors and warnings).
+ * Evidence cells are locked and reviewer cells unlocked on a sheet protected without a password:
+ * protection guards against accidental edits, not against people. Every text cell goes through
+ * `escapeCell`.
+ *
+ * Round trip (`recon review import`): each finding row carries two hidden locked columns, the
+ * finding's evidence hash (what the reviewer decides on) and a checksum of the row's evidence cells
+ * as written, so an import can refuse a row whose evidence was edited.
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import type ExcelJS from "exceljs"
+import { createHash } from "node:crypto"
 import {
   Categories,
   type Category,
   type CentralMember,
   type Discrepancy,
   type FileSummary,
+  type FindingReview,
   type PartialDate,
   type Rejection,
   type RosterRow,
@@ -24,11 +31,13 @@ import {
   type Sex,
   type Unit
 } from "../Domain.js"
+import { evidenceHash } from "../Store/EvidenceHash.js"
 import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
 import { escapeCell } from "./Escape.js"
 import {
   categoryLabel,
   categorySheetName,
+  checkLabel,
   fieldLabel,
   fieldValueLabel,
   formatIsoDate,
@@ -57,6 +66,12 @@ export interface ReviewInput {
   readonly tool: { readonly name: string; readonly version: string }
   /** ISO instant the report was made; also the workbook's creation date, so output depends only on input. */
   readonly generatedAt: string
+  /** Findings a review decision keeps out of the category sheets (each with its `review`). */
+  readonly suppressed?: ReadonlyArray<Discrepancy>
+  /** Whose workbook this is, when split by parent unit (e.g. "Đảng bộ bộ phận Khu Bắc"). */
+  readonly scope?: string
+  /** The match explanation behind each finding (finding id → Vietnamese sentence), appended to "Diễn giải". */
+  readonly explanations?: ReadonlyMap<string, string>
 }
 
 /** Key of `ReviewInput.rowsByRef`. NUL cannot occur in file or sheet names. */
@@ -64,37 +79,64 @@ export const rowKey = (ref: RowRef): string => `${ref.file}\u0000${ref.sheet}\u0
 
 export const SUMMARY_SHEET = "Tổng hợp"
 export const ERRORS_SHEET = "Lỗi dữ liệu"
+export const SUPPRESSED_SHEET = "Không nêu lại"
 
 interface ColumnSpec {
   readonly header: string
   readonly width: number
-  /** Reviewer columns are left empty and unlocked. */
+  /** Reviewer columns are unlocked; filled only with a standing decision. */
   readonly reviewer?: boolean
+  /** Machine columns for the round trip: locked, hidden on screen and on paper. */
+  readonly hidden?: boolean
 }
 
-/** Category sheet layout; the order is part of the contract with reviewers' habits and macros. */
+/**
+ * Category sheet layout; the order is part of the contract with reviewers' habits and macros.
+ * Widths are sized so a sheet fits an A4 landscape page at a readable scale.
+ */
 export const FINDING_COLUMNS: ReadonlyArray<ColumnSpec> = [
-  { header: "STT", width: 6 },
-  { header: "Mã phát hiện", width: 16 },
-  { header: "Họ và tên", width: 24 },
-  { header: "Ngày sinh", width: 12 },
-  { header: "Giới tính", width: 9 },
-  { header: "Chi bộ (theo CSDL)", width: 24 },
-  { header: "Chi bộ (theo danh sách)", width: 24 },
-  { header: "Tệp / Trang / Dòng", width: 34 },
-  { header: "Loại sai lệch", width: 22 },
-  { header: "Trường", width: 14 },
-  { header: "Giá trị CSDL", width: 18 },
-  { header: "Giá trị danh sách", width: 18 },
-  { header: "Diễn giải", width: 50 },
-  { header: "Độ tin cậy", width: 10 },
-  { header: "Đề xuất", width: 20 },
-  { header: "Quyết định", width: 18, reviewer: true },
-  { header: "Ý kiến chi bộ", width: 24, reviewer: true },
-  { header: "Ý kiến cấp ủy", width: 24, reviewer: true },
-  { header: "Người rà soát", width: 18, reviewer: true },
-  { header: "Ngày", width: 12, reviewer: true }
+  { header: "STT", width: 5 },
+  { header: "Mã phát hiện", width: 10 },
+  { header: "Họ và tên", width: 16 },
+  { header: "Ngày sinh", width: 10 },
+  { header: "Giới tính", width: 6 },
+  { header: "Chi bộ (theo CSDL)", width: 13 },
+  { header: "Chi bộ (theo danh sách)", width: 13 },
+  { header: "Tệp / Trang / Dòng", width: 18 },
+  { header: "Loại sai lệch", width: 12 },
+  { header: "Trường", width: 10 },
+  { header: "Giá trị CSDL", width: 11 },
+  { header: "Giá trị danh sách", width: 11 },
+  { header: "Diễn giải", width: 44 },
+  { header: "Căn cứ và kiểm tra", width: 20 },
+  { header: "Độ tin cậy", width: 7 },
+  { header: "Đề xuất", width: 12 },
+  { header: "Tình trạng rà soát", width: 14 },
+  { header: "Mã bằng chứng", width: 10, hidden: true },
+  { header: "Mã kiểm tra", width: 10, hidden: true },
+  { header: "Quyết định", width: 12, reviewer: true },
+  { header: "Ý kiến chi bộ", width: 14, reviewer: true },
+  { header: "Ý kiến cấp ủy", width: 14, reviewer: true },
+  { header: "Người rà soát", width: 11, reviewer: true },
+  { header: "Ngày", width: 10, reviewer: true }
 ]
+
+/** 1-based column of a FINDING_COLUMNS header. */
+export const findingColumn = (header: string): number => FINDING_COLUMNS.findIndex((c) => c.header === header) + 1
+
+/** The locked evidence columns the checksum covers: everything a reviewer reads, STT aside (it is only a counter). */
+export const CHECKSUM_FIRST_COLUMN = findingColumn("Mã phát hiện")
+export const CHECKSUM_LAST_COLUMN = findingColumn("Tình trạng rà soát")
+
+/**
+ * Checksum of a row's evidence cells as stored (after escaping). Line ends are normalised because a
+ * spreadsheet program may save "\r\n" for "\n"; numbers are compared as numbers.
+ */
+export const evidenceChecksum = (cells: ReadonlyArray<string | number | null>): string =>
+  createHash("sha256")
+    .update(JSON.stringify(cells.map((c) => typeof c === "string" ? c.replace(/\r\n?/g, "\n") : c)))
+    .digest("hex")
+    .slice(0, 16)
 
 export const ERROR_COLUMNS: ReadonlyArray<ColumnSpec> = [
   { header: "STT", width: 6 },
@@ -106,9 +148,19 @@ export const ERROR_COLUMNS: ReadonlyArray<ColumnSpec> = [
   { header: "Lý do", width: 70 }
 ]
 
-const DECISION_COLUMN = FINDING_COLUMNS.findIndex((c) => c.header === "Quyết định") + 1
-const SCORE_COLUMN = FINDING_COLUMNS.findIndex((c) => c.header === "Độ tin cậy") + 1
-const DATE_COLUMN = FINDING_COLUMNS.length
+const DECISION_COLUMN = findingColumn("Quyết định")
+const SCORE_COLUMN = findingColumn("Độ tin cậy")
+const DATE_COLUMN = findingColumn("Ngày")
+/** Evidence columns hidden on a sheet where no finding fills them: fewer columns print larger on A4. */
+const OPTIONAL_COLUMNS = [
+  "Chi bộ (theo CSDL)",
+  "Chi bộ (theo danh sách)",
+  "Tệp / Trang / Dòng",
+  "Trường",
+  "Giá trị CSDL",
+  "Giá trị danh sách",
+  "Độ tin cậy"
+].map(findingColumn)
 
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFD9E1F2" } }
 /** Light yellow marks the cells a reviewer may fill in. */
@@ -116,6 +168,27 @@ const REVIEWER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor
 const THIN: ExcelJS.Border = { style: "thin", color: { argb: "FFBFBFBF" } }
 const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN }
 const WRAP_TOP: Partial<ExcelJS.Alignment> = { wrapText: true, vertical: "top" }
+/** Reopened findings stand out on screen and on a black-and-white printout (bold). */
+const REOPENED_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF8CBAD" } }
+const DATA_FONT: Partial<ExcelJS.Font> = { size: 10 }
+
+/**
+ * Row height (points) for wrapped cells: neither Excel nor LibreOffice grows rows of a generated file
+ * when it opens it, so wrapped text would overlap the next row on screen and on paper. About one
+ * character per unit of column width, 13 pt per line at 10 pt.
+ */
+export const rowHeight = (cells: ReadonlyArray<unknown>, widths: ReadonlyArray<number>): number => {
+  let lines = 1
+  cells.forEach((v, i) => {
+    const width = widths[i] ?? 10
+    // Hidden columns (width 0) take no space.
+    if (typeof v !== "string" || v === "" || width <= 0) return
+    const perLine = Math.max(1, Math.floor(width * 1.1 - 1))
+    const n = v.split("\n").reduce((a, l) => a + Math.max(1, Math.ceil(l.length / perLine)), 0)
+    lines = Math.max(lines, n)
+  })
+  return Math.min(409, lines * 13 + 3)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Rendering a finding as cell texts (pure)
@@ -144,8 +217,32 @@ export interface FindingCells {
   readonly centralValue: string | null
   readonly rosterValue: string | null
   readonly reason: string
+  /** The rule cited, then the legitimate-listing checks applied. */
+  readonly basis: string
   readonly score: number | null
   readonly recommendation: string
+  readonly reviewStatus: string
+  readonly evidenceHash: string
+}
+
+/** "Không đồng ý (Nguyễn Văn A, 05/11/2026)"; a reopened finding says its evidence changed. */
+export const reviewStatusText = (review: FindingReview | undefined): string => {
+  if (review === undefined) return "Chưa rà soát"
+  const by = [review.reviewer, review.decidedOn === null ? null : formatIsoDate(review.decidedOn)]
+    .filter((x) => x !== null && x !== "").join(", ")
+  const decided = `${review.decision}${by === "" ? "" : ` (${by})`}`
+  return review.changedSinceDecision ? `Mở lại: bằng chứng đã thay đổi sau quyết định "${decided}"` : decided
+}
+
+const basisText = (d: Discrepancy): string => {
+  const lines: Array<string> = []
+  if (d.rule !== undefined) lines.push(`Căn cứ: ${d.rule}`)
+  if (d.checks !== undefined) {
+    lines.push(
+      d.checks.length === 0 ? "Không áp dụng kiểm tra trường hợp hợp lệ" : `Đã loại trừ: ${d.checks.map(checkLabel).join("; ")}`
+    )
+  }
+  return lines.join("\n")
 }
 
 /**
@@ -185,11 +282,37 @@ export const findingCells = (input: ReviewInput, d: Discrepancy): FindingCells =
     field: d.field === undefined ? null : fieldLabel(d.field),
     centralValue: d.centralValue === undefined ? null : fieldValueLabel(d.field, d.centralValue),
     rosterValue: d.rosterValue === undefined ? null : fieldValueLabel(d.field, d.rosterValue),
-    reason: d.reason,
+    reason: (() => {
+      const why = input.explanations?.get(d.id)
+      return why === undefined ? d.reason : `${d.reason}\n${why}`
+    })(),
+    basis: basisText(d),
     score: d.score,
-    recommendation: d.recommendation
+    recommendation: d.recommendation,
+    reviewStatus: reviewStatusText(d.review),
+    evidenceHash: evidenceHash(d)
   }
 }
+
+/** What the evidence part of a finding row holds, column by column from "Mã phát hiện" (escaped as written). */
+export const evidenceCellValues = (f: FindingCells): Array<string | number | null> => [
+  text(f.id),
+  text(f.names),
+  text(f.births),
+  text(f.sexes),
+  text(f.centralUnits),
+  text(f.rosterUnits),
+  text(f.evidence),
+  text(f.category),
+  text(f.field),
+  text(f.centralValue),
+  text(f.rosterValue),
+  text(f.reason),
+  text(f.basis),
+  f.score,
+  text(f.recommendation),
+  text(f.reviewStatus)
+]
 
 // ---------------------------------------------------------------------------------------------
 // Sheet construction
@@ -211,9 +334,9 @@ const columnLetter = (n: number): string => {
 const A4 = 9
 
 const setupSheet = (ws: ExcelJS.Worksheet, columns: ReadonlyArray<ColumnSpec>, frozenColumns: number): void => {
-  ws.columns = columns.map((c) => ({ header: c.header, width: c.width }))
+  ws.columns = columns.map((c) => ({ header: c.header, width: c.width, hidden: c.hidden === true }))
   const header = ws.getRow(1)
-  header.font = { bold: true }
+  header.font = { bold: true, size: 9 }
   header.alignment = { wrapText: true, vertical: "middle", horizontal: "center" }
   header.eachCell((cell) => {
     cell.fill = HEADER_FILL
@@ -233,41 +356,57 @@ const setupSheet = (ws: ExcelJS.Worksheet, columns: ReadonlyArray<ColumnSpec>, f
   ws.headerFooter = { oddFooter: "&L&A&RTrang &P/&N" }
 }
 
-const styleDataRow = (row: ExcelJS.Row, columns: number): void => {
+const styleDataRow = (row: ExcelJS.Row, columns: number, font?: Partial<ExcelJS.Font>): void => {
   for (let c = 1; c <= columns; c++) {
     const cell = row.getCell(c)
     cell.alignment = WRAP_TOP
     cell.border = BORDER
+    if (font !== undefined) cell.font = font
   }
 }
+
+/** An ISO date as an Excel date cell (UTC midnight, which exceljs writes as that calendar day). */
+const isoToDate = (iso: string): Date => new Date(`${iso}T00:00:00.000Z`)
 
 const addCategorySheet = (
   wb: ExcelJS.Workbook,
   category: Category,
-  findings: ReadonlyArray<FindingCells>
+  findings: ReadonlyArray<{ readonly cells: FindingCells; readonly review: FindingReview | undefined }>
 ): ExcelJS.Worksheet => {
   const ws = wb.addWorksheet(categorySheetName(category))
   setupSheet(ws, FINDING_COLUMNS, 3)
+  // Field / value columns only where some finding of the sheet has them: fewer columns, larger print.
+  const rowsValues = findings.map(({ cells }) => evidenceCellValues(cells))
+  const widths = FINDING_COLUMNS.map((c, i) =>
+    OPTIONAL_COLUMNS.includes(i + 1) && rowsValues.every((v) => v[i - 1] === null || v[i - 1] === "") ? 0 : c.hidden ? 0 : c.width
+  )
+  widths.forEach((w, i) => {
+    if (w === 0) ws.getColumn(i + 1).hidden = true
+  })
   const decisionList = [`"${ReviewDecisions.join(",")}"`]
-  findings.forEach((f, i) => {
+  findings.forEach(({ cells: f, review }, i) => {
+    const evidence = evidenceCellValues(f)
+    // A standing decision is shown in the reviewer columns so re-importing the workbook keeps it;
+    // a reopened finding starts blank, since its evidence changed since that decision.
+    const standing = review !== undefined && !review.changedSinceDecision ? review : undefined
     const row = ws.addRow([
       i + 1,
-      text(f.id),
-      text(f.names),
-      text(f.births),
-      text(f.sexes),
-      text(f.centralUnits),
-      text(f.rosterUnits),
-      text(f.evidence),
-      text(f.category),
-      text(f.field),
-      text(f.centralValue),
-      text(f.rosterValue),
-      text(f.reason),
-      f.score,
-      text(f.recommendation)
+      ...evidence,
+      f.evidenceHash,
+      evidenceChecksum(evidence),
+      standing === undefined ? null : standing.decision,
+      standing === undefined ? null : text(standing.unitComment),
+      standing === undefined ? null : text(standing.committeeComment),
+      standing === undefined ? null : text(standing.reviewer),
+      standing === undefined || standing.decidedOn === null ? null : isoToDate(standing.decidedOn)
     ])
-    styleDataRow(row, FINDING_COLUMNS.length)
+    styleDataRow(row, FINDING_COLUMNS.length, DATA_FONT)
+    row.height = rowHeight(row.values as Array<unknown>, [0, ...widths])
+    if (review?.changedSinceDecision === true) {
+      const status = row.getCell(findingColumn("Tình trạng rà soát"))
+      status.fill = REOPENED_FILL
+      status.font = { ...DATA_FONT, bold: true }
+    }
     row.getCell(SCORE_COLUMN).numFmt = "0%"
     FINDING_COLUMNS.forEach((c, j) => {
       if (c.reviewer !== true) return
@@ -322,10 +461,58 @@ const addErrorSheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
   const lines = errorLines(input)
   lines.forEach(({ level, r }, i) => {
     const row = ws.addRow([i + 1, level, text(r.file), text(r.sheet), r.row, text(r.column), text(r.reason)])
-    styleDataRow(row, ERROR_COLUMNS.length)
+    styleDataRow(row, ERROR_COLUMNS.length, DATA_FONT)
+    row.height = rowHeight(row.values as Array<unknown>, [0, ...ERROR_COLUMNS.map((c) => c.width)])
   })
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: lines.length + 1, column: ERROR_COLUMNS.length } }
 }
+
+export const SUPPRESSED_COLUMNS: ReadonlyArray<ColumnSpec> = [
+  { header: "STT", width: 5 },
+  { header: "Mã phát hiện", width: 15 },
+  { header: "Họ và tên", width: 20 },
+  { header: "Chi bộ", width: 20 },
+  { header: "Loại sai lệch", width: 22 },
+  { header: "Quyết định", width: 14 },
+  { header: "Người rà soát", width: 16 },
+  { header: "Ngày", width: 11 },
+  { header: "Ý kiến chi bộ", width: 28 },
+  { header: "Ý kiến cấp ủy", width: 28 }
+]
+
+/** Findings judged legitimate or already handled, with the same evidence: listed for the record, not raised. */
+const addSuppressedSheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
+  const ws = wb.addWorksheet(SUPPRESSED_SHEET)
+  setupSheet(ws, SUPPRESSED_COLUMNS, 0)
+  ws.views = [{ state: "frozen", ySplit: 1, topLeftCell: "A2" }]
+  const list = input.suppressed ?? []
+  list.forEach((d, i) => {
+    const f = findingCells(input, d)
+    const r = d.review
+    const row = ws.addRow([
+      i + 1,
+      text(d.id),
+      text(f.names),
+      text(d.unitCode === null ? "" : unitText(input.units, d.unitCode)),
+      text(f.category),
+      r === undefined ? null : r.decision,
+      text(r?.reviewer ?? null),
+      r === undefined || r.decidedOn === null ? null : formatIsoDate(r.decidedOn),
+      text(r?.unitComment ?? null),
+      text(r?.committeeComment ?? null)
+    ])
+    styleDataRow(row, SUPPRESSED_COLUMNS.length, DATA_FONT)
+    row.height = rowHeight(row.values as Array<unknown>, [0, ...SUPPRESSED_COLUMNS.map((c) => c.width)])
+  })
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: list.length + 1, column: SUPPRESSED_COLUMNS.length } }
+}
+
+/** Width, in characters, of the longest bar of the summary's bar view. */
+const BAR_WIDTH = 40
+
+/** A bar of `count` scaled to `max`, drawn with block characters; a non-zero count always shows. */
+export const barText = (count: number, max: number): string =>
+  count <= 0 || max <= 0 ? "" : "█".repeat(Math.max(1, Math.round((count / max) * BAR_WIDTH)))
 
 const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
   const ws = wb.addWorksheet(SUMMARY_SHEET)
@@ -338,6 +525,7 @@ const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
     ws.addRow([])
     bold(ws.addRow([title]))
   }
+  const summaryWidths = [0, 40, 16, ...Categories.map(() => 14), 10]
   const tableHeader = (cells: ReadonlyArray<string>): void => {
     const row = ws.addRow(cells.map(escapeCell))
     bold(row)
@@ -346,13 +534,18 @@ const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
       cell.border = BORDER
       cell.alignment = { wrapText: true, vertical: "middle" }
     })
+    row.height = rowHeight(row.values as Array<unknown>, summaryWidths) + 2
   }
-  const tableRow = (cells: ReadonlyArray<string | number | null>): void => {
-    styleDataRow(ws.addRow(cells.map((c) => typeof c === "string" ? text(c) : c)), cells.length)
+  const tableRow = (cells: ReadonlyArray<string | number | null>, wrap = true): void => {
+    const row = ws.addRow(cells.map((c) => typeof c === "string" ? text(c) : c))
+    styleDataRow(row, cells.length)
+    if (!wrap) row.eachCell((cell) => (cell.alignment = { vertical: "top", wrapText: false }))
+    else row.height = rowHeight(row.values as Array<unknown>, summaryWidths)
   }
 
   const title = ws.addRow(["BÁO CÁO ĐỐI CHIẾU DANH SÁCH ĐẢNG VIÊN"])
   title.font = { bold: true, size: 14 }
+  if (input.scope !== undefined) ws.addRow([text(input.scope)]).font = { bold: true, size: 12 }
   ws.addRow([
     "Kết quả dưới đây chỉ là đề xuất để rà soát; việc xóa tên hay sửa hồ sơ do cấp ủy có thẩm quyền quyết định."
   ]).font = { italic: true }
@@ -364,7 +557,8 @@ const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
   section("Dữ liệu đầu vào")
   tableHeader(["Tệp", "Vai trò", "Mã SHA-256"])
   for (const i of input.inputs) {
-    tableRow([i.path, i.role === "central" ? "CSDL đảng viên" : "Danh sách chi bộ", i.sha256])
+    // One line each: a wrapped 64-digit hash is unreadable; it runs on over the empty cells to its right.
+    tableRow([i.path, i.role === "central" ? "CSDL đảng viên" : "Danh sách chi bộ", i.sha256], false)
   }
 
   section("Các tệp danh sách đã đọc")
@@ -398,19 +592,88 @@ const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
   const unitCodes = [...byUnit.keys()].sort((a, b) =>
     a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0
   )
+  const unitLabel = (code: string | null): string => code === null ? "(không xác định chi bộ)" : unitText(input.units, code)
   section("Số phát hiện theo chi bộ")
   tableHeader(["Chi bộ", "Mã chi bộ", ...Categories.map(categorySheetName), "Tổng"])
+  const totals = new Map<string | null, number>()
   for (const code of unitCodes) {
     const m = byUnit.get(code) ?? new Map<Category, number>()
     const row = Categories.map((c) => m.get(c) ?? 0)
-    tableRow([
-      code === null ? "(không xác định chi bộ)" : unitText(input.units, code),
-      code ?? "",
-      ...row,
-      row.reduce((a, b) => a + b, 0)
-    ])
+    const total = row.reduce((a, b) => a + b, 0)
+    totals.set(code, total)
+    tableRow([unitLabel(code), code ?? "", ...row, total])
   }
+
+  // A bar view drawn with cells (prints everywhere, unlike charts): one bar per unit, longest first.
+  section("Biểu đồ số phát hiện theo chi bộ")
+  tableHeader(["Chi bộ", "Số phát hiện"])
+  const max = Math.max(0, ...totals.values())
+  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] ?? "\uffff").localeCompare(b[0] ?? "\uffff"))
+  for (const [code, total] of ranked) {
+    const row = ws.addRow([text(unitLabel(code)), total, barText(total, max)])
+    row.getCell(1).border = BORDER
+    row.getCell(2).border = BORDER
+    // Not wrapped: the bar runs on over the empty cells to its right.
+    row.getCell(3).font = { color: { argb: "FF2F5597" } }
+    row.getCell(3).alignment = { wrapText: false, vertical: "middle" }
+  }
+
+  const reviewCounts = { open: 0, decided: 0, reopened: 0 }
+  for (const d of input.discrepancies) {
+    if (d.review === undefined) reviewCounts.open++
+    else if (d.review.changedSinceDecision) reviewCounts.reopened++
+    else reviewCounts.decided++
+  }
+  section("Tình trạng rà soát")
+  tableHeader(["Tình trạng", "Số lượng"])
+  tableRow(["Chưa rà soát", reviewCounts.open])
+  tableRow(["Đã có quyết định, vẫn nêu", reviewCounts.decided])
+  tableRow(["Mở lại (bằng chứng thay đổi sau quyết định)", reviewCounts.reopened])
+  tableRow([`Không nêu lại (xem trang "${SUPPRESSED_SHEET}")`, (input.suppressed ?? []).length])
 }
+
+/** The parent unit a committee reviews a unit under: its parent, or itself at the top of the tree. */
+export const parentUnitOf = (units: ReadonlyMap<string, Unit>, code: string): string =>
+  units.get(code)?.parentCode ?? code
+
+/**
+ * One review input per parent unit (`--split-by unit`: each committee reviews its own): the findings
+ * of its units, and the files, rejected rows and warnings of rosters from its units. Findings with
+ * no unit and files of unknown unit stay in the full workbook only. Parents in code order.
+ */
+export const splitByParentUnit = (
+  input: ReviewInput
+): Array<{ readonly parentCode: string; readonly input: ReviewInput }> => {
+  const parentOf = (code: string | null): string | null => code === null ? null : parentUnitOf(input.units, code)
+  const fileParent = new Map(input.files.map((f) => [f.file, parentOf(f.unitCode)]))
+  const parents = new Set<string>()
+  for (const d of [...input.discrepancies, ...(input.suppressed ?? [])]) {
+    const p = parentOf(d.unitCode)
+    if (p !== null) parents.add(p)
+  }
+  return [...parents].sort().map((parentCode) => {
+    const mine = (d: Discrepancy): boolean => parentOf(d.unitCode) === parentCode
+    const ofFile = (file: string): boolean => fileParent.get(file) === parentCode
+    const files = input.files.filter((f) => ofFile(f.file))
+    const parent = input.units.get(parentCode)
+    return {
+      parentCode,
+      input: {
+        ...input,
+        discrepancies: input.discrepancies.filter(mine),
+        suppressed: (input.suppressed ?? []).filter(mine),
+        rejections: input.rejections.filter((r) => ofFile(r.file)),
+        warnings: input.warnings.filter((r) => ofFile(r.file)),
+        files,
+        inputs: input.inputs.filter((i) => i.role === "central" || ofFile(i.path)),
+        scope: parent === undefined ? parentCode : `${parent.name} (${parentCode})`
+      }
+    }
+  })
+}
+
+/** File name of a parent unit's workbook; characters a file system may refuse are replaced. */
+export const splitFileName = (parentCode: string): string => `review-${parentCode.replace(/[^\p{L}\p{N}_.-]/gu, "_")}.xlsx`
 
 /** Builds the workbook in memory. `ExcelJS` is passed in so that callers load it lazily. */
 export const buildReviewWorkbook = async (
@@ -425,10 +688,10 @@ export const buildReviewWorkbook = async (
     wb.modified = generated
   }
   addSummarySheet(wb, input)
-  const byCategory = new Map<Category, Array<FindingCells>>()
+  const byCategory = new Map<Category, Array<{ cells: FindingCells; review: FindingReview | undefined }>>()
   for (const d of input.discrepancies) {
     const list = byCategory.get(d.category) ?? []
-    list.push(findingCells(input, d))
+    list.push({ cells: findingCells(input, d), review: d.review })
     byCategory.set(d.category, list)
   }
   for (const category of Categories) {
@@ -445,6 +708,7 @@ export const buildReviewWorkbook = async (
       sort: true
     })
   }
+  if ((input.suppressed ?? []).length > 0) addSuppressedSheet(wb, input)
   addErrorSheet(wb, input)
   return wb
 }

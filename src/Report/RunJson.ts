@@ -4,11 +4,11 @@
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
-import { Categories, type Category, type Discrepancy, type FileSummary } from "../Domain.js"
+import { Categories, type Category, type Discrepancy, type FileSummary, type Rejection } from "../Domain.js"
 import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
 import { type ReportWriteError, writeFailed } from "./ReportError.js"
 
-export type InputRole = "central" | "roster"
+export type InputRole = "central" | "roster" | "unitAliases"
 
 export interface RunInput {
   readonly role: InputRole
@@ -37,6 +37,13 @@ export interface RunManifest {
   readonly timings: Readonly<Record<string, number>>
   /** The files written before run.json (its own entry cannot hold its own hash). */
   readonly outputs: ReadonlyArray<WrittenFile>
+  /**
+   * Every rejected row (and every unreadable file) with file, sheet, row, column and reason: with
+   * `totals`, the account of every input row. Absent only in manifests built before ingestion ran.
+   */
+  readonly rejections?: ReadonlyArray<Rejection>
+  /** Values read with a caveat (ambiguous date, dropped bad identifier, …): the row was ingested. */
+  readonly warnings?: ReadonlyArray<Rejection>
 }
 
 /** Every category present, 0 when there are no findings of that kind. */
@@ -69,8 +76,13 @@ const fileSummaryJson = (f: FileSummary) => ({
   error: f.error
 })
 
-/** The manifest with keys in contract order, as a plain object (also stored as runs.summary_json). */
-export const runToObject = (run: RunManifest) => ({
+const issueJson = (r: Rejection) => ({ file: r.file, sheet: r.sheet, row: r.row, column: r.column, reason: r.reason })
+
+/**
+ * The manifest with keys in contract order, as a plain object. The run store keeps it without the
+ * row-level lists (`lists: false`): those can be long and are in run.json and the workbook.
+ */
+export const runToObject = (run: RunManifest, lists = true) => ({
   tool: { name: run.tool.name, version: run.tool.version },
   asOf: run.asOf,
   startedAt: run.startedAt,
@@ -80,7 +92,10 @@ export const runToObject = (run: RunManifest) => ({
   totals: { rowsRead: run.totals.rowsRead, rowsIngested: run.totals.rowsIngested, rowsRejected: run.totals.rowsRejected },
   categories: Object.fromEntries(Categories.map((c) => [c, run.categories[c] ?? 0])),
   timings: { ...run.timings },
-  outputs: run.outputs.map((o) => ({ path: o.path, bytes: o.bytes, sha256: o.sha256 }))
+  outputs: run.outputs.map((o) => ({ path: o.path, bytes: o.bytes, sha256: o.sha256 })),
+  ...(lists
+    ? { rejections: (run.rejections ?? []).map(issueJson), warnings: (run.warnings ?? []).map(issueJson) }
+    : {})
 })
 
 /** 2-space indent, final newline. */

@@ -8,7 +8,9 @@ import type {
   CentralMember,
   Category,
   Discrepancy,
+  LegitimacyCheck,
   MemberStatus,
+  MonthAttendance,
   RosterKind,
   RosterRow,
   RowRef,
@@ -32,6 +34,12 @@ export interface RuleParams {
   readonly transferRemovalSource: string
   /** Longest period of a temporary transfer (3 months to 2 years). */
   readonly temporaryTransferMaxMonths: number
+  /** Xóa tên ground 1 (Điều lệ art. 8): months in a year without activity or dues, without good reason. */
+  readonly absenceMonths: number
+  /** Whether those months must be consecutive; the text does not say (domain brief §3), so it is a choice. */
+  readonly absenceConsecutive: boolean
+  /** The document (and section) each category's rule rests on, cited on every finding as `rule`. */
+  readonly citations: Readonly<Record<Category, string>>
 }
 
 /** The parameter set in force on `asOf` (ISO date); the earliest one if none is yet in force. */
@@ -78,7 +86,8 @@ const CATEGORY_PREFIX: Record<Category, string> = {
   DUPLICATE_CENTRAL: "DC",
   DUPLICATE_ROSTER: "DR",
   FIELD_MISMATCH: "FM",
-  STATUS_CONFLICT: "SC"
+  STATUS_CONFLICT: "SC",
+  ABSENCE_3_MONTHS: "AB"
 }
 
 /** Stable id: the category and the facts that identify the finding, not row numbers (rows move when files are edited). */
@@ -157,6 +166,20 @@ const hasActiveTemporaryTransfer = (ctx: Context, memberId: string, to: string):
     return start <= ctx.input.asOf && ctx.input.asOf <= addMonths(start, ctx.input.params.temporaryTransferMaxMonths)
   })
 
+/** A temporary transfer away from `from`, in force on the as-of date: the member attends the host cell meanwhile. */
+const hasActiveTemporaryTransferFrom = (ctx: Context, memberId: string, from: string): boolean =>
+  (ctx.transfersOf.get(memberId) ?? []).some((t) => {
+    if (t.kind !== "TEMPORARY" || t.fromUnit !== from || t.introduced === null) return false
+    const start = dayNumber(t.introduced) ?? dayNumber({ ...t.introduced, month: t.introduced.month ?? 1, day: 1 })
+    if (start === null) return false
+    return start <= ctx.input.asOf && ctx.input.asOf <= addMonths(start, ctx.input.params.temporaryTransferMaxMonths)
+  })
+
+const cite = (ctx: Context, category: Category): string => ctx.input.params.citations[category]
+
+/** Only official lists are checked: 213 and temporary lists legitimately repeat people listed officially elsewhere. */
+const OFFICIAL_ONLY: ReadonlyArray<LegitimacyCheck> = ["RESIDENCE_213", "TEMPORARY"]
+
 const pendingOut = (ctx: Context, m: CentralMember): ReadonlyArray<Transfer> =>
   (ctx.transfersOf.get(m.id) ?? []).filter((t) => isPending(t) && t.fromUnit === m.unitCode)
 
@@ -182,7 +205,9 @@ const statusConflicts = (ctx: Context): Array<Discrepancy> => {
       reason:
         `${who(m)} có tên trong ${KIND_LABEL[lr.row.kind]} của ${unitName(ctx, lr.row.unitCode)} (${refText(lr.row)}) ` +
         `nhưng cơ sở dữ liệu ghi trạng thái "${STATUS_LABEL[m.status]}".`,
-      recommendation: "Xác minh"
+      recommendation: "Xác minh",
+      rule: cite(ctx, "STATUS_CONFLICT"),
+      checks: OFFICIAL_ONLY
     })
   }
   return out
@@ -209,7 +234,9 @@ const fieldMismatches = (ctx: Context): Array<Discrepancy> => {
           `${field} của ${m.name.display} (mã ${m.id}) không khớp: cơ sở dữ liệu ghi ${centralValue}, ` +
           `danh sách của ${unitName(ctx, r.unitCode)} (${refText(r)}) ghi ${rosterValue}${extra}. ` +
           `Cần đối chiếu với hồ sơ gốc để sửa bên sai.`,
-        recommendation: "Cập nhật cơ sở dữ liệu"
+        recommendation: "Cập nhật cơ sở dữ liệu",
+        rule: cite(ctx, "FIELD_MISMATCH"),
+        checks: []
       })
     }
     if (m.birth !== null && r.birth !== null) {
@@ -251,7 +278,9 @@ const notInCentral = (ctx: Context): Array<Discrepancy> => {
         (closest !== undefined && lr.closestScore !== null
           ? ` Hồ sơ gần giống nhất là ${who(closest)}, độ tương đồng ${pct(lr.closestScore)}: chưa đủ để coi là cùng một người.`
           : ""),
-      recommendation: "Xác minh"
+      recommendation: "Xác minh",
+      rule: cite(ctx, "NOT_IN_CENTRAL"),
+      checks: OFFICIAL_ONLY
     })
   }
   return out
@@ -282,7 +311,9 @@ const unreportedTransfers = (ctx: Context): Array<Discrepancy> => {
         `${who(m)} thuộc ${unitName(ctx, m.unitCode)} theo cơ sở dữ liệu nhưng có tên trong ${KIND_LABEL[r.kind]} của ` +
         `${unitName(ctx, r.unitCode)} (${refText(r)}); không có hồ sơ chuyển sinh hoạt đảng` +
         `${r.kind === "TEMPORARY" ? " tạm thời" : ""} từ ${unitName(ctx, m.unitCode)} đến ${unitName(ctx, r.unitCode)}.`,
-      recommendation: "Xác minh"
+      recommendation: "Xác minh",
+      rule: cite(ctx, "UNREPORTED_TRANSFER"),
+      checks: ["RESIDENCE_213", "TEMPORARY", "TRANSFER_WINDOW"]
     })
   }
   return out
@@ -316,7 +347,11 @@ const transfersOverdue = (ctx: Context): Array<Discrepancy> => {
           ? ` Đã quá ${p.transferRemovalMonths} tháng kể từ ngày giới thiệu (${p.transferRemovalSource}): nếu không có lý do ` +
             `chính đáng thì xem xét xóa tên với lý do tự ý bỏ sinh hoạt đảng.`
           : ""),
-      recommendation: removal ? "Đề nghị xem xét xóa tên" : "Xác minh"
+      recommendation: removal ? "Đề nghị xem xét xóa tên" : "Xác minh",
+      rule: removal
+        ? `${cite(ctx, "TRANSFER_OVERDUE")}; ${p.transferRemovalSource} (${p.transferRemovalMonths} tháng)`
+        : cite(ctx, "TRANSFER_OVERDUE"),
+      checks: ["TRANSFER_WINDOW"]
     })
   }
   return out
@@ -349,7 +384,9 @@ const duplicateRosters = (ctx: Context): Array<Discrepancy> => {
         counted.map((x) => refText(x.row)).join(" và ") +
         `. Mỗi đảng viên chỉ sinh hoạt chính thức ở một chi bộ; không có giấy giới thiệu sinh hoạt tạm thời, ` +
         `sinh hoạt nơi cư trú hay chuyển sinh hoạt đang trong hạn giải thích việc này.`,
-      recommendation: "Xác minh"
+      recommendation: "Xác minh",
+      rule: cite(ctx, "DUPLICATE_ROSTER"),
+      checks: ["RESIDENCE_213", "TEMPORARY", "TRANSFER_WINDOW"]
     })
   }
   return out
@@ -378,7 +415,9 @@ const duplicateCentral = (ctx: Context): Array<Discrepancy> =>
         `Hai hồ sơ trong cơ sở dữ liệu có thể là cùng một người: ${who(a)} tại ${unitName(ctx, a.unitCode)} và ` +
         `${who(b)} tại ${unitName(ctx, b.unitCode)} (${evidence.join(", ") || "thông tin gần trùng khớp"}, ` +
         `độ tin cậy ${pct(p.score)}).`,
-      recommendation: "Gộp hồ sơ trùng" as const
+      recommendation: "Gộp hồ sơ trùng" as const,
+      rule: cite(ctx, "DUPLICATE_CENTRAL"),
+      checks: []
     }
   })
 
@@ -401,7 +440,78 @@ const missingFromRoster = (ctx: Context, duplicateLinked: ReadonlySet<string>): 
       reason:
         `${who(m)} đang sinh hoạt tại ${unitName(ctx, m.unitCode)} theo cơ sở dữ liệu nhưng không có tên trong ` +
         `danh sách đảng viên chính thức của chi bộ này hay của chi bộ nào khác trong đợt đối khớp.`,
-      recommendation: "Xác minh"
+      recommendation: "Xác minh",
+      rule: cite(ctx, "MISSING_FROM_ROSTER"),
+      checks: ["TRANSFER_WINDOW"]
+    })
+  }
+  return out
+}
+
+/**
+ * A month that counts towards xóa tên ground 1: absent without reason, or dues recorded unpaid in a
+ * month not excused or exempt. Blank months are unknown and never count.
+ */
+export const isAbsentMonth = (m: MonthAttendance | null): boolean =>
+  m !== null && m.mark !== "EXEMPT" && m.mark !== "EXCUSED" && (m.mark === "UNEXCUSED" || m.duesPaid === false)
+
+/** The months (1–12) that count, or [] when they do not reach `months` (in a row, when `consecutive`). */
+export const absenceMonths = (
+  attendance: ReadonlyArray<MonthAttendance | null>,
+  months: number,
+  consecutive: boolean
+): Array<number> => {
+  const bad = attendance.slice(0, 12).flatMap((m, i) => isAbsentMonth(m) ? [i + 1] : [])
+  if (!consecutive) return bad.length >= months ? bad : []
+  let run = 0
+  let best = 0
+  for (let i = 0; i < 12; i++) {
+    run = isAbsentMonth(attendance[i] ?? null) ? run + 1 : 0
+    best = Math.max(best, run)
+  }
+  return best >= months ? bad : []
+}
+
+const absences = (ctx: Context): Array<Discrepancy> => {
+  const out: Array<Discrepancy> = []
+  const p = ctx.input.params
+  for (const lr of ctx.input.rows) {
+    const r = lr.row
+    // Attendance at a 213 or temporary list is not the member's own cell's activity.
+    if (r.kind !== "OFFICIAL" || r.attendance === undefined || r.attendance === null) continue
+    // Exempt members (miễn sinh hoạt) are never proposed for removal for absence.
+    if (r.exempt) continue
+    const m = lr.memberId === null ? undefined : ctx.members.get(lr.memberId)
+    if (m !== undefined) {
+      // Other statuses are STATUS_CONFLICT's business; a member attending elsewhere meanwhile is not absent.
+      if (m.status !== "ACTIVE") continue
+      if (hasActiveTemporaryTransferFrom(ctx, m.id, r.unitCode)) continue
+      if ((ctx.transfersOf.get(m.id) ?? []).some((t) => isPending(t) && t.fromUnit === r.unitCode)) continue
+    }
+    const months = absenceMonths(r.attendance, p.absenceMonths, p.absenceConsecutive)
+    if (months.length === 0) continue
+    const monthText = months.map((n) => `T${n}`).join(", ")
+    const name = m === undefined
+      ? `${r.name.display}${r.birth === null ? "" : ` (sinh ${formatDate(r.birth)})`}`
+      : who(m)
+    out.push({
+      id: findingId("ABSENCE_3_MONTHS", [m?.id ?? `${r.name.folded}|${r.birth === null ? "" : formatDate(r.birth)}`, r.unitCode]),
+      category: "ABSENCE_3_MONTHS",
+      unitCode: r.unitCode,
+      memberIds: m === undefined ? [] : [m.id],
+      rosterRows: [ref(r)],
+      score: round(lr.score),
+      field: "Tháng vắng / chưa đóng đảng phí",
+      rosterValue: monthText,
+      reason:
+        `${name} bỏ sinh hoạt hoặc không đóng đảng phí ${months.length} tháng trong năm không có lý do chính đáng ` +
+        `(${monthText}) theo danh sách của ${unitName(ctx, r.unitCode)} (${refText(r)}); ngưỡng là ` +
+        `${p.absenceMonths} tháng${p.absenceConsecutive ? " liên tiếp" : ""}. Không có miễn sinh hoạt, sinh hoạt tạm thời ` +
+        `nơi khác hay chuyển sinh hoạt đang chờ giải thích việc này. Chi bộ xem xét, nếu không có lý do chính đáng thì ` +
+        `đề nghị xóa tên.`,
+      recommendation: "Đề nghị xem xét xóa tên",
+      rule: cite(ctx, "ABSENCE_3_MONTHS"),
+      checks: ["RESIDENCE_213", "TEMPORARY", "TRANSFER_WINDOW", "EXEMPT"]
     })
   }
   return out
@@ -417,7 +527,8 @@ const CATEGORY_ORDER = new Map<Category, number>(
       "DUPLICATE_CENTRAL",
       "DUPLICATE_ROSTER",
       "FIELD_MISMATCH",
-      "STATUS_CONFLICT"
+      "STATUS_CONFLICT",
+      "ABSENCE_3_MONTHS"
     ] as const
   ).map((c, i) => [c, i])
 )
@@ -453,7 +564,8 @@ export const applyRules = (input: RulesInput): Array<Discrepancy> => {
     ...duplicateCentral(ctx),
     ...duplicateRosters(ctx),
     ...fieldMismatches(ctx),
-    ...statusConflicts(ctx)
+    ...statusConflicts(ctx),
+    ...absences(ctx)
   ]
   const firstRow = (d: Discrepancy): string => {
     const r = d.rosterRows[0]

@@ -5,7 +5,8 @@
  * must NOT be flagged. Everything comes from one seeded PRNG, so two runs give the same
  * cell values, the same manifest and (zip timestamps pinned) the same bytes.
  *
- * Names are drawn from frequency lists (domain.md §6); no real roster is reused.
+ * Names are drawn from frequency lists (domain.md §6); no real roster is reused. The PRNG, date
+ * helpers and name tables are exported for the province generator (Province.ts), which reuses them.
  */
 import ExcelJS from "exceljs"
 import { mkdir, rename, rm, writeFile } from "node:fs/promises"
@@ -27,6 +28,7 @@ export type PlantedCategory =
   | "DUPLICATE_ROSTER"
   | "FIELD_MISMATCH"
   | "STATUS_CONFLICT"
+  | "ABSENCE_3_MONTHS"
 
 export interface PlantedCase {
   readonly category: PlantedCategory
@@ -52,7 +54,7 @@ export interface RosterFileInfo {
   readonly unitCode: string
   readonly layout: Layout
   readonly kind: RosterKind
-  /** Sheet name; for CSV files the file's base name without extension. */
+  /** Sheet name; for CSV files the file's name (with its extension), as the ingestion names it. */
   readonly sheet: string
   readonly headerRow: number
   readonly firstDataRow: number
@@ -80,7 +82,7 @@ const FIXED_STAMP = new Date(Date.UTC(2026, 9, 15, 0, 0, 0))
 // ---------------------------------------------------------------------------
 // Seeded PRNG (mulberry32): tiny, fast, good enough for test data.
 
-class Rng {
+export class Rng {
   private state: number
   constructor(seed: number) {
     this.state = seed >>> 0
@@ -135,30 +137,30 @@ class Rng {
 // ---------------------------------------------------------------------------
 // Dates: plain {y, m, d}; arithmetic through UTC day numbers (no clock is read).
 
-interface Ymd {
+export interface Ymd {
   readonly y: number
   readonly m: number
   readonly d: number
 }
-interface PDate {
+export interface PDate {
   readonly y: number
   readonly m: number | null
   readonly d: number | null
 }
 
-const dayNo = (x: Ymd): number => Date.UTC(x.y, x.m - 1, x.d) / 86400000
-const fromDayNo = (n: number): Ymd => {
+export const dayNo = (x: Ymd): number => Date.UTC(x.y, x.m - 1, x.d) / 86400000
+export const fromDayNo = (n: number): Ymd => {
   const dt = new Date(n * 86400000)
   return { y: dt.getUTCFullYear(), m: dt.getUTCMonth() + 1, d: dt.getUTCDate() }
 }
-const ymd = (y: number, m: number, d: number): Ymd => ({ y, m, d })
-const addDays = (x: Ymd, n: number): Ymd => fromDayNo(dayNo(x) + n)
-const addYears = (x: Ymd, n: number): Ymd => ({ y: x.y + n, m: x.m, d: x.d })
-const AS_OF_YMD = ymd(2026, 10, 31)
-const pad2 = (n: number): string => String(n).padStart(2, "0")
-const fmtSlash = (x: PDate): string =>
+export const ymd = (y: number, m: number, d: number): Ymd => ({ y, m, d })
+export const addDays = (x: Ymd, n: number): Ymd => fromDayNo(dayNo(x) + n)
+export const addYears = (x: Ymd, n: number): Ymd => ({ y: x.y + n, m: x.m, d: x.d })
+export const AS_OF_YMD = ymd(2026, 10, 31)
+export const pad2 = (n: number): string => String(n).padStart(2, "0")
+export const fmtSlash = (x: PDate): string =>
   x.m === null || x.d === null ? String(x.y) : `${pad2(x.d)}/${pad2(x.m)}/${x.y}`
-const fmtDot = (x: PDate): string =>
+export const fmtDot = (x: PDate): string =>
   x.m === null || x.d === null ? String(x.y) : `${pad2(x.d)}.${pad2(x.m)}.${x.y}`
 const isWeekend = (x: Ymd): boolean => {
   const wd = new Date(dayNo(x) * 86400000).getUTCDay()
@@ -169,7 +171,7 @@ const isWeekend = (x: Ymd): boolean => {
  * so that no public holiday falls inside any window used here (all after Quốc khánh 2/9 or
  * well clear of the deadline), so weekends are the only days to skip.
  */
-const addWorkingDays = (x: Ymd, n: number): Ymd => {
+export const addWorkingDays = (x: Ymd, n: number): Ymd => {
   let cur = x
   let left = n
   while (left > 0) {
@@ -178,38 +180,38 @@ const addWorkingDays = (x: Ymd, n: number): Ymd => {
   }
   return cur
 }
-const randomDate = (rng: Rng, from: Ymd, to: Ymd): Ymd => fromDayNo(rng.int(dayNo(from), dayNo(to)))
+export const randomDate = (rng: Rng, from: Ymd, to: Ymd): Ymd => fromDayNo(rng.int(dayNo(from), dayNo(to)))
 
 // ---------------------------------------------------------------------------
 // Names (domain.md §6): family by national share, middle by cohort and sex, given from §6.3.
 
-const FAMILY: ReadonlyArray<readonly [string, number]> = [
+export const FAMILY: ReadonlyArray<readonly [string, number]> = [
   ["Nguyễn", 35], ["Trần", 11.5], ["Lê", 9.5], ["Phạm", 7], ["Hoàng", 4.5], ["Huỳnh", 0.6],
   ["Phan", 4.2], ["Vũ", 3.3], ["Võ", 0.6], ["Đặng", 2.1], ["Bùi", 2], ["Đỗ", 1.6], ["Hồ", 1.1],
   ["Ngô", 1.3], ["Dương", 1], ["Lý", 0.5], ["Đinh", 1.2], ["Trịnh", 1], ["Mai", 0.9], ["Đào", 0.8],
   ["Đoàn", 0.8], ["Lương", 0.7], ["Cao", 0.7], ["Hà", 0.8], ["Trương", 0.6], ["Lưu", 0.5],
   ["Tạ", 0.4], ["Vương", 0.3], ["Triệu", 0.3], ["Phùng", 0.4]
 ]
-const MIDDLE_M_OLD: ReadonlyArray<readonly [string, number]> = [
+export const MIDDLE_M_OLD: ReadonlyArray<readonly [string, number]> = [
   ["Văn", 55], ["Đức", 7], ["Quang", 5], ["Công", 5], ["Hữu", 6], ["Xuân", 5], ["Thanh", 4],
   ["Minh", 4], ["Đình", 6], ["Ngọc", 3], ["Bá", 2], ["Trọng", 3], ["Mạnh", 2], ["Tiến", 2]
 ]
-const MIDDLE_M_YOUNG: ReadonlyArray<readonly [string, number]> = [
+export const MIDDLE_M_YOUNG: ReadonlyArray<readonly [string, number]> = [
   ["Văn", 15], ["Đức", 10], ["Quang", 7], ["Minh", 10], ["Thanh", 6], ["Hữu", 5], ["Xuân", 4],
   ["Công", 5], ["Đình", 5], ["Tuấn", 4], ["Mạnh", 4], ["Trung", 3], ["Hoàng", 4], ["Ngọc", 3],
   ["Việt", 3], ["Anh", 3], ["Duy", 3], ["Tiến", 3]
 ]
-const MIDDLE_F_OLD: ReadonlyArray<readonly [string, number]> = [
+export const MIDDLE_F_OLD: ReadonlyArray<readonly [string, number]> = [
   ["Thị", 60], ["Thanh", 5], ["Kim", 4], ["Thu", 6], ["Ngọc", 4], ["Thúy", 3], ["Mai", 3],
   ["Hồng", 5], ["Bích", 3], ["Minh", 2], ["Xuân", 3]
 ]
-const MIDDLE_F_YOUNG: ReadonlyArray<readonly [string, number]> = [
+export const MIDDLE_F_YOUNG: ReadonlyArray<readonly [string, number]> = [
   ["Thị", 25], ["Thu", 8], ["Ngọc", 8], ["Thanh", 7], ["Phương", 5], ["Minh", 5], ["Hồng", 5],
   ["Thùy", 4], ["Khánh", 3], ["Diệu", 2], ["Mai", 4], ["Hải", 3], ["Lan", 2], ["Bảo", 2],
   ["Thị Thu", 5], ["Thị Thanh", 4], ["Thị Hồng", 3], ["Thị Ngọc", 3], ["Thị Minh", 2], ["Thị Phương", 2]
 ]
 /** [name, young weight (§6.3 figures), old weight]. */
-const GIVEN_M: ReadonlyArray<readonly [string, number, number]> = [
+export const GIVEN_M: ReadonlyArray<readonly [string, number, number]> = [
   ["Tuấn", 2.71, 1.2], ["Hoàng", 2.46, 0.8], ["Huy", 2.23, 0.8], ["Anh", 2.05, 1], ["Hiếu", 1.99, 0.8],
   ["Hùng", 1.98, 2.2], ["Nam", 1.98, 1.5], ["Sơn", 1.9, 1.8], ["Đức", 1.88, 1.5], ["Dũng", 1.7, 1.8],
   ["Thành", 1.62, 2], ["Đạt", 1.56, 0.6], ["Cường", 1.56, 1.4], ["Long", 1.55, 1.2], ["Trung", 1.55, 1.5],
@@ -220,7 +222,7 @@ const GIVEN_M: ReadonlyArray<readonly [string, number, number]> = [
   ["Thuận", 0.5, 1], ["Kiên", 0.8, 0.8], ["Phong", 0.9, 0.8], ["Tùng", 0.9, 0.9], ["Hiển", 0.3, 0.8],
   ["Khoa", 0.8, 0.4], ["Lực", 0.3, 0.8]
 ]
-const GIVEN_F: ReadonlyArray<readonly [string, number, number]> = [
+export const GIVEN_F: ReadonlyArray<readonly [string, number, number]> = [
   ["Trang", 4.19, 0.8], ["Thảo", 3.52, 1], ["Linh", 3.02, 0.8], ["Anh", 2.46, 0.8], ["Phương", 2.2, 1.5],
   ["Hằng", 2.14, 1.6], ["Huyền", 2.11, 1], ["Hiền", 2.03, 1.5], ["Hương", 1.72, 2.2], ["Ngọc", 1.72, 1],
   ["Dung", 1.7, 1.6], ["Nhung", 1.69, 1.4], ["Thủy", 1.65, 1.8], ["Nhi", 1.62, 0.2], ["Duyên", 1.55, 0.5],
@@ -231,7 +233,7 @@ const GIVEN_F: ReadonlyArray<readonly [string, number, number]> = [
   ["Nhàn", 0.3, 1], ["Thơm", 0.1, 0.9], ["Hòa", 0.3, 0.8]
 ]
 
-const fold = (s: string): string =>
+export const fold = (s: string): string =>
   s
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -239,7 +241,7 @@ const fold = (s: string): string =>
     .toLowerCase()
     .replace(/\s+/g, " ")
     .trim()
-const upper = (s: string): string => s.toLocaleUpperCase("vi")
+export const upper = (s: string): string => s.toLocaleUpperCase("vi")
 
 // ---------------------------------------------------------------------------
 // Units (ChiBo sheet). Two cells share a name under different parents on purpose.
@@ -314,7 +316,7 @@ const fullName = (m: Pick<Member, "family" | "middle" | "given">): string =>
   [m.family, m.middle, m.given].filter((x) => x !== "").join(" ")
 const birthP = (m: Member): PDate => (m.birthYearOnly ? { y: m.birth.y, m: null, d: null } : m.birth)
 
-const STATUS_TEXT: Record<MemberStatus, string> = {
+export const STATUS_TEXT: Record<MemberStatus, string> = {
   ACTIVE: "Đang sinh hoạt",
   TRANSFERRED_OUT: "Đã chuyển đi",
   DECEASED: "Từ trần",
@@ -323,7 +325,7 @@ const STATUS_TEXT: Record<MemberStatus, string> = {
   LEFT: "Ra khỏi Đảng"
 }
 
-const PROVINCES: ReadonlyArray<readonly [string, number, string, ReadonlyArray<string>]> = [
+export const PROVINCES: ReadonlyArray<readonly [string, number, string, ReadonlyArray<string>]> = [
   ["036", 70, "Nam Định", ["An Phú", "An Phú", "An Phú", "An Phú", "Yên Lợi", "Hải Minh", "Trực Hùng", "Nghĩa Thái", "Xuân Ninh"]],
   ["037", 8, "Ninh Bình", ["Khánh Thiện", "Gia Lập", "Yên Mỹ"]],
   ["034", 6, "Thái Bình", ["Vũ Hội", "Thụy Liên", "Đông Hợp"]],
@@ -492,6 +494,11 @@ interface RowData {
   readonly admitted: Ymd
   readonly official: Ymd | null
   readonly note: string
+  /**
+   * Monthly columns T1…T12 of the files that keep them (index 0 = January): presence marks
+   * ("x", "v", "k", "m") or dues (an amount, 0 = unpaid); null = blank. Filled in per file.
+   */
+  readonly months?: ReadonlyArray<string | number | null>
   /** Lookup key for the manifest. */
   readonly tag?: string
 }
@@ -525,6 +532,8 @@ interface RosterFile {
   readonly capitals: boolean
   readonly zeroPadStt: boolean
   readonly extraEmptySheet: boolean
+  /** Monthly columns: "Sinh hoạt tháng" over 1…12 (layout B), or "Đảng phí T1"…"Đảng phí T12" (layout A). */
+  readonly monthly: "presence" | "dues" | null
   readonly rows: Array<RowData>
   readonly note: string
 }
@@ -932,6 +941,41 @@ const buildModel = (): Model => {
   })
   transferredIn.forEach((m, i) => rowOverride.set(m, { note: "Chuyển đến", tag: `tin${i}` }))
 
+  // ABSENCE_3_MONTHS: two lists keep monthly columns, CB07 attendance marks and CB01 dues paid.
+  // Months up to September are filled in (the lists are dated 15/10/2026); blank months are unknown.
+  const absMonths = new Map<Member, ReadonlyArray<string | number | null>>()
+  const absPresence = take("CB07", working)
+  const absDues = take("CB01", working)
+  const excused = take("CB07", working)
+  const twoUnpaid = take("CB01", working)
+  const marks = (m: Member, bad: ReadonlyArray<number>, badValue: string | number, good: string | number) =>
+    absMonths.set(m, Array.from({ length: 12 }, (_, i) => (i >= 9 ? null : bad.includes(i + 1) ? badValue : good)))
+  marks(absPresence, [3, 4, 5], "k", "x")
+  marks(absDues, [6, 8, 9], 0, 30000)
+  marks(excused, [2, 3, 4, 5], "v", "x")
+  marks(twoUnpaid, [4, 7], 0, 30000)
+  rowOverride.set(absPresence, { tag: "abs0" })
+  rowOverride.set(absDues, { tag: "abs1" })
+  rowOverride.set(excused, { tag: "absExcused" })
+  rowOverride.set(twoUnpaid, { tag: "absTwo" })
+  const absenceField = "Tháng vắng / chưa đóng đảng phí"
+  cases.push({
+    category: "ABSENCE_3_MONTHS", members: [absPresence], unitCode: "CB07", tags: ["abs0"], field: absenceField,
+    note: (r) => `Marked "k" (vắng không lý do) in the Sinh hoạt tháng columns for March, April and May 2026 (${refList(r)}); present the other months, not exempt, no transfer.`
+  })
+  cases.push({
+    category: "ABSENCE_3_MONTHS", members: [absDues], unitCode: "CB01", tags: ["abs1"], field: absenceField,
+    note: (r) => `Đảng phí 0 (unpaid) in June, August and September 2026 (${refList(r)}): three months in the year, not consecutive, which is enough (Điều lệ Điều 8 counts months in the year).`
+  })
+  decoys.push({
+    kind: "ABSENCE_EXCUSED", members: [excused], tags: ["absExcused"],
+    note: (r) => `Marked "v" (vắng có lý do) for February to May 2026 on the CB07 list (${refList(r)}): absence with a reason is not ground for removal.`
+  })
+  decoys.push({
+    kind: "ABSENCE_TWO_MONTHS", members: [twoUnpaid], tags: ["absTwo"],
+    note: (r) => `Đảng phí 0 in April and July 2026 only (${refList(r)}): two months, below the threshold of three.`
+  })
+
   // ---- roster files ------------------------------------------------------------------
   const allMembers = [...all, ...dups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const official = (unit: string): Array<RowData> => {
@@ -954,8 +998,8 @@ const buildModel = (): Model => {
     unitCode: unit,
     layout,
     kind: layout === "E" ? "RESIDENCE_213" : layout === "F" ? "TEMPORARY" : "OFFICIAL",
-    // CSV files have no sheets; ingestion names the one "sheet" after the file (base name, no extension).
-    sheet: layout === "C" ? fileName.replace(/\.[^.]+$/, "") : "Danh sách",
+    // CSV files have no sheets; ingestion names the one "sheet" after the file (its name, as written).
+    sheet: layout === "C" ? fileName : "Danh sách",
     title:
       layout === "E"
         ? "DANH SÁCH ĐẢNG VIÊN GIỮ MỐI LIÊN HỆ VỚI CHI BỘ NƠI CƯ TRÚ (QUY ĐỊNH 213-QĐ/TW)"
@@ -967,19 +1011,20 @@ const buildModel = (): Model => {
     capitals: false,
     zeroPadStt: false,
     extraEmptySheet: false,
+    monthly: null,
     note: "",
     ...opts,
     rows: opts.rows ?? official(unit)
   })
   const files: Array<RosterFile> = [
-    mk("CB01", "DS đảng viên thôn Đông.xlsx", "A", { dateMode: "excel", note: "Official form layout, real Excel dates." }),
+    mk("CB01", "DS đảng viên thôn Đông.xlsx", "A", { dateMode: "excel", monthly: "dues", note: "Official form layout, real Excel dates; Đảng phí T1…T12 columns (amounts, 0 = unpaid)." }),
     mk("CB01", "DS đảng viên 213 thôn Đông.xlsx", "E", { rows: list213, dateMode: "excel", note: "Quy định 213 residence-contact list." }),
     mk("CB02", "Thôn Bắc 1.xlsx", "B", { sheet: "Sheet1", note: "Two-row header; sex from the Nam/Nữ birth-date column; card numbers stored as numbers." }),
     mk("CB03", "Thôn Bắc 2 (font VnTime).xlsx", "D", { sheet: "DS", note: "Layout A in TCVN3 (.VnTime; all-capital title cells in .VnTimeH with lowercase codes)." }),
     mk("CB04", "KDC so 1.xlsx", "A", { capitals: true, note: "Layout A, names in capitals, text dates; same cell name as CB07, parent in A1 and folder." }),
     mk("CB05", "CB05_thon_Nam.csv", "C", { note: "CSV, UTF-8 with BOM; unit from the Mã chi bộ column." }),
     mk("CB06", "CB06.xlsx", "A", { cellLine: false, note: "Layout A without the CHI BỘ line: unit known only from the file name (the code)." }),
-    mk("CB07", "Khu dân cư số 1.xlsx", "B", { note: "Layout B; same cell name as CB04, parent in A1 and folder." }),
+    mk("CB07", "Khu dân cư số 1.xlsx", "B", { monthly: "presence", note: "Layout B; same cell name as CB04, parent in A1 and folder; \"Sinh hoạt tháng\" merged over 1…12 (x, v, k, m)." }),
     mk("CB08", "Thôn Phú Lợi.xlsx", "A", { dateMode: "mixed", extraEmptySheet: true, note: "Layout A, Excel and text dates mixed row by row; an empty second sheet." }),
     mk("CB08", "Thôn Phú Lợi - sinh hoạt tạm thời.xlsx", "F", { rows: listTemp, note: "Temporary-membership list." }),
     mk("CB09", "Trường THCS An Phú.xlsx", "A", { dateMode: "mixed", note: "Layout A, mixed dates." }),
@@ -987,6 +1032,22 @@ const buildModel = (): Model => {
     mk("CB11", "Cong an xa - CB11.csv", "C", { note: "CSV, UTF-8 with BOM." }),
     mk("CB13", "Trường Tiểu học An Phú.xlsx", "B", { zeroPadStt: true, note: "Layout B, STT as zero-padded text." })
   ]
+  // Monthly columns: members who joined the cell this year (admitted, or transferred in) have blanks before.
+  for (const f of files.filter((x) => x.monthly !== null)) {
+    f.rows.forEach((r, i) => {
+      const m = r.memberId === null ? undefined : allMembers.find((x) => x.id === r.memberId)
+      const planted = m === undefined ? undefined : absMonths.get(m)
+      if (planted !== undefined) {
+        f.rows[i] = { ...r, months: planted }
+        return
+      }
+      const t = m === undefined ? undefined : transfers.find((x) => x.member === m && x.to === f.unitCode)
+      const joined = t === undefined ? r.admitted : (t.received ?? t.introduced)
+      const first = joined.y < 2026 ? 1 : joined.y > 2026 ? 13 : joined.m
+      const good = f.monthly === "presence" ? (r.note === "Miễn sinh hoạt" ? "m" : "x") : r.birth.y < 1961 ? 10000 : 30000
+      f.rows[i] = { ...r, months: Array.from({ length: 12 }, (_, k) => (k >= 9 || k + 1 < first ? null : good)) }
+    })
+  }
   // Capitals decoy: the rows of the two capital-name files that carry no other purpose.
   const capsMembers: Array<Member> = []
   for (const f of files.filter((x) => x.capitals)) {
@@ -1062,6 +1123,7 @@ const writeFormA = (ws: ExcelJS.Worksheet, f: RosterFile, rng: Rng, tcvn: boolea
   put("A5", "An Phú, ngày 15 tháng 10 năm 2026")
   ws.getCell("A5").alignment = { horizontal: "center" }
   const headers = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Quê quán", "Số CCCD", "Số thẻ đảng viên", "Ngày vào Đảng", "Ngày chính thức", "Ghi chú"]
+  if (f.monthly === "dues") for (let k = 1; k <= 12; k++) headers.push(`Đảng phí T${k}`)
   headers.forEach((h, i) => put(`${String.fromCharCode(65 + i)}7`, h, true))
   headers.forEach((_, i) => setText(ws.getCell(8, i + 1), i + 1, textFont))
   const dateCell = (cell: ExcelJS.Cell, d: PDate | null, zero = false) => {
@@ -1087,6 +1149,10 @@ const writeFormA = (ws: ExcelJS.Worksheet, f: RosterFile, rng: Rng, tcvn: boolea
     dateCell(ws.getCell(rowNo, 8), r.admitted)
     dateCell(ws.getCell(rowNo, 9), r.official)
     if (r.note !== "") put(`J${rowNo}`, r.note)
+    ;(r.months ?? []).forEach((v, k) => {
+      setText(ws.getCell(rowNo, 11 + k), v, textFont)
+      if (typeof v === "number") ws.getCell(rowNo, 11 + k).numFmt = "#,##0"
+    })
     refs.push({ file: f.file, sheet: f.sheet, row: rowNo })
   })
   const total = 9 + f.rows.length
@@ -1098,7 +1164,7 @@ const writeFormA = (ws: ExcelJS.Worksheet, f: RosterFile, rng: Rng, tcvn: boolea
   ws.mergeCells(`G${total + 6}:J${total + 6}`)
   put(`G${total + 6}`, secretaryOf(f), true)
   ws.getCell(`G${total + 6}`).alignment = { horizontal: "center" }
-  ;[6, 28, 13, 9, 24, 16, 12, 13, 13, 26].forEach((w, i) => {
+  ;[6, 28, 13, 9, 24, 16, 12, 13, 13, 26, ...(f.monthly === "dues" ? Array<number>(12).fill(8) : [])].forEach((w, i) => {
     ws.getColumn(i + 1).width = w
   })
   return refs
@@ -1139,6 +1205,11 @@ const writeFormB = (ws: ExcelJS.Worksheet, f: RosterFile): Array<RowRef & { row:
   setText(ws.getCell(`C${top}`), "Ngày sinh", FONT, true)
   setText(ws.getCell(`C${top + 1}`), "Nam", FONT, true)
   setText(ws.getCell(`D${top + 1}`), "Nữ", FONT, true)
+  if (f.monthly === "presence") {
+    ws.mergeCells(`J${top}:U${top}`)
+    setText(ws.getCell(`J${top}`), "Sinh hoạt tháng", FONT, true)
+    for (let k = 1; k <= 12; k++) setText(ws.getCell(top + 1, 9 + k), k, FONT, true)
+  }
   const refs: Array<RowRef & { row: number }> = []
   f.rows.forEach((r, i) => {
     const rowNo = top + 2 + i
@@ -1151,6 +1222,7 @@ const writeFormB = (ws: ExcelJS.Worksheet, f: RosterFile): Array<RowRef & { row:
     setText(ws.getCell(rowNo, 7), r.cccd)
     setText(ws.getCell(rowNo, 8), fmtDot(r.admitted))
     if (r.note !== "") setText(ws.getCell(rowNo, 9), r.note)
+    ;(r.months ?? []).forEach((v, k) => setText(ws.getCell(rowNo, 10 + k), v))
     refs.push({ file: f.file, sheet: f.sheet, row: rowNo })
   })
   const total = top + 2 + f.rows.length
@@ -1160,7 +1232,7 @@ const writeFormB = (ws: ExcelJS.Worksheet, f: RosterFile): Array<RowRef & { row:
   setText(ws.getCell(`F${total + 2}`), "BÍ THƯ CHI BỘ", FONT, true)
   ws.mergeCells(`F${total + 6}:I${total + 6}`)
   setText(ws.getCell(`F${total + 6}`), secretaryOf(f), FONT, true)
-  ;[6, 28, 12, 12, 24, 12, 16, 13, 30].forEach((w, i) => {
+  ;[6, 28, 12, 12, 24, 12, 16, 13, 30, ...(f.monthly === "presence" ? Array<number>(12).fill(4) : [])].forEach((w, i) => {
     ws.getColumn(i + 1).width = w
   })
   return refs
@@ -1224,7 +1296,7 @@ const writeCentral = async (model: Model): Promise<Buffer> => {
  * exceljs (through JSZip) stamps every zip entry with the current time; overwrite the DOS
  * time/date in the central directory and local headers so reruns give identical bytes.
  */
-const pinZipTimestamps = (buf: Buffer): Buffer => {
+export const pinZipTimestamps = (buf: Buffer): Buffer => {
   const dosDate = ((FIXED_STAMP.getUTCFullYear() - 1980) << 9) | ((FIXED_STAMP.getUTCMonth() + 1) << 5) | FIXED_STAMP.getUTCDate()
   let eocd = -1
   for (let i = buf.length - 22; i >= 0; i--) {
@@ -1248,7 +1320,7 @@ const pinZipTimestamps = (buf: Buffer): Buffer => {
   return buf
 }
 
-const writeAtomic = async (file: string, data: string | Buffer): Promise<void> => {
+export const writeAtomic = async (file: string, data: string | Buffer): Promise<void> => {
   await mkdir(path.dirname(file), { recursive: true })
   const tmp = `${file}.tmp-${process.pid}`
   await writeFile(tmp, data)
@@ -1390,7 +1462,7 @@ export const renderReadme = (m: CommuneManifest): string => {
     "",
     "Everything not listed here is clean: every other active member is on exactly their own cell's official list, with fields that agree with the central record.",
     "",
-    "unitCode convention (as the rules report it): MISSING_FROM_ROSTER and DUPLICATE_ROSTER give the member's central cell; DUPLICATE_CENTRAL the cell of the record with the smaller id (no roster rows: the finding is about the database); TRANSFER_OVERDUE the destination cell when it is in the commune, else the origin cell; NOT_IN_CENTRAL, UNREPORTED_TRANSFER, FIELD_MISMATCH and STATUS_CONFLICT the cell whose list holds the row.",
+    "unitCode convention (as the rules report it): MISSING_FROM_ROSTER and DUPLICATE_ROSTER give the member's central cell; DUPLICATE_CENTRAL the cell of the record with the smaller id (no roster rows: the finding is about the database); TRANSFER_OVERDUE the destination cell when it is in the commune, else the origin cell; NOT_IN_CENTRAL, UNREPORTED_TRANSFER, FIELD_MISMATCH, STATUS_CONFLICT and ABSENCE_3_MONTHS the cell whose list holds the row.",
     "",
     "| # | Category | Members | Unit | Field | Roster rows | Why |",
     "|---|---|---|---|---|---|---|"
@@ -1406,7 +1478,8 @@ export const renderReadme = (m: CommuneManifest): string => {
     "",
     "## Notes for readers of these files",
     "",
-    "- Row numbers are 1-based as a spreadsheet program shows them; for CSV files the header is line 1 and the sheet is named after the file (base name without extension), as the ingestion does.",
+    "- Row numbers are 1-based as a spreadsheet program shows them; for CSV files the header is line 1 and the sheet is named after the file (its name with the extension), as the ingestion does.",
+    "- Two lists keep monthly columns up to September 2026: CB01 \"Đảng phí T1\"…\"Đảng phí T12\" (amount paid, 0 = unpaid) and CB07 \"Sinh hoạt tháng\" over 1…12 (x có mặt, v vắng có lý do, k vắng không lý do, m miễn sinh hoạt). Blank months are unknown and never count as absence.",
     "- Probationary members (admitted after 31/10/2025) have no card number and no Ngày chính thức, and are noted \"Dự bị\".",
     "- Card numbers are 8-digit text with leading zeros everywhere except layout B files, where Excel stored them as numbers.",
     "- Dates are real Excel dates in some files, dd/mm/yyyy or dd.mm.yyyy text in others, and mixed row by row in two files; bare years (\"1944\") and \"00/00/yyyy\" occur for old members.",

@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import type { Category, Discrepancy, Link, Recommendation, RowRef } from "../Domain.js"
+import type { Category, Discrepancy, LegitimacyCheck, Link, Recommendation, RowRef, Unit } from "../Domain.js"
 import { type RunManifest, runToObject } from "../Report/RunJson.js"
 import { evidenceHash } from "./EvidenceHash.js"
 import { migrations } from "./Migrations.js"
@@ -62,7 +62,10 @@ export const StoreLive = (
 export interface RunRecord {
   readonly manifest: RunManifest
   readonly links: ReadonlyArray<Link>
+  /** Every finding the rules raised, including those a review decision keeps out of the report. */
   readonly discrepancies: ReadonlyArray<Discrepancy>
+  /** The unit tree of the run's central data, so later commands can name units. */
+  readonly units?: ReadonlyArray<Unit>
 }
 
 export interface StoredRun {
@@ -118,7 +121,7 @@ export const saveRun = (run: RunRecord): Effect.Effect<number, SqlError, SqlClie
         finished_at: m.finishedAt,
         as_of: m.asOf,
         tool_version: m.tool.version,
-        summary_json: JSON.stringify(runToObject(m))
+        summary_json: JSON.stringify(runToObject(m, false))
       })
     } RETURNING id`
     const runId = inserted === undefined ? yield* Effect.dieMessage("INSERT INTO runs returned no id") : inserted.id
@@ -172,8 +175,15 @@ export const saveRun = (run: RunRecord): Effect.Effect<number, SqlError, SqlClie
         roster_value: d.rosterValue ?? null,
         reason: d.reason,
         recommendation: d.recommendation,
-        evidence_hash: evidenceHash(d)
+        evidence_hash: evidenceHash(d),
+        rule: d.rule ?? null,
+        checks_json: d.checks === undefined ? null : JSON.stringify(d.checks)
       }))
+    )
+    yield* insertBatched(
+      sql,
+      "run_units",
+      (run.units ?? []).map((u) => ({ run_id: runId, code: u.code, name: u.name, parent_code: u.parentCode }))
     )
     return runId
   }).pipe((effect) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect)))
@@ -216,6 +226,8 @@ interface DiscrepancyRow {
   readonly reason: string
   readonly recommendation: string
   readonly evidence_hash: string
+  readonly rule: string | null
+  readonly checks_json: string | null
 }
 
 /** The findings of a run in the order they were saved; empty for an unknown run. */
@@ -225,7 +237,7 @@ export const discrepanciesOfRun = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const rows = yield* sql<DiscrepancyRow>`SELECT id, category, unit_code, member_ids_json, roster_rows_json,
-      score, field, central_value, roster_value, reason, recommendation, evidence_hash
+      score, field, central_value, roster_value, reason, recommendation, evidence_hash, rule, checks_json
       FROM discrepancies WHERE run_id = ${runId} ORDER BY rowid`
     // Rows were written by saveRun from typed values; the casts restore those types.
     return rows.map((r): StoredDiscrepancy => ({
@@ -240,6 +252,8 @@ export const discrepanciesOfRun = (
       ...(r.roster_value === null ? {} : { rosterValue: r.roster_value }),
       reason: r.reason,
       recommendation: r.recommendation as Recommendation,
+      ...(r.rule === null ? {} : { rule: r.rule }),
+      ...(r.checks_json === null ? {} : { checks: JSON.parse(r.checks_json) as Array<LegitimacyCheck> }),
       evidenceHash: r.evidence_hash
     }))
   })
@@ -259,4 +273,19 @@ export const linksOfRun = (runId: number): Effect.Effect<ReadonlyArray<Link>, Sq
     const rows = yield* sql<LinkRow>`SELECT file, sheet, row, member_id, score
       FROM links WHERE run_id = ${runId} ORDER BY rowid`
     return rows.map((r) => ({ file: r.file, sheet: r.sheet, row: r.row, memberId: r.member_id, score: r.score }))
+  })
+
+/** The unit tree saved with a run (empty for runs saved without one). */
+export const unitsOfRun = (runId: number): Effect.Effect<ReadonlyArray<Unit>, SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<{ code: string; name: string; parent_code: string | null }>`SELECT code, name, parent_code
+      FROM run_units WHERE run_id = ${runId} ORDER BY code`
+    const names = new Map(rows.map((r) => [r.code, r.name]))
+    return rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      parentCode: r.parent_code,
+      parentName: r.parent_code === null ? null : names.get(r.parent_code) ?? null
+    }))
   })

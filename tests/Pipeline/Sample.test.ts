@@ -53,7 +53,7 @@ describe("sample commune", () => {
     for (const f of runJson.files) expect(f.rowsRead).toBe(f.rowsIngested + f.rowsRejected)
     expect(runJson.totals.rowsRead).toBe(runJson.files.reduce((a: number, f: { rowsRead: number }) => a + f.rowsRead, 0))
     expect(runJson.asOf).toBe("2026-10-31")
-    expect(Object.keys(runJson.categories)).toHaveLength(8)
+    expect(Object.keys(runJson.categories)).toHaveLength(9)
     expect(runJson.inputs[0].sha256).toMatch(/^[0-9a-f]{64}$/)
     for (const stage of ["ingestCentral", "ingestRosters", "match", "rules", "report", "store"]) expect(runJson.timings).toHaveProperty(stage)
 
@@ -66,10 +66,21 @@ describe("sample commune", () => {
     await wb.xlsx.readFile(path.join(out, "review.xlsx"))
     expect(wb.worksheets.map((w) => w.name)).toContain("Tổng hợp")
     expect(wb.worksheets.map((w) => w.name)).toContain("Lỗi dữ liệu")
+    // "Diễn giải" carries the match explanation (the waterfall as a sentence) under the reason.
+    const dc = wb.getWorksheet("Trùng hồ sơ CSDL")!
+    const col = (dc.getRow(1).values as Array<unknown>).indexOf("Diễn giải")
+    const explained = String(dc.getRow(2).getCell(col).value)
+    expect(explained).toMatch(/^Hai hồ sơ trong cơ sở dữ liệu/)
+    expect(explained).toMatch(/\nCăn cứ ghép DV\d+ với DV\d+: Độ tin cậy \d+(,\d)?%: .*\(\+\d+,\d\)/)
+    const fm = wb.getWorksheet("Sai lệch thông tin")!
+    expect(String(fm.getRow(2).getCell(col).value)).toMatch(/Căn cứ ghép dòng \d+ với DV\d+: Độ tin cậy/)
 
+    const expectedCount = fs.readFileSync("samples/expected/discrepancies.jsonl", "utf8").trim().split("\n").length
+    expect(runJson.rejections).toEqual([])
+    expect(runJson.warnings).toEqual([])
     const db = new Database(path.join(out, "state.sqlite"), { readonly: true })
     try {
-      expect((db.prepare("SELECT count(*) AS n FROM discrepancies").get() as { n: number }).n).toBe(21)
+      expect((db.prepare("SELECT count(*) AS n FROM discrepancies").get() as { n: number }).n).toBe(expectedCount)
       expect((db.prepare("SELECT count(*) AS n FROM links").get() as { n: number }).n).toBe(rosterRows)
     } finally {
       db.close()

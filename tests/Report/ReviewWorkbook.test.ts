@@ -8,14 +8,17 @@ import * as NodePath from "node:path"
 import { Categories } from "../../src/Domain.js"
 import { categorySheetName, ReviewDecisions } from "../../src/Report/Labels.js"
 import {
+  barText,
   errorLines,
+  splitByParentUnit,
+  splitFileName,
   FINDING_COLUMNS,
   findingCells,
   type ReviewInput,
   rowKey,
   writeReviewWorkbook
 } from "../../src/Report/ReviewWorkbook.js"
-import { discrepancies, reviewInput } from "./fixtures.js"
+import { discrepancies, reviewInput, units } from "./fixtures.js"
 
 /** Writes the workbook for `input` into a fresh temp dir and reads it back with exceljs. */
 const roundTrip = (input: ReviewInput) =>
@@ -162,7 +165,7 @@ describe("writeReviewWorkbook", () => {
       const wb = yield* roundTrip(reviewInput())
       const ws = sheet(wb, "Trùng danh sách")
       expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1, xSplit: 3 })
-      expect(ws.autoFilter).toBe("A1:T2")
+      expect(ws.autoFilter).toBe(`A1:${String.fromCharCode(64 + FINDING_COLUMNS.length)}2`)
       expect(ws.pageSetup).toMatchObject({
         paperSize: 9,
         orientation: "landscape",
@@ -171,8 +174,16 @@ describe("writeReviewWorkbook", () => {
         fitToHeight: 0,
         printTitlesRow: "1:1"
       })
-      expect(ws.getColumn(col("Diễn giải")).width).toBe(50)
-      expect(ws.getColumn(col("Họ và tên")).width).toBe(24)
+      expect(ws.getColumn(col("Diễn giải")).width).toBe(44)
+      expect(ws.getColumn(col("Họ và tên")).width).toBe(16)
+      // Round-trip columns are hidden; evidence columns no finding of the sheet fills are hidden for print.
+      expect(ws.getColumn(col("Mã bằng chứng")).hidden).toBe(true)
+      expect(ws.getColumn(col("Mã kiểm tra")).hidden).toBe(true)
+      expect(ws.getColumn(col("Trường")).hidden).toBe(true)
+      expect(ws.getColumn(col("Chi bộ (theo CSDL)")).hidden).toBe(true)
+      expect(ws.getColumn(col("Diễn giải")).hidden).toBe(false)
+      // Rows are as tall as their wrapped text (no overlap when printed).
+      expect(ws.getRow(2).height).toBeGreaterThan(15)
       const errors = sheet(wb, "Lỗi dữ liệu")
       expect(errors.views[0]).toMatchObject({ state: "frozen", ySplit: 1 })
       expect(errors.pageSetup).toMatchObject({ orientation: "landscape", printTitlesRow: "1:1" })
@@ -215,8 +226,8 @@ describe("writeReviewWorkbook", () => {
       const unitHeader = rows.find((r) => r[0] === "Chi bộ")
       expect(unitHeader).toEqual(["Chi bộ", "Mã chi bộ", ...Categories.map(categorySheetName), "Tổng"])
       // CB01: missing 1, not-in-central 1, field 1. CB02: duplicate central 1, duplicate roster 1, status 1.
-      expect(find("Chi bộ Khu phố 1")).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 1, 0, 0, 0, 0, 1, 0, 3])
-      expect(find("Chi bộ Khu phố 2")).toEqual(["Chi bộ Khu phố 2", "CB02", 0, 0, 0, 0, 1, 1, 0, 1, 3])
+      expect(find("Chi bộ Khu phố 1")).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 1, 0, 0, 0, 0, 1, 0, 0, 3])
+      expect(find("Chi bộ Khu phố 2")).toEqual(["Chi bộ Khu phố 2", "CB02", 0, 0, 0, 0, 1, 1, 0, 1, 0, 3])
     }))
 
   it.scoped("Lỗi dữ liệu lists file errors, rejected rows and warnings with file/sheet/row/column/reason", () =>
@@ -246,6 +257,78 @@ describe("writeReviewWorkbook", () => {
       expect(wb.worksheets.map((w) => w.name)).toEqual(["Tổng hợp", "Lỗi dữ liệu"])
       expect(sheet(wb, "Lỗi dữ liệu").rowCount).toBe(1)
     }))
+})
+
+describe("rule, checks, review state, bar view and split", () => {
+  it.scoped("Căn cứ và kiểm tra, Tình trạng rà soát, the bar view and the review counts", () =>
+    Effect.gen(function*() {
+      const [first, ...others] = discrepancies
+      const wb = yield* roundTrip(reviewInput({
+        discrepancies: [
+          { ...first!, rule: "Mẫu 7-HSĐV", checks: ["TRANSFER_WINDOW"] },
+          ...others.map((d) => ({
+            ...d,
+            checks: [] as const,
+            review: {
+              decision: "Đồng ý đề xuất" as const,
+              decidedOn: "2025-04-02",
+              reviewer: "Lan",
+              unitComment: null,
+              committeeComment: null,
+              importedAt: "2025-04-03T00:00:00.000Z",
+              changedSinceDecision: d.id === "FLD-5e6f7a8b"
+            }
+          }))
+        ]
+      }))
+      const missing = findingRow(sheet(wb, "Không có trong DS"), "MFR-3f2a9c01")
+      expect(missing.getCell(col("Căn cứ và kiểm tra")).value).toBe("Căn cứ: Mẫu 7-HSĐV\nĐã loại trừ: Đang trong hạn chuyển sinh hoạt")
+      expect(missing.getCell(col("Tình trạng rà soát")).value).toBe("Chưa rà soát")
+      const field = findingRow(sheet(wb, "Sai lệch thông tin"), "FLD-5e6f7a8b")
+      expect(field.getCell(col("Tình trạng rà soát")).value).toBe("Mở lại: bằng chứng đã thay đổi sau quyết định \"Đồng ý đề xuất (Lan, 02/04/2025)\"")
+      expect(field.getCell(col("Quyết định")).value).toBeNull()
+      const status = findingRow(sheet(wb, "Sai lệch trạng thái"), "STC-12ab34cd")
+      expect(status.getCell(col("Quyết định")).value).toBe("Đồng ý đề xuất")
+      expect(status.getCell(col("Người rà soát")).value).toBe("Lan")
+      expect(status.getCell(col("Ngày")).value).toEqual(new Date("2025-04-02T00:00:00.000Z"))
+
+      const rows: Array<Array<unknown>> = []
+      sheet(wb, "Tổng hợp").eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
+      const bars = rows.filter((r) => typeof r[2] === "string" && /^█+$/.test(r[2] as string))
+      expect(bars.map((r) => [r[0], r[1], (r[2] as string).length])).toEqual([
+        ["Chi bộ Khu phố 1", 3, 40],
+        ["Chi bộ Khu phố 2", 3, 40]
+      ])
+      expect(rows.find((r) => r[0] === "Chưa rà soát")).toEqual(["Chưa rà soát", 1])
+      expect(rows.find((r) => r[0] === "Mở lại (bằng chứng thay đổi sau quyết định)")?.[1]).toBe(1)
+      expect(rows.find((r) => r[0] === "Đã có quyết định, vẫn nêu")?.[1]).toBe(4)
+    }))
+
+  it("barText scales to the longest bar and always shows a non-zero count", () => {
+    expect(barText(10, 10)).toHaveLength(40)
+    expect(barText(1, 1000)).toBe("█")
+    expect(barText(0, 10)).toBe("")
+  })
+
+  it("splitByParentUnit: one input per parent with its findings, files and rows only", () => {
+    const input = reviewInput({
+      units: new Map([
+        ...units.map((u) => [u.code, u] as const),
+        ["CB09", { code: "CB09", name: "Chi bộ Khu phố 9", parentCode: "DB02", parentName: "Đảng bộ phường B" }],
+        ["DB02", { code: "DB02", name: "Đảng bộ phường B", parentCode: null, parentName: null }]
+      ]),
+      discrepancies: [...discrepancies, { ...discrepancies[0]!, id: "X-9", unitCode: "CB09" }, { ...discrepancies[0]!, id: "X-none", unitCode: null }]
+    })
+    const parts = splitByParentUnit(input)
+    expect(parts.map((p) => p.parentCode)).toEqual(["DB01", "DB02"])
+    expect(parts[0]!.input.discrepancies).toHaveLength(discrepancies.length)
+    expect(parts[1]!.input.discrepancies.map((d) => d.id)).toEqual(["X-9"])
+    expect(parts[1]!.input.scope).toBe("Đảng bộ phường B (DB02)")
+    expect(parts[0]!.input.files.map((f) => f.file)).toEqual(["kp1/ds-2025.xlsx", "kp2/ds,2025.xlsx"])
+    expect(parts[1]!.input.rejections).toEqual([])
+    expect(parts[0]!.input.inputs.map((i) => i.role)).toEqual(["central", "roster"])
+    expect(splitFileName("DB 01/x")).toBe("review-DB_01_x.xlsx")
+  })
 })
 
 describe("findingCells", () => {

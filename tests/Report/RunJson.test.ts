@@ -20,7 +20,8 @@ describe("categoryCounts / fileTotals", () => {
       DUPLICATE_CENTRAL: 1,
       DUPLICATE_ROSTER: 1,
       FIELD_MISMATCH: 1,
-      STATUS_CONFLICT: 1
+      STATUS_CONFLICT: 1,
+      ABSENCE_3_MONTHS: 0
     })
   })
 
@@ -35,7 +36,8 @@ describe("runToJson", () => {
     const text = runToJson(manifest())
     const o = JSON.parse(text)
     expect(Object.keys(o)).toEqual([
-      "tool", "asOf", "startedAt", "finishedAt", "inputs", "files", "totals", "categories", "timings", "outputs"
+      "tool", "asOf", "startedAt", "finishedAt", "inputs", "files", "totals", "categories", "timings", "outputs",
+      "rejections", "warnings"
     ])
     expect(Object.keys(o.files[0])).toEqual([
       "file", "kind", "unitCode", "sha256", "rowsRead", "rowsIngested", "rowsRejected", "error"
@@ -43,6 +45,7 @@ describe("runToJson", () => {
     expect(Object.keys(o.inputs[0])).toEqual(["role", "path", "sha256"])
     expect(Object.keys(o.timings)).toEqual(["ingest", "match", "rules", "report"])
     expect(o.tool).toEqual({ name: "recon", version: "0.1.0" })
+    expect(o.rejections).toEqual([])
     expect(text.startsWith("{\n  \"tool\": {\n    \"name\": \"recon\",")).toBe(true)
     expect(text.endsWith("}\n")).toBe(true)
   })
