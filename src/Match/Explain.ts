@@ -10,6 +10,7 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import type { RowRef } from "../Domain.js"
 import { readCentral } from "../Ingest/Central.js"
+import { formatDate } from "../Normalize/Date.js"
 import { ingestRosters } from "../Ingest/Roster.js"
 import * as Engine from "./Engine.js"
 import { runMatch } from "./Stage.js"
@@ -85,7 +86,7 @@ export const explain = (o: ExplainOptions): Effect.Effect<string, ExplainError> 
     if (finding !== null) out.push(`${finding.id} (${finding.category})`)
     const describeMember = (j: number) => {
       const m = members[j]!
-      return `${m.id} ${m.name.display}${m.birth === null ? "" : `, sinh ${m.birth.day ?? "??"}/${m.birth.month ?? "??"}/${m.birth.year}`} (${m.unitCode})`
+      return `${m.id} ${m.name.display}${m.birth === null ? "" : `, sinh ${formatDate(m.birth)}`} (${m.unitCode})`
     }
     for (const i of rowIdx) {
       const r = rosters.rows[i]!

@@ -105,3 +105,15 @@ export const formatIsoDate = (iso: string): string => {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso)
   return m === null ? iso : `${m[3]}/${m[2]}/${m[1]}`
 }
+
+/**
+ * An ISO instant as reviewers read it, in Vietnam's time (UTC+7, no daylight saving) whatever the
+ * machine's zone: "2026-11-23T12:23:23.668Z" → "23/11/2026 19:23 (giờ Việt Nam)".
+ */
+export const formatInstantVi = (iso: string): string => {
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) return iso
+  const d = new Date(t + 7 * 3_600_000)
+  const p = (n: number) => String(n).padStart(2, "0")
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())} (giờ Việt Nam)`
+}

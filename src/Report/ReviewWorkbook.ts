@@ -40,6 +40,7 @@ import {
   checkLabel,
   fieldLabel,
   fieldValueLabel,
+  formatInstantVi,
   formatIsoDate,
   formatPartialDate,
   ReviewDecisions,
@@ -551,7 +552,7 @@ const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
   ]).font = { italic: true }
   ws.addRow([])
   tableRow(["Tính đến ngày", formatIsoDate(input.asOf)])
-  tableRow(["Thời điểm lập báo cáo", input.generatedAt])
+  tableRow(["Thời điểm lập báo cáo", formatInstantVi(input.generatedAt)])
   tableRow(["Công cụ", `${input.tool.name} ${input.tool.version}`])
 
   section("Dữ liệu đầu vào")

@@ -214,6 +214,7 @@ describe("writeReviewWorkbook", () => {
       const find = (first: unknown) => rows.find((r) => r[0] === first)
       expect(rows[0]).toEqual(["BÁO CÁO ĐỐI CHIẾU DANH SÁCH ĐẢNG VIÊN"])
       expect(find("Tính đến ngày")).toEqual(["Tính đến ngày", "31/03/2025"])
+      expect(find("Thời điểm lập báo cáo")).toEqual(["Thời điểm lập báo cáo", "01/04/2025 15:30 (giờ Việt Nam)"])
       expect(find("Công cụ")).toEqual(["Công cụ", "recon 0.1.0"])
       expect(find("data/csdl-2025-03.xlsx")).toEqual(["data/csdl-2025-03.xlsx", "CSDL đảng viên", "e".repeat(64)])
       expect(find("kp1/ds-2025.xlsx")?.slice(0, 3)).toEqual(["kp1/ds-2025.xlsx", "Danh sách chi bộ", "a".repeat(64)])
