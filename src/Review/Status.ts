@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Unit } from "../Domain.js"
-import { formatIsoDate } from "../Report/Labels.js"
+import { formatInstantVi, formatIsoDate } from "../Report/Labels.js"
 import { currentDecisions, decisionHistory, type StoredDecision } from "../Store/ReviewStore.js"
 import { discrepanciesOfRun, latestRun, StoreLive, unitsOfRun } from "../Store/RunStore.js"
 import { statusByUnit, type UnitReviewStatus } from "./Apply.js"
@@ -76,6 +76,6 @@ export const formatHistory = (rows: ReadonlyArray<StoredDecision>): string =>
     ? "Chưa có quyết định nào."
     : rows.map((d) =>
       `#${d.seq} ${d.findingId}  ${d.decision}  ${d.reviewer}${d.decidedOn === null ? "" : ` ${formatIsoDate(d.decidedOn)}`}` +
-      `  nhập ${d.importedAt}  từ ${d.sourceFile} / ${d.sourceSheet} / dòng ${d.sourceRow}` +
+      `  nhập ${formatInstantVi(d.importedAt)}  từ ${d.sourceFile} / ${d.sourceSheet} / dòng ${d.sourceRow}` +
       (d.supersededBy === null ? "" : `  (thay bằng #${d.supersededBy})`)
     ).join("\n")
