@@ -11,17 +11,22 @@
  */
 import type { Discrepancy, FindingReview, ReviewDecision } from "../Domain.js"
 
-/** A stored decision as the run needs it (the current, not superseded, one per finding). */
-export interface CurrentDecision {
+/** What a reviewer decided on one finding, as read from the workbook and as stored. */
+export interface DecisionFields {
   readonly findingId: string
   readonly decision: ReviewDecision
   readonly unitComment: string | null
   readonly committeeComment: string | null
   readonly reviewer: string
+  /** YYYY-MM-DD, or null when "Ngày" was left blank. */
   readonly decidedOn: string | null
-  readonly importedAt: string
   /** Evidence hash of the finding as the reviewer saw it. */
   readonly evidenceHash: string
+}
+
+/** A stored decision as the run needs it (the current, not superseded, one per finding). */
+export interface CurrentDecision extends DecisionFields {
+  readonly importedAt: string
 }
 
 /** Decisions that keep an unchanged finding out of the report. */

@@ -7,21 +7,13 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import type { ReviewDecision } from "../Domain.js"
-import type { CurrentDecision } from "../Review/Apply.js"
+import type { CurrentDecision, DecisionFields } from "../Review/Apply.js"
 
 /** A decision read from a reviewed workbook, ready to store. */
-export interface NewDecision {
-  readonly findingId: string
-  readonly decision: ReviewDecision
-  readonly unitComment: string | null
-  readonly committeeComment: string | null
-  readonly reviewer: string
-  /** YYYY-MM-DD, or null when "Ngày" was left blank. */
-  readonly decidedOn: string | null
+export interface NewDecision extends DecisionFields {
   readonly sourceFile: string
   readonly sourceSheet: string
   readonly sourceRow: number
-  readonly evidenceHash: string
 }
 
 export interface StoredDecision extends NewDecision {
