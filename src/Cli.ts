@@ -128,7 +128,7 @@ const runCommand = Command.make(
             .map((c) => `    ${c.padEnd(20)} ${String(m.categories[c]).padStart(5)}  ${categoryLabel(c)}`)
             .join("\n") +
           `\nreport: ${NodePath.resolve(out, "review.xlsx")}\n` +
-          `        ${NodePath.resolve(out)}/{discrepancies.jsonl,links.csv,run.json}`
+          `        ${NodePath.resolve(out)}/{discrepancies.jsonl,links.csv,persons.csv,run.json}`
       )
       if (Option.isSome(o.expect)) {
         const fs = yield* FileSystem.FileSystem

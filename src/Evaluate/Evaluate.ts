@@ -1,8 +1,8 @@
 /**
  * Measures a run against a generated province's truth.json: link precision / recall / F1 over
  * roster rows, per-category discrepancy precision / recall (a finding matches a planted case when
- * category, member ids and roster rows are equal), and blocking recall (true pairs that survive
- * blocking). Pure functions over parsed text; the CLI reads the files.
+ * category, member ids and roster rows are equal), blocking recall (true pairs that survive
+ * blocking), and decoys flagged (hard negatives and legitimate double listings a finding cites). Pure functions over parsed text; the CLI reads the files.
  */
 import type { Category, RowRef } from "../Domain.js"
 import { Categories } from "../Domain.js"
@@ -18,9 +18,25 @@ export interface PlantedLike {
   readonly rosterRows: ReadonlyArray<RowRef>
 }
 
+/** A hard negative or legitimate double listing of truth.json: nothing may be raised about it. */
+export interface DecoyLike {
+  readonly kind: string
+  readonly memberIds: ReadonlyArray<string>
+  readonly rosterRows?: ReadonlyArray<RowRef>
+}
+
 export interface TruthLike {
   readonly rows: ReadonlyArray<TruthRowLike>
   readonly cases: ReadonlyArray<PlantedLike>
+  /** Absent in truth files of older generators. */
+  readonly decoys?: ReadonlyArray<DecoyLike>
+}
+
+export interface DecoyMetrics {
+  readonly kind: string
+  readonly planted: number
+  /** Decoys a finding of the run cites (a false alarm each). */
+  readonly flagged: number
 }
 
 export interface LinkLike extends RowRef {
@@ -56,6 +72,9 @@ export interface Evaluation {
   readonly unexpected: ReadonlyArray<string>
   /** Planted cases the run did not find, at most 20. */
   readonly missed: ReadonlyArray<string>
+  readonly decoys: ReadonlyArray<DecoyMetrics>
+  /** Flagged decoys with the finding that cites them, at most 20. */
+  readonly flaggedDecoys: ReadonlyArray<string>
   readonly blocking?: BlockingMetrics
 }
 
@@ -180,9 +199,49 @@ export const discrepancyMetrics = (
   }
 }
 
+const push = <K, V>(map: Map<K, Array<V>>, key: K, value: V): void => {
+  const xs = map.get(key)
+  if (xs === undefined) map.set(key, [value])
+  else xs.push(value)
+}
+
+/**
+ * A decoy is flagged when a finding cites one of its roster rows (a 213 or temporary listing, a
+ * listing inside a transfer window), or, for a decoy of several records (namesakes, twins), names
+ * all of them (taken for one person). Per kind, in order of first appearance.
+ */
+export const decoyMetrics = (
+  decoys: ReadonlyArray<DecoyLike>,
+  found: ReadonlyArray<PlantedLike>
+): { decoys: Array<DecoyMetrics>; flaggedDecoys: Array<string> } => {
+  const byRow = new Map<string, Array<PlantedLike>>()
+  const byMember = new Map<string, Array<PlantedLike>>()
+  for (const f of found) {
+    for (const r of f.rosterRows) push(byRow, refKey(r), f)
+    for (const m of f.memberIds) push(byMember, m, f)
+  }
+  const kinds = new Map<string, { planted: number; flagged: number }>()
+  const flaggedDecoys: Array<string> = []
+  for (const d of decoys) {
+    const k = kinds.get(d.kind) ?? { planted: 0, flagged: 0 }
+    kinds.set(d.kind, k)
+    k.planted++
+    const citing =
+      (d.rosterRows ?? []).flatMap((r) => byRow.get(refKey(r)) ?? [])[0] ??
+      (d.memberIds.length < 2
+        ? undefined
+        : (byMember.get(d.memberIds[0]!) ?? []).find((f) => d.memberIds.every((m) => f.memberIds.includes(m))))
+    if (citing === undefined) continue
+    k.flagged++
+    if (flaggedDecoys.length < 20) flaggedDecoys.push(`${d.kind} [${d.memberIds.join(", ")}] ← ${citing.category} [${citing.memberIds.join(", ")}]`)
+  }
+  return { decoys: [...kinds].map(([kind, v]) => ({ kind, ...v })), flaggedDecoys }
+}
+
 export const evaluate = (truth: TruthLike, links: ReadonlyArray<LinkLike>, found: ReadonlyArray<PlantedLike>): Evaluation => ({
   links: linkMetrics(truth.rows, links),
-  ...discrepancyMetrics(truth.cases, found)
+  ...discrepancyMetrics(truth.cases, found),
+  ...decoyMetrics(truth.decoys ?? [], found)
 })
 
 /**
@@ -230,6 +289,11 @@ export const formatEvaluation = (e: Evaluation): string => {
       `  ${c.category.padEnd(20)} ${String(c.planted).padStart(7)} ${String(c.found).padStart(6)} ${String(c.matched).padStart(8)}  ${f4(c.precision).padStart(9)}  ${f4(c.recall).padStart(6)}`
     )
   }
+  if (e.decoys.length > 0) {
+    lines.push("decoys (hard negatives and legitimate double listings; none may be flagged):")
+    for (const d of e.decoys) lines.push(`  ${d.kind.padEnd(38)} ${String(d.planted).padStart(6)} planted ${String(d.flagged).padStart(5)} flagged`)
+  }
+  if (e.flaggedDecoys.length > 0) lines.push("flagged decoys (first 20):", ...e.flaggedDecoys.map((x) => `  ${x}`))
   if (e.missed.length > 0) lines.push("missed (first 20):", ...e.missed.map((x) => `  ${x}`))
   if (e.unexpected.length > 0) lines.push("unexpected (first 20):", ...e.unexpected.map((x) => `  ${x}`))
   return lines.join("\n")

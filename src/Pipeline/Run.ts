@@ -19,6 +19,7 @@ import * as Engine from "../Match/Engine.js"
 import { type MatchResult, runMatch } from "../Match/Stage.js"
 import { writeDiscrepanciesJsonl } from "../Report/DiscrepanciesJsonl.js"
 import { writeLinksCsv } from "../Report/LinksCsv.js"
+import { type PersonRecord, writePersonsCsv } from "../Report/PersonsCsv.js"
 import { rowKey, splitByParentUnit, splitFileName, writeReviewWorkbook } from "../Report/ReviewWorkbook.js"
 import type { ReviewInput } from "../Report/ReviewWorkbook.js"
 import { applyDecisions } from "../Review/Apply.js"
@@ -190,6 +191,17 @@ export const explainFindings = (
 const toLinks = (matched: MatchOutcome): Array<Link> =>
   matched.rows.map((l) => ({ file: l.row.file, sheet: l.row.sheet, row: l.row.row, memberId: l.memberId, score: l.score }))
 
+/** The engine's persons (indices) as ids and row references, for persons.csv and the store. */
+const toPersons = (matched: MatchOutcome, central: CentralData, rows: ReadonlyArray<RosterRow>): Array<PersonRecord> =>
+  matched.result.persons.map((p) => ({
+    personId: p.personId,
+    memberIds: p.members.map((j) => central.members[j]!.id),
+    rosterRows: p.rows.map((i) => {
+      const r = rows[i]!
+      return { file: r.file, sheet: r.sheet, row: r.row }
+    })
+  }))
+
 /** review.xlsx, and with `splitBy: "unit"` one workbook per parent unit beside it. */
 const writeReviewWorkbooks = (opts: RunOptions, input: ReviewInput) =>
   Effect.forEach(
@@ -298,12 +310,14 @@ export const run = (
     const rejections = [...central.rejections, ...rosters.rejections]
     const warnings = [...central.warnings, ...rosters.warnings]
     const links = toLinks(matched)
+    const persons = toPersons(matched, central.data, rosters.rows)
     const outputs = yield* timed(
       timings,
       "report",
       Effect.all([
         writeDiscrepanciesJsonl(NodePath.join(opts.out, "discrepancies.jsonl"), findings),
         writeLinksCsv(NodePath.join(opts.out, "links.csv"), links),
+        writePersonsCsv(NodePath.join(opts.out, "persons.csv"), persons),
         writeReviewWorkbooks(opts, {
           discrepancies: findings,
           suppressed,
@@ -319,7 +333,7 @@ export const run = (
           tool: { name: "recon", version: VERSION },
           generatedAt: startedAt
         })
-      ]).pipe(Effect.map(([jsonl, csv, workbooks]) => [jsonl, csv, ...workbooks]))
+      ]).pipe(Effect.map(([jsonl, csv, personsCsv, workbooks]) => [jsonl, csv, personsCsv, ...workbooks]))
     ).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
 
     const manifest: RunManifest = {
@@ -339,7 +353,7 @@ export const run = (
     const runId = yield* timed(
       timings,
       "store",
-      saveRun({ manifest, links, discrepancies: allFindings, units: central.data.units }).pipe(
+      saveRun({ manifest, links, discrepancies: allFindings, units: central.data.units, persons }).pipe(
         Effect.provide(StoreLive(opts.db))
       )
     ).pipe(Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` })))

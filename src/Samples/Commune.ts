@@ -335,15 +335,20 @@ export const PROVINCES: ReadonlyArray<readonly [string, number, string, Readonly
   ["038", 2, "Thanh Hóa", ["Hoằng Lộc", "Quảng Xương"]]
 ]
 
-interface Ctx {
+/** What the identity-number generators need: the PRNG and the numbers already given out. */
+export interface IdCtx {
   readonly rng: Rng
   readonly cccds: Set<string>
   readonly cards: Set<string>
+}
+
+interface Ctx extends IdCtx {
   /** folded full name + birth year: kept unique except where a decoy wants a twin. */
   readonly nameYears: Set<string>
 }
 
-const newCccd = (ctx: Ctx, province: string, sex: Sex, year: number): string => {
+/** A fresh CCCD whose digit 4 and digits 5–6 agree with sex and birth year (domain brief §1). */
+export const newCccd = (ctx: IdCtx, province: string, sex: Sex, year: number): string => {
   const century = year >= 2000 ? (sex === "M" ? 2 : 3) : sex === "M" ? 0 : 1
   for (;;) {
     const c = `${province}${century}${String(year % 100).padStart(2, "0")}${ctx.rng.digits(6)}`
@@ -353,7 +358,8 @@ const newCccd = (ctx: Ctx, province: string, sex: Sex, year: number): string => 
     }
   }
 }
-const newCmnd = (ctx: Ctx): string => {
+/** A fresh legacy 9-digit CMND. */
+export const newCmnd = (ctx: IdCtx): string => {
   for (;;) {
     const c = `16${ctx.rng.digits(7)}`
     if (!ctx.cccds.has(c)) {

@@ -4,7 +4,11 @@
  * and truth.json — which central member each roster row belongs to, and every planted
  * discrepancy, in the shape of samples/planted.json. Used to measure the matcher (evaluate,
  * bench), so errors are realistic (domain.md §6.4) and hard negatives are planted on purpose:
- * namesakes with the same birth year in the same commune, twins.
+ * namesakes with the same birth year in the same commune, twins. Some cells type in legacy fonts
+ * (TCVN3 .VnTime, VNI-Times). Legitimate double listings are planted as decoys that must not be
+ * flagged: Quy định 213 residence-contact lists (workplace-cell members listed at the residential
+ * cell where they live), temporary-membership lists backed by a "Tạm thời" transfer, and listings
+ * at the destination inside a pending transfer's window.
  *
  * The model is built as plain data first (`buildProvince`), so the benchmark can turn it into
  * records in memory (`provinceRecords`) without writing files.
@@ -12,8 +16,8 @@
 import ExcelJS from "exceljs"
 import { mkdir, rename, rm } from "node:fs/promises"
 import * as path from "node:path"
-import type { CentralData, CentralMember, MemberStatus, PartialDate, RosterRow, RowRef, Sex } from "../Domain.js"
-import { encodeTcvn3 } from "../Normalize/Encoding.js"
+import type { CentralData, CentralMember, MemberStatus, PartialDate, RosterKind, RosterRow, RowRef, Sex } from "../Domain.js"
+import { encodeTcvn3, encodeVni } from "../Normalize/Encoding.js"
 import { parseName } from "../Normalize/Text.js"
 import {
   addDays,
@@ -43,13 +47,17 @@ import {
   upper,
   writeAtomic,
   type Ymd,
-  ymd
+  ymd,
+  type IdCtx,
+  newCccd,
+  newCmnd
 } from "./Commune.js"
 
 // ---------------------------------------------------------------------------
 // Public vocabulary
 
-export type ProvinceLayout = "A" | "B" | "C" | "D"
+/** A: the official form; B: two-row header; C: CSV; D: layout A in TCVN3 (.VnTime); V: layout A in VNI-Windows (VNI-Times). */
+export type ProvinceLayout = "A" | "B" | "C" | "D" | "V"
 
 export interface ProvinceOptions {
   /** Active members wanted (inactive records, duplicates and decoys come on top, a few %). */
@@ -114,6 +122,8 @@ export interface ProvinceFile {
   readonly file: string
   readonly unitCode: string
   readonly layout: ProvinceLayout
+  /** Official list, Quy định 213 residence-contact list, or temporary-membership list (told by the title). */
+  readonly kind: RosterKind
   readonly sheet: string
   readonly capitals: boolean
   readonly rows: Array<ProvinceRow>
@@ -127,7 +137,18 @@ export interface ProvinceModel {
   readonly transfers: ReadonlyArray<ProvinceTransfer>
   readonly files: ReadonlyArray<ProvinceFile>
   readonly cases: ReadonlyArray<PlantedCase>
-  readonly decoys: ReadonlyArray<{ readonly kind: string; readonly memberIds: ReadonlyArray<string> }>
+  readonly decoys: ReadonlyArray<ProvinceDecoy>
+}
+
+/**
+ * A hard negative or a legitimate double listing: the run must raise nothing about it. Roster rows
+ * are given when the decoy is a listing (213, temporary, transfer window); they still belong to
+ * their member in truth.json's `rows`.
+ */
+export interface ProvinceDecoy {
+  readonly kind: string
+  readonly memberIds: ReadonlyArray<string>
+  readonly rosterRows?: ReadonlyArray<RowRef>
 }
 
 /** One line of truth.json's `rows`: which central member a roster row belongs to (null: nobody). */
@@ -144,7 +165,7 @@ export interface ProvinceTruth {
   readonly rosterFiles: number
   readonly rows: ReadonlyArray<TruthRow>
   readonly cases: ReadonlyArray<PlantedCase>
-  readonly decoys: ReadonlyArray<{ readonly kind: string; readonly memberIds: ReadonlyArray<string> }>
+  readonly decoys: ReadonlyArray<ProvinceDecoy>
 }
 
 const PROVINCE = "Đảng bộ tỉnh Hồng Lam"
@@ -164,7 +185,13 @@ const RATE = {
   pendingInWindow: 0.001,
   namesake: 0.005,
   twin: 0.002,
-  inactive: 0.04
+  inactive: 0.04,
+  /** Share of workplace-cell members (schools, health, police) also on a 213 list where they live. */
+  residence213: 0.2,
+  /** Members on another cell's temporary list under a received "Tạm thời" transfer. */
+  temporary: 0.003,
+  /** The counterpart: on a temporary list with no "Tạm thời" transfer on record (UNREPORTED_TRANSFER). */
+  temporaryWithoutTransfer: 0.0005
 } as const
 
 const NOISE = {
@@ -181,6 +208,11 @@ const NOISE = {
   admittedShift: 0.05,
   capitalsFile: 0.1
 } as const
+
+/** Official lists by layout (weights): TCVN3 files outnumber VNI ones in the north (domain.md §5.2). */
+const LAYOUTS = [["A", 45], ["B", 20], ["C", 25], ["D", 10], ["V", 5]] as const
+/** 213 and temporary lists carry their kind in the title, so they are never CSV (no title). */
+const SPECIAL_LAYOUTS = [["A", 55], ["B", 25], ["D", 12], ["V", 8]] as const
 
 // ---------------------------------------------------------------------------
 // Units: province → communes (unique names) → cells (names repeat across communes on purpose)
@@ -233,31 +265,8 @@ const cellNames = (rng: Rng, communeShort: string, count: number): Array<[string
 
 const CCCD_PROVINCES = PROVINCES.map((p) => [p, p[1]] as const)
 
-interface Ctx {
-  readonly rng: Rng
-  readonly cccds: Set<string>
-  readonly cards: Set<string>
-}
+type Ctx = IdCtx
 
-const newCccd = (ctx: Ctx, province: string, sex: Sex, year: number): string => {
-  const century = year >= 2000 ? (sex === "M" ? 2 : 3) : sex === "M" ? 0 : 1
-  for (;;) {
-    const c = `${province}${century}${String(year % 100).padStart(2, "0")}${ctx.rng.digits(6)}`
-    if (!ctx.cccds.has(c)) {
-      ctx.cccds.add(c)
-      return c
-    }
-  }
-}
-const newCmnd = (ctx: Ctx): string => {
-  for (;;) {
-    const c = `16${ctx.rng.digits(7)}`
-    if (!ctx.cccds.has(c)) {
-      ctx.cccds.add(c)
-      return c
-    }
-  }
-}
 const newCard = (ctx: Ctx): string => {
   for (;;) {
     const c = ctx.rng.digits(8)
@@ -304,6 +313,9 @@ const birthRange = (rng: Rng, kind: CellDef["kind"]): readonly [number, number] 
 const fullName = (m: Pick<ProvinceMember, "family" | "middle" | "given">): string =>
   [m.family, m.middle, m.given].filter((x) => x !== "").join(" ")
 
+/** 12 months later; from 29/02 that is 28/02 (a database never holds 29/02 of a common year). */
+const oneYearAfter = (x: Ymd): Ymd => (x.m === 2 && x.d === 29 ? ymd(x.y + 1, 2, 28) : addYears(x, 1))
+
 const makeMember = (
   ctx: Ctx,
   cell: CellDef,
@@ -338,7 +350,7 @@ const makeMember = (
     cccd,
     cardNo: isFull ? newCard(ctx) : null,
     admitted,
-    official: isFull ? addYears(admitted, 1) : null,
+    official: isFull ? oneYearAfter(admitted) : null,
     unit: cell.code,
     status: over.status ?? "ACTIVE"
   }
@@ -526,7 +538,7 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
   const nActive = members.length
 
   // Hard negatives: namesakes (same name, sex, birth year, same commune, different person) and twins.
-  const decoys: Array<{ kind: string; members: Array<ProvinceMember> }> = []
+  const decoys: Array<{ kind: string; members: Array<ProvinceMember>; tags?: Array<string> }> = []
   for (let k = 0; k < countFor(RATE.namesake, nActive); k++) {
     const a = members[rng.int(0, nActive - 1)]!
     const cell = rng.pick(cellsOfCommune[cellByCode.get(a.unit)!.commune]!)
@@ -698,8 +710,56 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
     const to = otherCell(m)
     const introduced = randomDate(rng, ymd(2026, 10, 15), ymd(2026, 10, 28))
     pendingTransfers.push({ m, to: to.code, introduced, received: null, kind: "Chính thức" })
-    addExtra(to.code, rowFor(rng, m, null, { note: "Chuyển đến" }))
-    decoys.push({ kind: "PENDING_TRANSFER_IN_WINDOW", members: [m] })
+    const t = tag()
+    addExtra(to.code, rowFor(rng, m, null, { note: "Chuyển đến", tag: t }))
+    decoys.push({ kind: "PENDING_TRANSFER_IN_WINDOW", members: [m], tags: [t] })
+  }
+  // Decoy: temporary membership (3 months to 2 years, domain.md §2) at another cell with a received
+  // "Tạm thời" transfer; the member stays on the home cell's official list.
+  const tempRows = new Map<string, Array<ProvinceRow>>()
+  for (let k = 0; k < countFor(RATE.temporary, nActive); k++) {
+    const m = take(working)
+    const host = otherCell(m)
+    const introduced = randomDate(rng, ymd(2025, 6, 1), ymd(2026, 9, 30))
+    const received = addWorkingDays(introduced, rng.int(2, 15))
+    transfers.push({ memberId: m.id, from: m.unit, to: host.code, kind: "Tạm thời", introduced, received })
+    const t = tag()
+    const xs = tempRows.get(host.code) ?? []
+    xs.push(rowFor(rng, m, null, { tag: t, note: `Sinh hoạt tạm thời từ ${fmtSlash(received)} (từ ${cellByCode.get(m.unit)!.name})` }))
+    tempRows.set(host.code, xs)
+    decoys.push({ kind: "TEMPORARY_WITH_TRANSFER", members: [m], tags: [t] })
+  }
+  for (let k = 0; k < countFor(RATE.temporaryWithoutTransfer, nActive); k++) {
+    const m = take(working)
+    const host = otherCell(m)
+    const t = tag()
+    const xs = tempRows.get(host.code) ?? []
+    xs.push(rowFor(rng, m, null, { tag: t, note: `Sinh hoạt tạm thời (từ ${cellByCode.get(m.unit)!.name})` }))
+    tempRows.set(host.code, xs)
+    cases.push({
+      category: "UNREPORTED_TRANSFER",
+      memberIds: [m.id],
+      unitCode: host.code,
+      tags: [t],
+      note: `${fullName(m)} is on the temporary list of ${host.code} with no Tạm thời transfer from ${m.unit} on record.`
+    })
+  }
+  // Decoy: Quy định 213 — workplace-cell members keep contact with a residential cell of their commune
+  // and are listed there too (Hướng dẫn 33: police in barracks are exempt from it, so fewer of them).
+  const rows213 = new Map<string, Array<ProvinceRow>>()
+  for (const m of members) {
+    const home = cellByCode.get(m.unit)!
+    if (home.kind === "residential" || used.has(m) || m.status !== "ACTIVE") continue
+    if (!rng.chance(home.kind === "police" ? RATE.residence213 / 2 : RATE.residence213)) continue
+    const residential = cellsOfCommune[home.commune]!.filter((c) => c.kind === "residential")
+    if (residential.length === 0) continue
+    used.add(m)
+    const where = rng.pick(residential)
+    const t = tag()
+    const xs = rows213.get(where.code) ?? []
+    xs.push(rowFor(rng, m, null, { tag: t, note: `Đảng viên ${home.name}` }))
+    rows213.set(where.code, xs)
+    decoys.push({ kind: "RESIDENCE_213", members: [m], tags: [t] })
   }
   for (const p of pendingTransfers) transfers.push({ memberId: p.m.id, from: p.m.unit, to: p.to, kind: p.kind, introduced: p.introduced, received: p.received })
 
@@ -713,13 +773,14 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
   }
   const files: Array<ProvinceFile> = []
   for (const cell of cells) {
-    const layout = rng.weighted([["A", 45], ["B", 20], ["C", 25], ["D", 10]] as const)
+    const layout: ProvinceLayout = rng.weighted(LAYOUTS)
     const capitals = layout !== "C" && rng.chance(NOISE.capitalsFile)
     const commune = communeNames[cell.commune]!
     const folder = commune
     const baseName =
       layout === "C" ? `${cell.code}_${fold(cell.name).replace(/[^a-z0-9]+/g, "_")}.csv`
       : layout === "D" ? `${cell.name} (font VnTime).xlsx`
+      : layout === "V" ? `DS ${cell.name.replace(/^Chi bộ /, "")} (VNI).xlsx`
       : layout === "A" ? `DS đảng viên ${cell.name.replace(/^Chi bộ /, "")}.xlsx`
       : `${cell.name.replace(/^Chi bộ /, "")}.xlsx`
     const sheet = layout === "C" ? baseName.replace(/\.[^.]+$/, "") : layout === "B" ? "Sheet1" : "Danh sách"
@@ -735,7 +796,27 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
     rows.forEach((r, i) => {
       r.row = first + i
     })
-    files.push({ file: `${folder}/${baseName}`, unitCode: cell.code, layout, sheet, capitals, rows })
+    files.push({ file: `${folder}/${baseName}`, unitCode: cell.code, layout, kind: "OFFICIAL", sheet, capitals, rows })
+    const short = cell.name.replace(/^Chi bộ /, "")
+    for (const [kind, list, name] of [
+      ["RESIDENCE_213", rows213.get(cell.code), `DS đảng viên 213 ${short}.xlsx`],
+      ["TEMPORARY", tempRows.get(cell.code), `DS sinh hoạt tạm thời ${short}.xlsx`]
+    ] as const) {
+      if (list === undefined) continue
+      const special: ProvinceLayout = rng.weighted(SPECIAL_LAYOUTS)
+      list.forEach((r, i) => {
+        r.row = 9 + i
+      })
+      files.push({
+        file: `${folder}/${name}`,
+        unitCode: cell.code,
+        layout: special,
+        kind,
+        sheet: special === "B" ? "Sheet1" : "Danh sách",
+        capitals: false,
+        rows: list
+      })
+    }
   }
 
   const refOf = new Map<string, RowRef>()
@@ -758,7 +839,11 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
       ...(c.field === undefined ? {} : { field: c.field }),
       note: c.note
     })),
-    decoys: decoys.map((d) => ({ kind: d.kind, memberIds: d.members.map((m) => m.id).sort() }))
+    decoys: decoys.map((d) => ({
+      kind: d.kind,
+      memberIds: d.members.map((m) => m.id).sort(),
+      ...(d.tags === undefined ? {} : { rosterRows: d.tags.map((t) => refOf.get(t)!).sort(compareRef) })
+    }))
   }
 }
 
@@ -803,7 +888,7 @@ export const provinceRecords = (model: ProvinceModel): ProvinceRecords => {
         sheet: f.sheet,
         row: r.row,
         unitCode: f.unitCode,
-        kind: "OFFICIAL",
+        kind: f.kind,
         name,
         birth: partial(r.birth),
         sex: r.sex,
@@ -811,7 +896,7 @@ export const provinceRecords = (model: ProvinceModel): ProvinceRecords => {
         cccd: r.cccd,
         cardNo: r.cardNo,
         admitted: partial(r.admitted),
-        official: f.layout === "A" || f.layout === "D" ? partial(r.official) : null,
+        official: f.layout === "A" || f.layout === "D" || f.layout === "V" ? partial(r.official) : null,
         note: r.note === "" ? null : r.note,
         exempt: false,
         warnings: []
@@ -862,13 +947,25 @@ const parentNameOf = (model: ProvinceModel, code: string): { cell: ProvinceUnit;
   return { cell, parent: model.units.find((u) => u.code === cell.parentCode)! }
 }
 
-/** Layouts A and D (D: every text cell in TCVN3 bytes, .VnTime; capitals as lowercase codes in .VnTimeH). */
+/** The list's title: ingestion tells 213 and temporary lists from official ones by it. */
+const TITLE: Record<RosterKind, string> = {
+  OFFICIAL: "DANH SÁCH ĐẢNG VIÊN",
+  RESIDENCE_213: "DANH SÁCH ĐẢNG VIÊN GIỮ MỐI LIÊN HỆ VỚI CHI BỘ NƠI CƯ TRÚ (QUY ĐỊNH 213-QĐ/TW)",
+  TEMPORARY: "DANH SÁCH ĐẢNG VIÊN SINH HOẠT TẠM THỜI"
+}
+
+/**
+ * Layouts A, D and V (D: every text cell in TCVN3 bytes, .VnTime; capitals as lowercase codes in
+ * .VnTimeH. V: every text cell in VNI-Windows, VNI-Times, which has capitals of its own).
+ */
 const writeFormA = (ws: ExcelJS.Worksheet, f: ProvinceFile, units: { cell: ProvinceUnit; parent: ProvinceUnit }): void => {
   const tcvn = f.layout === "D"
-  const textFont = tcvn ? ".VnTime" : FONT
+  const vni = f.layout === "V"
+  const textFont = tcvn ? ".VnTime" : vni ? "VNI-Times" : FONT
   const put = (r: number, c: number, s: string | null, bold = false) => {
     if (s === null) return setCell(ws.getCell(r, c), null, textFont)
     const allCaps = s === upper(s) && /[A-ZĐ]/.test(s)
+    if (vni) return setCell(ws.getCell(r, c), encodeVni(s), textFont, bold)
     if (!tcvn) return setCell(ws.getCell(r, c), s, FONT, bold)
     if (allCaps) return setCell(ws.getCell(r, c), encodeTcvn3(s.toLocaleLowerCase("vi")), ".VnTimeH", bold)
     setCell(ws.getCell(r, c), encodeTcvn3(s), textFont, bold)
@@ -876,7 +973,7 @@ const writeFormA = (ws: ExcelJS.Worksheet, f: ProvinceFile, units: { cell: Provi
   put(1, 1, upper(units.parent.name), true)
   put(1, 10, "ĐẢNG CỘNG SẢN VIỆT NAM", true)
   put(2, 1, upper(units.cell.name), true)
-  put(4, 1, "DANH SÁCH ĐẢNG VIÊN", true)
+  put(4, 1, TITLE[f.kind], true)
   put(5, 1, "ngày 15 tháng 10 năm 2026")
   const headers = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Quê quán", "Số CCCD", "Số thẻ đảng viên", "Ngày vào Đảng", "Ngày chính thức", "Ghi chú"]
   headers.forEach((h, i) => put(7, i + 1, h, true))
@@ -905,7 +1002,7 @@ const writeFormB = (ws: ExcelJS.Worksheet, f: ProvinceFile, units: { cell: Provi
   setCell(ws.getCell("A1"), upper(units.parent.name), FONT, true)
   setCell(ws.getCell("I1"), "ĐẢNG CỘNG SẢN VIỆT NAM", FONT, true)
   setCell(ws.getCell("A2"), upper(units.cell.name), FONT, true)
-  setCell(ws.getCell("A4"), "DANH SÁCH ĐẢNG VIÊN", FONT, true)
+  setCell(ws.getCell("A4"), TITLE[f.kind], FONT, true)
   for (const [col, h] of [["A", "STT"], ["B", "Họ và tên"], ["E", "Quê quán"], ["F", "Số thẻ ĐV"], ["G", "CCCD"], ["H", "Ngày vào Đảng"], ["I", "Ghi chú"]] as const) {
     ws.mergeCells(`${col}7:${col}8`)
     setCell(ws.getCell(`${col}7`), h, FONT, true)

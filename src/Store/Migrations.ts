@@ -103,7 +103,24 @@ const createReviewDecisions = Effect.gen(function*() {
   )`
 })
 
+/**
+ * Persons of a run: which central records the matcher took for one person (id "P-" + the smallest
+ * member id, stable across runs). A record belongs to one person per run, hence the key; the
+ * index follows a person across runs. Roster rows are not repeated here: links has them.
+ */
+const createPersons = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE persons (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    person_id TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    PRIMARY KEY (run_id, member_id)
+  )`
+  yield* sql`CREATE INDEX persons_by_person ON persons (person_id, run_id)`
+})
+
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
   "0001_create_run_tables": createRunTables,
-  "0002_review_decisions": createReviewDecisions
+  "0002_review_decisions": createReviewDecisions,
+  "0003_persons": createPersons
 }

@@ -14,6 +14,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { Category, Discrepancy, LegitimacyCheck, Link, Recommendation, RowRef, Unit } from "../Domain.js"
+import type { PersonRecord } from "../Report/PersonsCsv.js"
 import { type RunManifest, runToObject } from "../Report/RunJson.js"
 import { evidenceHash } from "./EvidenceHash.js"
 import { migrations } from "./Migrations.js"
@@ -66,6 +67,14 @@ export interface RunRecord {
   readonly discrepancies: ReadonlyArray<Discrepancy>
   /** The unit tree of the run's central data, so later commands can name units. */
   readonly units?: ReadonlyArray<Unit>
+  /** The persons the matcher found (central records clustered); roster rows are in `links`. */
+  readonly persons?: ReadonlyArray<Pick<PersonRecord, "personId" | "memberIds">>
+}
+
+/** One person of a stored run: its id and its central records, ascending. */
+export interface StoredPerson {
+  readonly personId: string
+  readonly memberIds: ReadonlyArray<string>
 }
 
 export interface StoredRun {
@@ -185,6 +194,11 @@ export const saveRun = (run: RunRecord): Effect.Effect<number, SqlError, SqlClie
       "run_units",
       (run.units ?? []).map((u) => ({ run_id: runId, code: u.code, name: u.name, parent_code: u.parentCode }))
     )
+    yield* insertBatched(
+      sql,
+      "persons",
+      (run.persons ?? []).flatMap((p) => p.memberIds.map((m) => ({ run_id: runId, person_id: p.personId, member_id: m })))
+    )
     return runId
   }).pipe((effect) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect)))
 
@@ -288,4 +302,19 @@ export const unitsOfRun = (runId: number): Effect.Effect<ReadonlyArray<Unit>, Sq
       parentCode: r.parent_code,
       parentName: r.parent_code === null ? null : names.get(r.parent_code) ?? null
     }))
+  })
+
+/** The persons saved with a run, by person id, member ids ascending (empty for runs saved without). */
+export const personsOfRun = (runId: number): Effect.Effect<ReadonlyArray<StoredPerson>, SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<{ person_id: string; member_id: string }>`SELECT person_id, member_id
+      FROM persons WHERE run_id = ${runId} ORDER BY person_id, member_id`
+    const out: Array<{ personId: string; memberIds: Array<string> }> = []
+    for (const r of rows) {
+      const last = out[out.length - 1]
+      if (last !== undefined && last.personId === r.person_id) last.memberIds.push(r.member_id)
+      else out.push({ personId: r.person_id, memberIds: [r.member_id] })
+    }
+    return out
   })

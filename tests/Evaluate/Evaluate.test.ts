@@ -6,6 +6,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { annualRosterMatching } from "../../pipelines/annual-roster-matching.js"
 import {
+  decoyMetrics,
   discrepancyMetrics,
   findingKey,
   formatEvaluation,
@@ -69,6 +70,45 @@ describe("discrepancy metrics", () => {
   })
 })
 
+describe("decoy metrics", () => {
+  it("counts a decoy as flagged when a finding cites its row, or names all its records", () => {
+    const decoys = [
+      { kind: "RESIDENCE_213", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)] },
+      { kind: "RESIDENCE_213", memberIds: ["DV2"], rosterRows: [ref("b.csv", 3)] },
+      { kind: "TWIN", memberIds: ["DV3", "DV4"] },
+      { kind: "TWIN", memberIds: ["DV5", "DV6"] },
+      { kind: "NAMESAKE", memberIds: ["DV7", "DV8"] }
+    ]
+    const found = [
+      // Cites the first 213 row: a false alarm.
+      { category: "UNREPORTED_TRANSFER", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)] },
+      // Same member, another row: not about the decoy's listing. CSV sheet names do not matter.
+      { category: "FIELD_MISMATCH", memberIds: ["DV2"], rosterRows: [{ file: "b.csv", sheet: "b.csv", row: 4 }] },
+      // Both twins taken for one person.
+      { category: "DUPLICATE_CENTRAL", memberIds: ["DV4", "DV3"], rosterRows: [] },
+      // One twin alone is not about the pair.
+      { category: "MISSING_FROM_ROSTER", memberIds: ["DV5"], rosterRows: [] }
+    ]
+    const m = decoyMetrics(decoys, found)
+    expect(m.decoys).toEqual([
+      { kind: "RESIDENCE_213", planted: 2, flagged: 1 },
+      { kind: "TWIN", planted: 2, flagged: 1 },
+      { kind: "NAMESAKE", planted: 1, flagged: 0 }
+    ])
+    expect(m.flaggedDecoys).toEqual([
+      "RESIDENCE_213 [DV1] ← UNREPORTED_TRANSFER [DV1]",
+      "TWIN [DV3, DV4] ← DUPLICATE_CENTRAL [DV4, DV3]"
+    ])
+    const lines = formatEvaluation({
+      links: linkMetrics([], []),
+      ...discrepancyMetrics([], []),
+      ...m
+    })
+    expect(lines).toContain("RESIDENCE_213")
+    expect(lines).toMatch(/flagged decoys \(first 20\):\n  RESIDENCE_213 \[DV1\]/)
+  })
+})
+
 describe("recon evaluate on a generated province", () => {
   it.effect("a run on a small province scores its links, findings and blocking against truth.json", () =>
     Effect.gen(function*() {
@@ -89,6 +129,16 @@ describe("recon evaluate on a generated province", () => {
       expect(e.links.recall).toBeGreaterThanOrEqual(0.995)
       expect(e.blocking!.recall).toBeGreaterThanOrEqual(0.995)
       for (const c of e.categories.filter((x) => x.planted > 0)) expect([c.category, c.recall >= 0.9]).toEqual([c.category, true])
+      // The legitimate double listings and hard negatives are planted and none is raised.
+      expect(e.decoys.map((d) => d.kind).sort()).toEqual([
+        "NAMESAKE_SAME_BIRTH_YEAR_SAME_COMMUNE",
+        "PENDING_TRANSFER_IN_WINDOW",
+        "RESIDENCE_213",
+        "TEMPORARY_WITH_TRANSFER",
+        "TWIN"
+      ])
+      expect(e.decoys.find((d) => d.kind === "RESIDENCE_213")!.planted).toBeGreaterThan(20)
+      expect(e.flaggedDecoys).toEqual([])
       expect(formatEvaluation(e)).toMatch(/^links: precision/)
       fs.rmSync(dir, { recursive: true, force: true })
     }).pipe(Effect.provide(NodeContext.layer)), 180_000)

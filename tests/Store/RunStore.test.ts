@@ -4,6 +4,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import Database from "better-sqlite3"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import type { Discrepancy, Link } from "../../src/Domain.js"
@@ -13,6 +14,7 @@ import {
   discrepanciesOfRun,
   latestRun,
   linksOfRun,
+  personsOfRun,
   type RunRecord,
   saveRun,
   StoreLive
@@ -109,7 +111,8 @@ describe("RunStore", () => {
             SELECT migration_id, name FROM effect_sql_migrations`
           expect(migrations).toEqual([
             { migration_id: 1, name: "create_run_tables" },
-            { migration_id: 2, name: "review_decisions" }
+            { migration_id: 2, name: "review_decisions" },
+            { migration_id: 3, name: "persons" }
           ])
           expect(yield* count("links")).toBe(2000)
           const id = yield* saveRun({ ...record(), links: manyLinks.slice(0, 10), discrepancies: [] })
@@ -124,7 +127,70 @@ describe("RunStore", () => {
       expect(second).toBe(first + 1)
       // Third open, still one row per migration.
       const migrationRows = yield* Effect.provide(count("effect_sql_migrations"), StoreLive(filename))
-      expect(migrationRows).toBe(2)
+      expect(migrationRows).toBe(3)
+    }))
+
+  it.scoped("saves the persons of a run and reads them back by run (ids stable, members ascending)", () =>
+    Effect.gen(function*() {
+      const filename = yield* tempDb
+      // 1,200 persons, 1,500 member rows: more than one 333-row batch of 3 columns.
+      const persons = Array.from({ length: 1200 }, (_, i) => {
+        const id = `DV${String(i * 10).padStart(6, "0")}`
+        return { personId: `P-${id}`, memberIds: i % 4 === 0 ? [id, `DV9${String(i).padStart(5, "0")}`] : [id] }
+      })
+      const [first, second] = yield* Effect.provide(
+        Effect.gen(function*() {
+          const a = yield* saveRun({ ...record(), persons })
+          // The next run: one person fewer, another record joined to the first person.
+          const b = yield* saveRun({
+            ...record(),
+            persons: [{ personId: persons[0]!.personId, memberIds: [...persons[0]!.memberIds, "DV999999"] }, ...persons.slice(2)]
+          })
+          expect(yield* count("persons")).toBe(1500 + 1500)
+          return [a, b] as const
+        }),
+        StoreLive(filename)
+      )
+      // Reopened: the persons survive on disk.
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          expect(yield* personsOfRun(first)).toEqual(persons)
+          const later = yield* personsOfRun(second)
+          expect(later).toHaveLength(1199)
+          expect(later[0]).toEqual({ personId: "P-DV000000", memberIds: ["DV000000", "DV900000", "DV999999"] })
+          // Following a person across runs by its id.
+          const sql = yield* SqlClient.SqlClient
+          const runs = yield* sql<{ run_id: number }>`SELECT DISTINCT run_id FROM persons
+            WHERE person_id = ${"P-DV000010"} ORDER BY run_id`
+          expect(runs.map((r) => r.run_id)).toEqual([first])
+          expect(yield* personsOfRun(second + 1)).toEqual([])
+        }),
+        StoreLive(filename)
+      )
+      const db = new Database(filename, { readonly: true })
+      try {
+        expect(db.prepare("SELECT count(*) AS n FROM persons WHERE run_id = ?").get(first)).toEqual({ n: 1500 })
+      } finally {
+        db.close()
+      }
+    }))
+
+  it.scoped("a run saved without persons has none, and one member cannot be in two persons of a run", () =>
+    Effect.gen(function*() {
+      const filename = yield* tempDb
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          const id = yield* saveRun(record())
+          expect(yield* personsOfRun(id)).toEqual([])
+          const error = yield* Effect.flip(saveRun({
+            ...record(),
+            persons: [{ personId: "P-DV1", memberIds: ["DV1", "DV2"] }, { personId: "P-DV2", memberIds: ["DV2"] }]
+          }))
+          expect(error._tag).toBe("SqlError")
+          expect(yield* count("runs")).toBe(1)
+        }),
+        StoreLive(filename)
+      )
     }))
 
   it.scoped("a failing save leaves nothing behind (one transaction)", () =>
