@@ -141,9 +141,15 @@ const isDateLike = (v: CellValue): boolean =>
 // ---------------------------------------------------------------------------------------------
 // Kinds
 
+/**
+ * "213" as its own number ("DS 213", "213-QĐ/TW", "ds_213.csv") or after "QĐ", never inside a code
+ * or a longer number: unit CB001213's list is an official one.
+ */
+const RESIDENCE_213 = /(?<![a-z0-9])213(?![0-9])|qd\s*-?\s*213(?![0-9])/
+
 const kindFromText = (folded: string): RosterKind | null => {
   if (folded.includes("tam thoi")) return "TEMPORARY"
-  if (folded.includes("213") || folded.includes("noi cu tru") || folded.includes("giu moi lien he")) return "RESIDENCE_213"
+  if (RESIDENCE_213.test(folded) || folded.includes("noi cu tru") || folded.includes("giu moi lien he")) return "RESIDENCE_213"
   return null
 }
 

@@ -368,7 +368,14 @@ describe("row classification and kinds", () => {
     [["DANH SÁCH ĐẢNG VIÊN SINH HOẠT TẠM THỜI"], "TEMPORARY"],
     [["Danh sách đảng viên giữ mối liên hệ với nơi cư trú"], "RESIDENCE_213"],
     [["Theo Quy định 213-QĐ/TW"], "RESIDENCE_213"],
-    [["DANH SÁCH ĐẢNG VIÊN"], "OFFICIAL"]
+    [["DANH SÁCH ĐẢNG VIÊN"], "OFFICIAL"],
+    [["DS đảng viên 213 thôn Đông.csv"], "RESIDENCE_213"],
+    [["ds_213_thon_dong.csv"], "RESIDENCE_213"],
+    [["Danh sách theo QĐ213"], "RESIDENCE_213"],
+    // A unit code or a longer number that contains 213 says nothing about the kind.
+    [["CB001213_chi_bo_thon_trung.csv"], "OFFICIAL"],
+    [["CB213.csv"], "OFFICIAL"],
+    [["DANH SÁCH ĐẢNG VIÊN", "Số 12135/BTC"], "OFFICIAL"]
   ] as const)("%j → %s", (titles, kind) => {
     expect(kindFromTitles(titles)).toBe(kind)
   })
