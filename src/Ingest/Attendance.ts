@@ -53,6 +53,20 @@ export const classifyHeader = (
  * across their span (two-row headers). Null when fewer than 3 months of attendance are found:
  * a roster with one "T1" column is more likely something else.
  */
+/** classifyHeader by text and group: every sheet of a province repeats the same header labels. */
+const classifyMemo = new Map<string, ReturnType<typeof classifyHeader>>()
+const classifyHeaderMemo = (text: string | null, group: string | null): ReturnType<typeof classifyHeader> => {
+  if (text === null) return null
+  const key = group === null ? `${text}\u0001` : `${text}\u0001\u0002${group}`
+  let c = classifyMemo.get(key)
+  if (c === undefined) {
+    c = classifyHeader(text, group)
+    if (classifyMemo.size >= 4096) classifyMemo.clear()
+    classifyMemo.set(key, c)
+  }
+  return c
+}
+
 export const detectAttendanceColumns = (
   headers: ReadonlyArray<string | null>,
   groups: ReadonlyArray<string | null> = []
@@ -60,7 +74,7 @@ export const detectAttendanceColumns = (
   const presence: Array<number | null> = Array.from({ length: 12 }, () => null)
   const dues: Array<number | null> = Array.from({ length: 12 }, () => null)
   headers.forEach((h, i) => {
-    const c = classifyHeader(h, groups[i] ?? null)
+    const c = classifyHeaderMemo(h, groups[i] ?? null)
     if (c === null) return
     const target = c.kind === "presence" ? presence : dues
     if (target[c.month - 1] === null) target[c.month - 1] = i

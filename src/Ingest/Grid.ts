@@ -15,13 +15,10 @@ import { parse as parseCsvSync } from "csv-parse/sync"
 import iconv from "iconv-lite"
 import * as Xlsx from "./Xlsx.js"
 
-export type CellValue = string | number | Date | boolean | null
-
-export interface Cell {
-  readonly value: CellValue
-  /** Font name of the cell (xlsx only), e.g. ".VnTime" or "VNI-Times"; null when unknown. */
-  readonly font: string | null
-}
+/** A cell's value and font name (xlsx only; e.g. ".VnTime" or "VNI-Times" decide the encoding). */
+export type { Cell, CellValue } from "./Xlsx.js"
+type Cell = Xlsx.Cell
+type CellValue = Xlsx.CellValue
 
 export interface Sheet {
   readonly name: string
@@ -33,7 +30,7 @@ export interface Sheet {
 /** A file-level problem reading a grid; `reason` is a Vietnamese sentence for the clerk. */
 export class GridError extends Data.TaggedError("GridError")<{ readonly reason: string }> {}
 
-export const EMPTY_CELL: Cell = Object.freeze({ value: null, font: null })
+export const EMPTY_CELL: Cell = Xlsx.EMPTY_CELL
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n))
 
@@ -158,10 +155,7 @@ const modelCell = (c: Xlsx.ModelCell): Cell => {
   return value === null && font === null ? EMPTY_CELL : { value, font }
 }
 
-/**
- * Grids from the fast path. Every cell of a merged range carries the master's value and font, so
- * two-row headers read naturally; ranges are clipped to the rows and columns that hold cells.
- */
+/** Grids from fast path 2 (exceljs's xforms and reconcile), merged ranges expanded. */
 const sheetsFromModel = (model: ReadonlyArray<Xlsx.ModelSheet>): ReadonlyArray<Sheet> =>
   model.map((ms) => {
     let lastRow = 0
@@ -179,42 +173,63 @@ const sheetsFromModel = (model: ReadonlyArray<Xlsx.ModelSheet>): ReadonlyArray<S
         if (col > lastCol) lastCol = col
       }
     }
-    for (const range of ms.merges) {
-      const [a, b] = range.split(":")
-      if (a === undefined || b === undefined) continue
-      const tl = Xlsx.decodeAddress(a)
-      const br = Xlsx.decodeAddress(b)
-      const master = grid[tl.row - 1]?.[tl.col - 1] ?? EMPTY_CELL
-      for (let r = tl.row; r <= Math.min(br.row, lastRow); r++) {
-        const cells = grid[r - 1]!
-        for (let col = tl.col; col <= Math.min(br.col, Math.max(lastCol, tl.col)); col++) {
-          while (cells.length < col - 1) cells.push(EMPTY_CELL)
-          cells[col - 1] = master
-        }
-      }
-    }
+    Xlsx.expandMerges(grid, ms.merges, lastCol)
     return { name: ms.name, rows: grid, rowNumbers: grid.map((_, i) => i + 1) }
   })
+
+/** Fast path 2 alone (throws where it cannot read); the reference fast path 1 is tested against. */
+export const readXlsxViaXforms = async (bytes: Uint8Array): Promise<ReadonlyArray<Sheet>> => sheetsFromModel(await Xlsx.readXlsxModel(bytes))
+
+/** Fast path 1 alone (throws where it cannot read). */
+export const readXlsxViaSax = (bytes: Uint8Array): ReadonlyArray<Sheet> => sheetsFromGrids(Xlsx.readXlsxGrids(bytes))
+
+/** Grids from fast path 1 (SAX events straight into cells). */
+const sheetsFromGrids = (grids: ReadonlyArray<Xlsx.GridSheet>): ReadonlyArray<Sheet> =>
+  grids.map((g) => ({ name: g.name, rows: g.rows, rowNumbers: g.rows.map((_, i) => i + 1) }))
+
+/**
+ * The three readers, fastest first: each later one runs only when the one before it threw, so a
+ * file the fast paths do not model reads exactly as exceljs's full load reads it.
+ */
+export const readXlsxSheets = async (bytes: Uint8Array): Promise<ReadonlyArray<Sheet>> => {
+  try {
+    return readXlsxViaSax(bytes)
+  } catch {
+    // fall through to the xform path
+  }
+  let model: ReadonlyArray<Xlsx.ModelSheet> | null = null
+  try {
+    model = await Xlsx.readXlsxModel(bytes)
+  } catch {
+    model = null
+  }
+  return model === null ? await readXlsxFull(bytes) : sheetsFromModel(model)
+}
 
 /** Reads every worksheet of an xlsx into a grid; rows 1..last row, columns 1..last used column. */
 export const readXlsx = (bytes: Uint8Array): Effect.Effect<ReadonlyArray<Sheet>, GridError> => {
   const pre = xlsxPrecheck(bytes)
   if (pre !== null) return Effect.fail(new GridError({ reason: pre }))
-  return Effect.tryPromise({
-    try: async () => {
-      let model: ReadonlyArray<Xlsx.ModelSheet> | null = null
-      try {
-        model = await Xlsx.readXlsxModel(bytes)
-      } catch {
-        model = null
-      }
-      return model === null ? await readXlsxFull(bytes) : sheetsFromModel(model)
-    },
-    catch: (e) =>
-      new GridError({
-        reason: `tệp .xlsx bị hỏng hoặc không đọc được (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); hãy mở và lưu lại bằng Excel`
-      })
+  return Effect.tryPromise({ try: () => readXlsxSheets(bytes), catch: unreadableXlsx })
+}
+
+const unreadableXlsx = (e: unknown): GridError =>
+  new GridError({
+    reason: `tệp .xlsx bị hỏng hoặc không đọc được (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); hãy mở và lưu lại bằng Excel`
   })
+
+/**
+ * readXlsx without the Effect runtime, for the per-file loop of roster ingestion (a fiber per
+ * file showed over thousands of small files). Same grids, same errors.
+ */
+export const readXlsxEither = async (bytes: Uint8Array): Promise<Either.Either<ReadonlyArray<Sheet>, GridError>> => {
+  const pre = xlsxPrecheck(bytes)
+  if (pre !== null) return Either.left(new GridError({ reason: pre }))
+  try {
+    return Either.right(await readXlsxSheets(bytes))
+  } catch (e) {
+    return Either.left(unreadableXlsx(e))
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

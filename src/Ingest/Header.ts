@@ -93,6 +93,17 @@ const histogram = (s: string): Int16Array => {
 }
 const TERM_HISTOGRAMS: ReadonlyArray<Int16Array> = TERMS.map((t) => histogram(t.key))
 
+/** histogram() into a reused array: matchKey runs for every cell of the scanned rows. */
+const SCRATCH = new Int16Array(37)
+const histogramInto = (h: Int16Array, s: string): Int16Array => {
+  h.fill(0)
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    h[c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : 36]!++
+  }
+  return h
+}
+
 const histogramBound = (a: Int16Array, b: Int16Array): number => {
   let d = 0
   for (let i = 0; i < 37; i++) d += Math.abs(a[i]! - b[i]!)
@@ -118,10 +129,11 @@ export const matchKey = (key: string): Field | null => {
   let best: Field | null = null
   let bestDistance = allowed + 1
   // Most cells scanned are data (names, places): the histogram bound rejects them without a DP.
-  const h = histogram(key)
+  let h: Int16Array | null = null
   for (let i = 0; i < TERMS.length; i++) {
     const t = TERMS[i]!
     if (Math.abs(t.key.length - key.length) > allowed || allowedDistance(t.key.length) === 0) continue
+    h ??= histogramInto(SCRATCH, key)
     if (histogramBound(h, TERM_HISTOGRAMS[i]!) >= bestDistance) continue
     const d = levenshtein.get(t.key, key)
     if (d < bestDistance) {
@@ -162,12 +174,44 @@ export interface CellMatch {
 
 const cleanLabel = (s: string) => s.replace(/\s+/g, " ").trim()
 
+/**
+ * matchHeaderCell's answers by font and text: the same header labels (and title lines) recur in
+ * every file of a province, and matching one costs a decode, a fold and a fuzzy scan. Answers are
+ * immutable. Bounded: cleared when full.
+ */
+const MATCH_MEMO_LIMIT = 20_000
+/** Font → text → answer (two levels: a concatenated key cost more to build and hash than the lookups). */
+const matchMemo = new Map<string, Map<string, CellMatch | null>>()
+let matchMemoSize = 0
+
 /** Matches one header cell: whole text first, then its lines / comma-separated parts (stacked fields). */
 export const matchHeaderCell = (cell: Cell | undefined): CellMatch | null => {
   if (cell === undefined || isBlankCell(cell) || typeof cell.value !== "string") return null
   if (cell.value.length > 120) return null
+  const font = cell.font ?? ""
+  let byText = matchMemo.get(font)
+  if (byText === undefined) {
+    byText = new Map()
+    matchMemo.set(font, byText)
+  }
+  let m = byText.get(cell.value)
+  if (m === undefined) {
+    m = matchText(cell.value, cell.font)
+    if (matchMemoSize >= MATCH_MEMO_LIMIT) {
+      matchMemo.clear()
+      matchMemoSize = 0
+      matchMemo.set(font, byText)
+      byText.clear()
+    }
+    byText.set(cell.value, m)
+    matchMemoSize++
+  }
+  return m
+}
+
+const matchText = (value: string, font: string | null): CellMatch | null => {
   // Headers typed in .VnTime / VNI fonts are decoded like any other cell.
-  const text = Enc.decodeText(cell.value, cell.font).text
+  const text = Enc.decodeText(value, font).text
   const label = cleanLabel(text)
   const whole = matchKey(headerKey(text))
   if (whole !== null) return { fields: [{ field: whole, part: null }], label }

@@ -131,6 +131,18 @@ const VNI_ENCODE = new Map<string, string>(Object.entries(VNI_TABLE))
  */
 export const encodingFromFont = (font: string | undefined | null): TextEncoding | null => {
   if (font === undefined || font === null) return null
+  // Called for every text cell; a workbook has a handful of font names.
+  const known = fontEncodings.get(font)
+  if (known !== undefined) return known
+  const e = encodingOfFontName(font)
+  if (fontEncodings.size >= 1024) fontEncodings.clear()
+  fontEncodings.set(font, e)
+  return e
+}
+
+const fontEncodings = new Map<string, TextEncoding | null>()
+
+const encodingOfFontName = (font: string): TextEncoding | null => {
   const f = font.trim().toLowerCase()
   if (f.startsWith(".vn")) return "TCVN3"
   if (f.startsWith("vni-") || f.startsWith("vni ") || f.startsWith("vni_")) return "VNI"
@@ -412,20 +424,44 @@ export const decodeText = (
     assumed === "UNICODE" ? null : assumed !== undefined && assumed !== null ? assumed : encodingFromFont(font)
   const kind = scan(s)
   if (kind === 2) return { text: s.normalize("NFC"), encoding: "UNICODE" }
+  // Only text that could be legacy is scored word by word; remember those answers (places, notes
+  // and "Nữ" repeat down a column). Results are treated as immutable by every caller.
+  if (kind === 1) {
+    const memo = hinted === null ? legacyMemoNone : hinted === "VNI" ? legacyMemoVni : isCapitalsFont(font) ? legacyMemoTcvn3Caps : legacyMemoTcvn3
+    let r = memo.get(s)
+    if (r === undefined) {
+      r = decodeLegacyCandidate(s, font, hinted)
+      if (memo.size >= 16_384) memo.clear()
+      memo.set(s, r)
+    }
+    return r
+  }
+  if (hinted === null) return { text: s, encoding: "UNICODE" } // pure ASCII is already NFC
+  return { text: hinted === "TCVN3" ? decodeTcvn3(s, isCapitalsFont(font)) : decodeVni(s), encoding: hinted }
+}
+
+type Decoded = { text: string; encoding: TextEncoding }
+/** One memo per hint (none, VNI, TCVN3, TCVN3 capitals font): the answer depends on the text and these only. */
+const legacyMemoNone = new Map<string, Decoded>()
+const legacyMemoVni = new Map<string, Decoded>()
+const legacyMemoTcvn3 = new Map<string, Decoded>()
+const legacyMemoTcvn3Caps = new Map<string, Decoded>()
+
+/** decodeText for text with Latin-1 / cp1252 characters only (scan = 1). */
+const decodeLegacyCandidate = (
+  s: string,
+  font: string | null | undefined,
+  hinted: TextEncoding | null
+): { text: string; encoding: TextEncoding } => {
+  const r = score(s)
   if (hinted === null) {
-    if (kind === 0) return { text: s.normalize("NFC"), encoding: "UNICODE" }
-    const r = score(s)
     if (Math.max(r.tcvn3, r.vni) <= r.unicode) return { text: s.normalize("NFC"), encoding: "UNICODE" }
     const enc = pickLegacy(r)
     return { text: enc === "TCVN3" ? decodeTcvn3(s) : decodeVni(s), encoding: enc }
   }
-  if (kind === 1) {
-    const r = score(s)
-    const hintedScore = hinted === "TCVN3" ? r.tcvn3 : r.vni
-    const tells = hinted === "TCVN3" ? r.tcvn3Tells : r.vniTells
-    const tieLooksUnicode = tells === 0 && r.unicode === hintedScore && hinted === "TCVN3" && r.vn1Only > 0
-    if (r.unicode > hintedScore || tieLooksUnicode) return { text: s.normalize("NFC"), encoding: "UNICODE" }
-  }
-  const text = hinted === "TCVN3" ? decodeTcvn3(s, isCapitalsFont(font)) : decodeVni(s)
-  return { text, encoding: hinted }
+  const hintedScore = hinted === "TCVN3" ? r.tcvn3 : r.vni
+  const tells = hinted === "TCVN3" ? r.tcvn3Tells : r.vniTells
+  const tieLooksUnicode = tells === 0 && r.unicode === hintedScore && hinted === "TCVN3" && r.vn1Only > 0
+  if (r.unicode > hintedScore || tieLooksUnicode) return { text: s.normalize("NFC"), encoding: "UNICODE" }
+  return { text: hinted === "TCVN3" ? decodeTcvn3(s, isCapitalsFont(font)) : decodeVni(s), encoding: hinted }
 }

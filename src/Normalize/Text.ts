@@ -224,7 +224,12 @@ const foldChar = (c: number): string => {
  * "Nguyễn Văn Hòa" → "nguyen van hoa". Output is always ASCII: characters with no Latin base
  * (CJK, symbols outside Latin-1) are dropped.
  */
+let lastFoldIn = ""
+let lastFoldOut = ""
+
 export const fold = (s: string): string => {
+  // Callers often fold the same cell twice in a row (isBlank, then the parser): remember the last one.
+  if (s === lastFoldIn) return lastFoldOut
   let out = ""
   let pendingSpace = false
   for (let i = 0; i < s.length; i++) {
@@ -240,6 +245,8 @@ export const fold = (s: string): string => {
     }
     out += f
   }
+  lastFoldIn = s
+  lastFoldOut = out
   return out
 }
 
@@ -371,13 +378,15 @@ export const parseName = (raw: string): PersonName | null => {
   const key = canonicalTone(display.toLowerCase())
   const folded = fold(key)
   if (!hasAsciiLetter(folded)) return null
-  const tokens = folded.split(" ")
+  // fold leaves single spaces between tokens and none at the ends: slice instead of split/join.
+  const firstBreak = folded.indexOf(" ")
+  const lastBreak = folded.lastIndexOf(" ")
   return {
     display,
     key,
     folded,
-    family: tokens[0]!,
-    middle: tokens.slice(1, -1).join(" "),
-    given: tokens[tokens.length - 1]!
+    family: firstBreak < 0 ? folded : folded.slice(0, firstBreak),
+    middle: firstBreak < 0 || firstBreak === lastBreak ? "" : folded.slice(firstBreak + 1, lastBreak),
+    given: lastBreak < 0 ? folded : folded.slice(lastBreak + 1)
   }
 }
