@@ -120,7 +120,9 @@ const runCommand = Command.make(
           `  rows read ${m.totals.rowsRead}, ingested ${m.totals.rowsIngested}, rejected ${m.totals.rowsRejected} ` +
           `(${m.files.length} files, ${m.files.filter((f) => f.error !== null).length} with errors)\n` +
           `  linked ${result.matchStats.linked} roster rows, ${result.matchStats.unlinked} unlinked; ` +
-          `${result.matchStats.candidatePairs} candidate pairs\n` +
+          `${result.matchStats.candidatePairs} candidate pairs (` +
+          Object.entries(result.matchStats.pairsPerRule).map(([rule, n]) => `${rule} ${n}`).join(", ") +
+          `)\n` +
           `  findings: ${result.discrepancies.length}` +
           (result.suppressed.length > 0 ? ` (${result.suppressed.length} more kept out by review decisions)` : "") +
           `\n` +

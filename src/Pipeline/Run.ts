@@ -348,7 +348,8 @@ export const run = (
       timings,
       outputs,
       rejections,
-      warnings
+      warnings,
+      match: matched.stats
     }
     const runId = yield* timed(
       timings,

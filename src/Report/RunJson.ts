@@ -44,6 +44,14 @@ export interface RunManifest {
   readonly rejections?: ReadonlyArray<Rejection>
   /** Values read with a caveat (ambiguous date, dropped bad identifier, …): the row was ingested. */
   readonly warnings?: ReadonlyArray<Rejection>
+  /** Candidate pairs per blocking rule and in total (the budget is checked on these before scoring), links made. */
+  readonly match?: {
+    readonly candidatePairs: number
+    readonly pairsPerRule: Readonly<Record<string, number>>
+    readonly centralCandidatePairs: number
+    readonly linked: number
+    readonly unlinked: number
+  }
 }
 
 /** Every category present, 0 when there are no findings of that kind. */
@@ -93,6 +101,17 @@ export const runToObject = (run: RunManifest, lists = true) => ({
   categories: Object.fromEntries(Categories.map((c) => [c, run.categories[c] ?? 0])),
   timings: { ...run.timings },
   outputs: run.outputs.map((o) => ({ path: o.path, bytes: o.bytes, sha256: o.sha256 })),
+  ...(run.match === undefined
+    ? {}
+    : {
+      match: {
+        candidatePairs: run.match.candidatePairs,
+        pairsPerRule: { ...run.match.pairsPerRule },
+        centralCandidatePairs: run.match.centralCandidatePairs,
+        linked: run.match.linked,
+        unlinked: run.match.unlinked
+      }
+    }),
   ...(lists
     ? { rejections: (run.rejections ?? []).map(issueJson), warnings: (run.warnings ?? []).map(issueJson) }
     : {})

@@ -77,6 +77,11 @@ describe("sample commune", () => {
 
     const expectedCount = fs.readFileSync("samples/expected/discrepancies.jsonl", "utf8").trim().split("\n").length
     expect(runJson.rejections).toEqual([])
+    // Candidate pairs per declared blocking rule, adding up to at least the total (rules overlap).
+    expect(Object.keys(runJson.match.pairsPerRule)).toHaveLength(sample.match.blocking.length)
+    const perRule = Object.values(runJson.match.pairsPerRule) as Array<number>
+    expect(perRule.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(runJson.match.candidatePairs)
+    expect(runJson.match.linked + runJson.match.unlinked).toBe(links.length - 1)
     expect(runJson.warnings).toEqual([])
     const db = new Database(path.join(out, "state.sqlite"), { readonly: true })
     try {
