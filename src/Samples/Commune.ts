@@ -296,7 +296,8 @@ const EXTERNAL_UNITS = [
 // ---------------------------------------------------------------------------
 // Members
 
-interface Member {
+/** A synthetic member as the generators build it (mutable while the model is built). */
+export interface Member {
   id: string
   family: string
   middle: string
@@ -312,7 +313,7 @@ interface Member {
   unit: string
   status: MemberStatus
 }
-const fullName = (m: Pick<Member, "family" | "middle" | "given">): string =>
+export const fullName = (m: Pick<Member, "family" | "middle" | "given">): string =>
   [m.family, m.middle, m.given].filter((x) => x !== "").join(" ")
 const birthP = (m: Member): PDate => (m.birthYearOnly ? { y: m.birth.y, m: null, d: null } : m.birth)
 

@@ -48,7 +48,9 @@ import {
   writeAtomic,
   type Ymd,
   ymd,
+  fullName,
   type IdCtx,
+  type Member,
   newCccd,
   newCmnd
 } from "./Commune.js"
@@ -72,22 +74,7 @@ export interface ProvinceUnit {
   readonly parentName: string | null
 }
 
-export interface ProvinceMember {
-  id: string
-  family: string
-  middle: string
-  given: string
-  sex: Sex
-  birth: Ymd
-  birthYearOnly: boolean
-  hometown: string
-  cccd: string | null
-  cardNo: string | null
-  admitted: Ymd
-  official: Ymd | null
-  unit: string
-  status: MemberStatus
-}
+export type ProvinceMember = Member
 
 export interface ProvinceTransfer {
   readonly memberId: string
@@ -310,8 +297,6 @@ const birthRange = (rng: Rng, kind: CellDef["kind"]): readonly [number, number] 
   }
 }
 
-const fullName = (m: Pick<ProvinceMember, "family" | "middle" | "given">): string =>
-  [m.family, m.middle, m.given].filter((x) => x !== "").join(" ")
 
 /** 12 months later; from 29/02 that is 28/02 (a database never holds 29/02 of a common year). */
 const oneYearAfter = (x: Ymd): Ymd => (x.m === 2 && x.d === 29 ? ymd(x.y + 1, 2, 28) : addYears(x, 1))
