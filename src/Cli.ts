@@ -247,6 +247,9 @@ const benchCommand = Command.make(
     })
 ).pipe(Command.withDescription("Benchmark the match stage (in memory) and roster ingestion; figures to reports/bench.json"))
 
+/** Finding ids: a category prefix and 12 hex digits (Rules.findingId). */
+const FINDING_ID = /^[A-Z]{2}-[0-9a-f]{12}$/
+
 const explainCommand = Command.make(
   "explain",
   {
@@ -257,23 +260,35 @@ const explainCommand = Command.make(
     row: Options.integer("row").pipe(Options.withDescription("Row number as the spreadsheet shows it"), Options.optional),
     discrepancy: Options.text("discrepancy").pipe(Options.withDescription("A finding id from discrepancies.jsonl (with --run)"), Options.optional),
     run: Options.directory("run").pipe(Options.withDescription("Output directory of the run holding the finding"), Options.optional),
-    top: Options.integer("top").pipe(Options.withDescription("Candidates shown for an unlinked row"), Options.withDefault(3))
+    top: Options.integer("top").pipe(Options.withDescription("Candidates shown for an unlinked row"), Options.withDefault(3)),
+    target: Args.text({ name: "file-or-finding" }).pipe(
+      Args.withDescription("A roster file (then the row number), or a finding id such as FM-146537e47e06"),
+      Args.optional
+    ),
+    rowArg: Args.integer({ name: "row" }).pipe(Args.withDescription("Row number as the spreadsheet shows it"), Args.optional)
   },
   (o) =>
     Effect.gen(function*() {
       const decl = yield* findPipeline(o.pipeline)
       const central = yield* required("central", o.central, decl.defaults.central)
       const rosters = yield* required("rosters", o.rosters, decl.defaults.rosters)
+      // `recon explain <file> <row>` and `recon explain <finding-id>` as well as the options.
+      const positional = Option.getOrUndefined(o.target)
+      const isFinding = positional !== undefined && FINDING_ID.test(positional)
+      const file = Option.getOrUndefined(o.file) ?? (isFinding ? undefined : positional)
+      const row = Option.getOrUndefined(o.row) ?? Option.getOrUndefined(o.rowArg)
+      const discrepancy = Option.getOrUndefined(o.discrepancy) ?? (isFinding ? positional : undefined)
+      const runDir = Option.getOrUndefined(o.run) ?? decl.defaults.out
       const { explain } = yield* Effect.promise(() => import("./Match/Explain.js"))
       const text = yield* explain({
         central,
         rosters,
         settings: decl.match,
         top: o.top,
-        ...Option.match(o.file, { onNone: () => ({}), onSome: (file) => ({ file }) }),
-        ...Option.match(o.row, { onNone: () => ({}), onSome: (row) => ({ row }) }),
-        ...Option.match(o.discrepancy, { onNone: () => ({}), onSome: (discrepancy) => ({ discrepancy }) }),
-        ...Option.match(o.run, { onNone: () => ({}), onSome: (runDir) => ({ runDir }) })
+        ...(file === undefined ? {} : { file }),
+        ...(row === undefined ? {} : { row }),
+        ...(discrepancy === undefined ? {} : { discrepancy }),
+        ...(runDir === undefined ? {} : { runDir })
       })
       yield* Console.log(text)
     })

@@ -1,6 +1,6 @@
 /** The CLI as a user calls it: argv in, files out, failures as typed errors. */
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import ExcelJS from "exceljs"
 import * as fs from "node:fs"
@@ -90,6 +90,33 @@ describe("recon CLI", () => {
         expect((result.left as { message: string }).message).toContain("central.xlsx")
       }
     }))
+
+  it.effect("explain shows the waterfall for a roster row (positional or options) and for a finding id", () =>
+    Effect.gen(function*() {
+      const out = tmp()
+      yield* recon("run", "--pipeline", "sample", "--out", out, "--db", path.join(out, "s.sqlite"))
+      const printed = (...args: Array<string>) =>
+        Effect.gen(function*() {
+          const spy = vi.spyOn(console, "log").mockImplementation(() => {})
+          try {
+            yield* recon("explain", "--pipeline", "sample", ...args)
+            return spy.mock.calls.map((c) => c.join(" ")).join("\n")
+          } finally {
+            spy.mockRestore()
+          }
+        })
+      const byRow = yield* printed("KDC so 1.xlsx", "32")
+      expect(byRow).toContain("Dòng 32 của Đảng bộ bộ phận Khu Bắc/KDC so 1.xlsx [Danh sách]")
+      expect(byRow).toMatch(/DV10800 Nguyễn Việt Thịnh, sinh 05\/08\/1996 \(CB04\) — đã ghép/)
+      expect(byRow).toMatch(/Ngày sinh\s+ngày sinh đảo ngày và tháng\s+\+\d+,\d/)
+      expect(byRow).toMatch(/Độ tin cậy \d+(,\d)?%: họ tên trùng khớp/)
+      expect(yield* printed("--file", "KDC so 1.xlsx", "--row", "32")).toBe(byRow)
+      const byFinding = yield* printed("FM-146537e47e06", "--run", out)
+      expect(byFinding.startsWith("FM-146537e47e06 (FIELD_MISMATCH)")).toBe(true)
+      expect(byFinding).toContain(byRow.trim())
+      const missing = yield* Effect.either(printed("KDC so 1.xlsx", "9999"))
+      expect(Either.isLeft(missing)).toBe(true)
+    }), 120_000)
 
   it.effect("an unknown pipeline and a malformed --as-of are usage errors", () =>
     Effect.gen(function*() {
