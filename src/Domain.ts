@@ -21,6 +21,16 @@ export type MemberStatus =
   | "EXPELLED" // Khai trừ
   | "LEFT" // Ra khỏi Đảng
 
+/** The central export's wording of each status ("Trạng thái" column), used wherever a status is shown. */
+export const MemberStatusLabels: Readonly<Record<MemberStatus, string>> = {
+  ACTIVE: "Đang sinh hoạt",
+  TRANSFERRED_OUT: "Đã chuyển đi",
+  DECEASED: "Từ trần",
+  REMOVED: "Xóa tên",
+  EXPELLED: "Khai trừ",
+  LEFT: "Ra khỏi Đảng"
+}
+
 /** A person's name, kept as typed for display and reduced to keys for matching. */
 export interface PersonName {
   /** Cleaned for display: NFC, decoded, spaces collapsed, honorifics dropped; case as typed. */

@@ -2,7 +2,7 @@
  * Vietnamese wording of domain values for the review workbook. Tone marks follow the style used in
  * Party documents ("xóa", "cấp ủy").
  */
-import type { Category, LegitimacyCheck, MemberStatus, PartialDate, RosterKind, Sex } from "../Domain.js"
+import { type Category, type LegitimacyCheck, type MemberStatus, MemberStatusLabels, type RosterKind, type Sex } from "../Domain.js"
 
 const CATEGORY_LABELS: Record<Category, string> = {
   MISSING_FROM_ROSTER: "Có trong CSDL nhưng không có trong danh sách chi bộ",
@@ -39,15 +39,6 @@ const CHECK_LABELS: Record<LegitimacyCheck, string> = {
 /** A legitimate-listing check, as a reviewer reads it. */
 export const checkLabel = (check: LegitimacyCheck): string => CHECK_LABELS[check]
 
-const STATUS_LABELS: Record<MemberStatus, string> = {
-  ACTIVE: "Đang sinh hoạt",
-  TRANSFERRED_OUT: "Đã chuyển đi",
-  DECEASED: "Từ trần",
-  REMOVED: "Xóa tên",
-  EXPELLED: "Khai trừ",
-  LEFT: "Ra khỏi Đảng"
-}
-
 const ROSTER_KIND_LABELS: Record<RosterKind, string> = {
   OFFICIAL: "Danh sách chính thức",
   TEMPORARY: "Sinh hoạt tạm thời",
@@ -75,7 +66,7 @@ export const categoryLabel = (category: Category): string => CATEGORY_LABELS[cat
 
 export const categorySheetName = (category: Category): string => CATEGORY_SHEETS[category]
 
-export const statusLabel = (status: MemberStatus): string => STATUS_LABELS[status]
+export const statusLabel = (status: MemberStatus): string => MemberStatusLabels[status]
 
 export const rosterKindLabel = (kind: RosterKind): string => ROSTER_KIND_LABELS[kind]
 
@@ -84,21 +75,11 @@ export const sexLabel = (sex: Sex): string => sex === "M" ? "Nam" : "Nữ"
 /** Unknown field names are shown as given rather than hidden. */
 export const fieldLabel = (field: string): string => FIELD_LABELS[field] ?? field
 
-const isStatus = (value: string): value is MemberStatus => Object.hasOwn(STATUS_LABELS, value)
+const isStatus = (value: string): value is MemberStatus => Object.hasOwn(MemberStatusLabels, value)
 
 /** A central/roster value of a mismatch; status codes are translated, everything else shown as typed. */
 export const fieldValueLabel = (field: string | undefined, value: string): string =>
   field === "status" && isStatus(value) ? statusLabel(value) : value
-
-const pad2 = (n: number): string => String(n).padStart(2, "0")
-
-/** dd/mm/yyyy, mm/yyyy or yyyy: only what is known, the way Vietnamese forms write dates. */
-export const formatPartialDate = (date: PartialDate): string =>
-  date.month === null
-    ? String(date.year)
-    : date.day === null
-    ? `${pad2(date.month)}/${date.year}`
-    : `${pad2(date.day)}/${pad2(date.month)}/${date.year}`
 
 /** "2025-03-31" → "31/03/2025"; anything else is shown unchanged. */
 export const formatIsoDate = (iso: string): string => {

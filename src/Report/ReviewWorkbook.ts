@@ -31,6 +31,7 @@ import {
   type Sex,
   type Unit
 } from "../Domain.js"
+import { formatDate } from "../Normalize/Date.js"
 import { evidenceHash } from "../Store/EvidenceHash.js"
 import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
 import { escapeCell } from "./Escape.js"
@@ -42,7 +43,6 @@ import {
   fieldValueLabel,
   formatInstantVi,
   formatIsoDate,
-  formatPartialDate,
   ReviewDecisions,
   rosterKindLabel,
   sexLabel
@@ -271,7 +271,7 @@ export const findingCells = (input: ReviewInput, d: Discrepancy): FindingCells =
   return {
     id: d.id,
     names: lines((p) => p.name),
-    births: hasBirth ? lines((p) => p.birth === null ? "" : formatPartialDate(p.birth)) : "",
+    births: hasBirth ? lines((p) => p.birth === null ? "" : formatDate(p.birth)) : "",
     sexes: hasSex ? lines((p) => p.sex === null ? "" : sexLabel(p.sex)) : "",
     centralUnits: distinct(
       members.flatMap(({ member }) => member === undefined ? [] : [unitText(input.units, member.unitCode)])

@@ -9,7 +9,6 @@ import type {
   Category,
   Discrepancy,
   LegitimacyCheck,
-  MemberStatus,
   MonthAttendance,
   RosterKind,
   RosterRow,
@@ -17,6 +16,7 @@ import type {
   Transfer,
   Unit
 } from "../Domain.js"
+import { MemberStatusLabels } from "../Domain.js"
 import { datesAgree, dayNumber, formatDate } from "../Normalize/Date.js"
 import type { Calendar } from "./Calendar.js"
 import { isoOfDayNumber } from "./Calendar.js"
@@ -94,14 +94,6 @@ const CATEGORY_PREFIX: Record<Category, string> = {
 export const findingId = (category: Category, key: ReadonlyArray<string>): string =>
   `${CATEGORY_PREFIX[category]}-${createHash("sha256").update([category, ...key].join("\u0001")).digest("hex").slice(0, 12)}`
 
-const STATUS_LABEL: Record<MemberStatus, string> = {
-  ACTIVE: "Đang sinh hoạt",
-  TRANSFERRED_OUT: "Đã chuyển đi",
-  DECEASED: "Từ trần",
-  REMOVED: "Xóa tên",
-  EXPELLED: "Khai trừ",
-  LEFT: "Ra khỏi Đảng"
-}
 
 const KIND_LABEL: Record<RosterKind, string> = {
   OFFICIAL: "danh sách đảng viên chính thức",
@@ -200,11 +192,11 @@ const statusConflicts = (ctx: Context): Array<Discrepancy> => {
       rosterRows: [ref(lr.row)],
       score: round(lr.score),
       field: "Trạng thái",
-      centralValue: STATUS_LABEL[m.status],
+      centralValue: MemberStatusLabels[m.status],
       rosterValue: "Đang sinh hoạt",
       reason:
         `${who(m)} có tên trong ${KIND_LABEL[lr.row.kind]} của ${unitName(ctx, lr.row.unitCode)} (${refText(lr.row)}) ` +
-        `nhưng cơ sở dữ liệu ghi trạng thái "${STATUS_LABEL[m.status]}".`,
+        `nhưng cơ sở dữ liệu ghi trạng thái "${MemberStatusLabels[m.status]}".`,
       recommendation: "Xác minh",
       rule: cite(ctx, "STATUS_CONFLICT"),
       checks: OFFICIAL_ONLY
