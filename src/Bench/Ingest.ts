@@ -25,15 +25,19 @@ export interface IngestBenchOptions {
   readonly workers?: number
 }
 
-export interface IngestMeasurement {
+/** What the child process prints (IngestChild.ts). */
+interface ChildResult {
   readonly files: number
   readonly rowsRead: number
   readonly rowsIngested: number
   readonly rowsRejected: number
   readonly filesWithErrors: number
   readonly wallMs: number
-  readonly rowsPerSecond: number
   readonly peakRssMB: number
+}
+
+export interface IngestMeasurement extends ChildResult {
+  readonly rowsPerSecond: number
   /** Peak RSS of the same child process started without ingesting anything. */
   readonly baselineRssMB: number
 }
@@ -49,16 +53,6 @@ export interface IngestBenchResult {
 export const TARGET_ROWS_PER_SECOND = 30_000
 
 const CHILD = new URL("./ingest-child.mjs", import.meta.url)
-
-interface ChildResult {
-  readonly files: number
-  readonly rowsRead: number
-  readonly rowsIngested: number
-  readonly rowsRejected: number
-  readonly filesWithErrors: number
-  readonly wallMs: number
-  readonly peakRssMB: number
-}
 
 /** Runs IngestChild.ts on `dir` (or on nothing, for the baseline) and parses its one-line JSON answer. */
 const runChild = (args: ReadonlyArray<string>): Promise<ChildResult> =>

@@ -11,7 +11,7 @@
 import ExcelJS from "exceljs"
 import { mkdir, rename, rm, writeFile } from "node:fs/promises"
 import * as path from "node:path"
-import type { MemberStatus, RosterKind, RowRef, Sex } from "../Domain.js"
+import { type MemberStatus, MemberStatusLabels, type RosterKind, type RowRef, type Sex } from "../Domain.js"
 import { encodeTcvn3 } from "../Normalize/Encoding.js"
 
 // ---------------------------------------------------------------------------
@@ -317,14 +317,8 @@ export const fullName = (m: Pick<Member, "family" | "middle" | "given">): string
   [m.family, m.middle, m.given].filter((x) => x !== "").join(" ")
 const birthP = (m: Member): PDate => (m.birthYearOnly ? { y: m.birth.y, m: null, d: null } : m.birth)
 
-export const STATUS_TEXT: Record<MemberStatus, string> = {
-  ACTIVE: "Đang sinh hoạt",
-  TRANSFERRED_OUT: "Đã chuyển đi",
-  DECEASED: "Từ trần",
-  REMOVED: "Xóa tên",
-  EXPELLED: "Khai trừ",
-  LEFT: "Ra khỏi Đảng"
-}
+/** The central export's "Trạng thái" wording. */
+export const STATUS_TEXT = MemberStatusLabels
 
 export const PROVINCES: ReadonlyArray<readonly [string, number, string, ReadonlyArray<string>]> = [
   ["036", 70, "Nam Định", ["An Phú", "An Phú", "An Phú", "An Phú", "Yên Lợi", "Hải Minh", "Trực Hùng", "Nghĩa Thái", "Xuân Ninh"]],

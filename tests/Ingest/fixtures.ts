@@ -4,6 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import ExcelJS from "exceljs"
 import type { Unit } from "../../src/Domain.js"
+import { FIXTURE_UNITS } from "../../src/Samples/Fixtures.js"
 
 export interface SheetSpec {
   readonly name: string
@@ -54,12 +55,5 @@ export const writeFile = (file: string, bytes: Uint8Array | string): void => {
 /** A UTC-midnight date, as exceljs reads a date cell back. */
 export const day = (y: number, m: number, d: number): Date => new Date(Date.UTC(y, m - 1, d))
 
-export const UNITS: ReadonlyArray<Unit> = [
-  { code: "DB01", name: "Đảng bộ phường Bến Nghé", parentCode: null, parentName: null },
-  { code: "DB02", name: "Đảng bộ phường Đa Kao", parentCode: null, parentName: null },
-  { code: "CB01", name: "Chi bộ Khu phố 1", parentCode: "DB01", parentName: "Đảng bộ phường Bến Nghé" },
-  { code: "CB02", name: "Chi bộ Khu phố 2", parentCode: "DB01", parentName: "Đảng bộ phường Bến Nghé" },
-  { code: "CB03", name: "Chi bộ Trường học", parentCode: "DB01", parentName: "Đảng bộ phường Bến Nghé" },
-  { code: "CB04", name: "Chi bộ Trường học", parentCode: "DB02", parentName: "Đảng bộ phường Đa Kao" },
-  { code: "CB05", name: "Chi bộ Cơ quan", parentCode: "DB02", parentName: "Đảng bộ phường Đa Kao" }
-]
+/** The unit tree the ingestion tests resolve against: the fixture corpus's, one definition. */
+export const UNITS: ReadonlyArray<Unit> = FIXTURE_UNITS
