@@ -8,7 +8,7 @@ import * as Schema from "effect/Schema"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { readCentral } from "../Ingest/Central.js"
-import { ingestRosters } from "../Ingest/Roster.js"
+import { ingestRosters } from "../Ingest/Rosters.js"
 import * as Engine from "../Match/Engine.js"
 import {
   blockingRecall,

@@ -48,7 +48,8 @@ import type {
 import * as DateP from "../Normalize/Date.js"
 import * as Ids from "../Normalize/Ids.js"
 import * as Text from "../Normalize/Text.js"
-import { type Cell, cellText, isBlankCell, readXlsx, type Sheet } from "./Grid.js"
+import { type Cell, cellText, isBlankCell, type Sheet } from "./Grid.js"
+import { readXlsx } from "./GridEffect.js"
 import { headerKey } from "./Header.js"
 
 export class CentralError extends Schema.TaggedError<CentralError>()("CentralError", {

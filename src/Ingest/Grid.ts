@@ -7,9 +7,11 @@
  *   the cell's font name is kept because `.VnTime` / `VNI-Times` decide the text encoding.
  * - CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258 vs Windows-1252;
  *   separator sniffed from the first records; row numbers are the line where a record starts.
+ *
+ * Plain functions, no Effect runtime: roster worker threads (Pool.ts) load this module, and
+ * loading effect/Effect and effect/Data there cost ~0.4 s per worker. A file-level problem is the
+ * Left of an Either, a Vietnamese sentence for the clerk; GridEffect.ts gives readXlsx as an Effect.
  */
-import * as Data from "effect/Data"
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { parse as parseCsvSync } from "csv-parse/sync"
 import iconv from "iconv-lite"
@@ -26,9 +28,6 @@ export interface Sheet {
   /** rowNumbers[i] is the 1-based row (xlsx) or start line (CSV) of rows[i]. */
   readonly rowNumbers: ReadonlyArray<number>
 }
-
-/** A file-level problem reading a grid; `reason` is a Vietnamese sentence for the clerk. */
-export class GridError extends Data.TaggedError("GridError")<{ readonly reason: string }> {}
 
 export const EMPTY_CELL: Cell = Xlsx.EMPTY_CELL
 
@@ -206,25 +205,17 @@ export const readXlsxSheets = async (bytes: Uint8Array): Promise<ReadonlyArray<S
   return model === null ? await readXlsxFull(bytes) : sheetsFromModel(model)
 }
 
-/** Reads every worksheet of an xlsx into a grid; rows 1..last row, columns 1..last used column. */
-export const readXlsx = (bytes: Uint8Array): Effect.Effect<ReadonlyArray<Sheet>, GridError> => {
-  const pre = xlsxPrecheck(bytes)
-  if (pre !== null) return Effect.fail(new GridError({ reason: pre }))
-  return Effect.tryPromise({ try: () => readXlsxSheets(bytes), catch: unreadableXlsx })
-}
-
-const unreadableXlsx = (e: unknown): GridError =>
-  new GridError({
-    reason: `tệp .xlsx bị hỏng hoặc không đọc được (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); hãy mở và lưu lại bằng Excel`
-  })
+const unreadableXlsx = (e: unknown): string =>
+  `tệp .xlsx bị hỏng hoặc không đọc được (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); hãy mở và lưu lại bằng Excel`
 
 /**
- * readXlsx without the Effect runtime, for the per-file loop of roster ingestion (a fiber per
- * file showed over thousands of small files). Same grids, same errors.
+ * Every worksheet of an xlsx as a grid (rows 1..last row, columns 1..last used column), or why the
+ * file cannot be read. Plain async, not an Effect: it runs once per roster file, and a fiber per
+ * file showed over thousands of small files. GridEffect.readXlsx is the same as an Effect.
  */
-export const readXlsxEither = async (bytes: Uint8Array): Promise<Either.Either<ReadonlyArray<Sheet>, GridError>> => {
+export const readXlsxEither = async (bytes: Uint8Array): Promise<Either.Either<ReadonlyArray<Sheet>, string>> => {
   const pre = xlsxPrecheck(bytes)
-  if (pre !== null) return Either.left(new GridError({ reason: pre }))
+  if (pre !== null) return Either.left(pre)
   try {
     return Either.right(await readXlsxSheets(bytes))
   } catch (e) {
@@ -316,8 +307,8 @@ interface CsvRecordInfo {
 }
 
 /** Parses a CSV file's bytes into one sheet named after the file. Pure; never throws. */
-export const readCsv = (bytes: Uint8Array, sheetName: string): Either.Either<Sheet, GridError> => {
-  if (bytes.length === 0) return Either.left(new GridError({ reason: "tệp rỗng (0 byte)" }))
+export const readCsv = (bytes: Uint8Array, sheetName: string): Either.Either<Sheet, string> => {
+  if (bytes.length === 0) return Either.left("tệp rỗng (0 byte)")
   // One line-ending convention, so csv-parse's line count is the line a clerk sees.
   const text = decodeCsvBytes(bytes).text.replace(/\r\n?/g, "\n")
   const delimiter = sniffSeparator(text)
@@ -342,8 +333,6 @@ export const readCsv = (bytes: Uint8Array, sheetName: string): Either.Either<She
     }
     return Either.right({ name: sheetName, rows, rowNumbers })
   } catch (e) {
-    return Either.left(
-      new GridError({ reason: `tệp CSV không đọc được (${e instanceof Error ? e.message.split("\n")[0] : String(e)})` })
-    )
+    return Either.left(`tệp CSV không đọc được (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`)
   }
 }

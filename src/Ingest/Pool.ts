@@ -1,10 +1,17 @@
 /**
- * Roster files read on worker threads (IngestOptions.workers; off by default). Parsing xlsx is
- * CPU-bound and fibers do not use a second core (style.md), so whole files go to a small pool:
- * each worker reads, parses and extracts a file (Roster.readRosterFile, the same code as
- * in-process) and returns plain FileExtracts. Results are put back in file order, so the output
- * and the accounting are the same as reading in-process. A worker that dies has its files re-read
- * in this thread: nothing is lost. Why it is off by default: see IngestOptions.workers.
+ * Roster files read on this thread and on worker threads together (IngestOptions.workers).
+ * Parsing xlsx is CPU-bound and fibers do not use a second core (style.md), so whole files go to
+ * workers: each reads, parses and extracts a file (Roster.readRosterFile, the same code as here)
+ * and returns a plain FileExtract.
+ *
+ * How the work is shared: this thread reads files from the front of the sorted list, and hands
+ * workers files from the back, a few at a time, so nobody waits for a share computed in advance.
+ * A worker takes ~0.6 s to start (it loads the TypeScript modules); this thread does not wait for
+ * it. When the list is used up, this thread also reads the files still queued on a worker, from
+ * the one the worker will reach last, and whichever answer comes first is kept: a slow or late worker can never
+ * make the run wait longer than reading those files here would. A worker that fails or dies has
+ * its files read here. Results are put back in file order, so the output and the accounting are
+ * exactly those of reading everything on this thread.
  */
 import { Worker } from "node:worker_threads"
 import type { Unit } from "../Domain.js"
@@ -16,12 +23,13 @@ export interface PoolInput {
   readonly files: ReadonlyArray<string>
   readonly units: ReadonlyArray<Unit>
   readonly aliases: ReadonlyArray<UnitAlias>
+  /** Worker threads beside this one (at least 1). */
   readonly workers: number
-  /** Reads one file in this thread: the files of a worker that failed (or could not start). */
-  readonly fallback: (rel: string) => Promise<FileExtract>
+  /** Reads one file on this thread. */
+  readonly read: (rel: string) => Promise<FileExtract>
 }
 
-/** What the main thread sends: one file to read. */
+/** What this thread sends: one file to read. */
 export interface WorkerRequest {
   readonly id: number
   readonly rel: string
@@ -39,72 +47,119 @@ export interface WorkerInit {
   readonly aliases: ReadonlyArray<UnitAlias>
 }
 
-/** Files in flight per worker: enough to hide the message round trip, few enough to balance the load. */
-const IN_FLIGHT = 4
+/**
+ * Files queued on a worker: ~16 ms of work for small rosters, more than the longest this thread
+ * goes without looking at its messages (YIELD_MS), so a started worker never runs dry.
+ */
+const IN_FLIGHT = 16
+/** This thread lets worker messages in (and refills their queues) at least this often. */
+const YIELD_MS = 4
 
 const WORKER_URL = new URL("./worker.mjs", import.meta.url)
 
-export const readWithWorkers = (input: PoolInput): Promise<Array<FileExtract>> =>
-  new Promise((resolve) => {
-    const { files } = input
-    const out: Array<FileExtract | undefined> = new Array(files.length)
-    let done = 0
-    let next = 0
-    const orphans: Array<number> = []
-    let live = 0
-    let finished = false
+const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-    const finish = async () => {
-      if (finished) return
-      finished = true
-      // Files no worker could read (a worker died, or none started) are read here.
-      for (let i = 0; i < files.length; i++) if (out[i] === undefined) out[i] = await input.fallback(files[i]!)
-      resolve(out as Array<FileExtract>)
+export const readWithWorkers = async (input: PoolInput): Promise<Array<FileExtract>> => {
+  const { files } = input
+  const n = files.length
+  const out: Array<FileExtract | undefined> = new Array(n)
+  let filled = 0
+  const put = (i: number, x: FileExtract) => {
+    if (out[i] !== undefined) return
+    out[i] = x
+    filled++
+  }
+  /** Files [front, back) are not yet given to anyone. */
+  let front = 0
+  let back = n
+  /** Files given to a worker that has gone: read here. */
+  const orphans: Array<number> = []
+
+  interface Slot {
+    readonly worker: Worker
+    readonly queued: Set<number>
+    alive: boolean
+  }
+  const slots: Array<Slot> = []
+  let wake: (() => void) | null = null
+  const notify = () => {
+    const w = wake
+    wake = null
+    w?.()
+  }
+
+  const refill = (s: Slot) => {
+    while (s.alive && s.queued.size < IN_FLIGHT && front < back) {
+      const id = --back
+      s.queued.add(id)
+      s.worker.postMessage({ id, rel: files[id]! } satisfies WorkerRequest)
     }
+  }
 
-    const take = (): number | undefined => (orphans.length > 0 ? orphans.pop() : next < files.length ? next++ : undefined)
-
-    const start = () => {
-      const inFlight = new Set<number>()
-      const worker = new Worker(WORKER_URL, {
-        workerData: { dir: input.dir, units: input.units, aliases: input.aliases } satisfies WorkerInit
-      })
-      live++
-      let closed = false
-      const feed = () => {
-        while (inFlight.size < IN_FLIGHT) {
-          const id = take()
-          if (id === undefined) break
-          inFlight.add(id)
-          worker.postMessage({ id, rel: files[id]! } satisfies WorkerRequest)
-        }
-        if (inFlight.size === 0) void worker.terminate()
-      }
-      const close = () => {
-        if (closed) return
-        closed = true
-        live--
-        for (const id of inFlight) if (out[id] === undefined) orphans.push(id)
-        inFlight.clear()
-        if (live === 0) void finish()
-      }
-      worker.on("message", (m: WorkerResponse) => {
-        inFlight.delete(m.id)
-        if (out[m.id] === undefined) {
-          out[m.id] = m.extract
-          done++
-        }
-        if (done === files.length) {
-          void worker.terminate()
-          return
-        }
-        feed()
-      })
-      worker.on("error", close)
-      worker.on("exit", close)
-      feed()
+  const start = () => {
+    const worker = new Worker(WORKER_URL, { workerData: { dir: input.dir, units: input.units, aliases: input.aliases } satisfies WorkerInit })
+    const slot: Slot = { worker, queued: new Set(), alive: true }
+    slots.push(slot)
+    const gone = () => {
+      if (!slot.alive) return
+      slot.alive = false
+      for (const id of slot.queued) if (out[id] === undefined) orphans.push(id)
+      slot.queued.clear()
+      notify()
     }
+    worker.on("message", (m: WorkerResponse) => {
+      slot.queued.delete(m.id)
+      put(m.id, m.extract)
+      refill(slot)
+      notify()
+    })
+    worker.on("error", gone)
+    worker.on("exit", gone)
+    refill(slot)
+  }
 
-    if (files.length === 0) return resolve([])
-    for (let w = 0; w < Math.max(1, input.workers); w++) start()
-  })
+  /** The next file for this thread: its own share, then orphans, then the file a worker will reach last (workers take their queue
+ *  from the highest index down). */
+  const readingHere = new Set<number>()
+  const take = (): number | undefined => {
+    if (front < back) return front++
+    while (orphans.length > 0) {
+      const id = orphans.pop()!
+      if (out[id] === undefined) return id
+    }
+    let best: number | undefined
+    for (const s of slots) for (const id of s.queued) if (out[id] === undefined && !readingHere.has(id) && (best === undefined || id < best)) best = id
+    return best
+  }
+
+  try {
+    for (let w = 0; w < Math.max(1, input.workers); w++) {
+      try {
+        start()
+      } catch {
+        // No thread to be had (resource limits, data that cannot be sent): this thread reads it all.
+      }
+    }
+    let lastYield = performance.now()
+    while (filled < n) {
+      const id = take()
+      if (id === undefined) {
+        // Everything left is being read by a worker and by this thread's last pick: wait for an answer.
+        await new Promise<void>((resolve) => (wake = resolve))
+        continue
+      }
+      readingHere.add(id)
+      put(id, await input.read(files[id]!))
+      if (performance.now() - lastYield >= YIELD_MS) {
+        await nextMacrotask()
+        lastYield = performance.now()
+      }
+    }
+  } finally {
+    for (const s of slots) {
+      s.alive = false
+      void s.worker.terminate()
+    }
+  }
+  return out as Array<FileExtract>
+}

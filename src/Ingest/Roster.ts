@@ -15,25 +15,25 @@
  * A row is rejected only when it cannot be used: no name, or a birth date that cannot be a date.
  * Other bad values (CCCD, card number, ngày vào Đảng / chính thức, sex) become null and a warning.
  *
- * Pure extraction (`extractRows`) is separate from file I/O (`ingestRosters`) so it can be unit-
- * tested and benchmarked; the hot loop is plain code (no Effect, no logging per row).
+ * Pure extraction (`extractRows`) is separate from file I/O (`readRosterFile`) so it can be unit-
+ * tested and benchmarked; the hot loop is plain code (no Effect, no logging per row). This module
+ * does not load the Effect runtime (worker threads load it, see Pool.ts); reading a whole
+ * directory, as an Effect, is Rosters.ts.
  */
 import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type { FileSummary, PartialDate, Rejection, RosterKind, RosterRow, Sex, Unit } from "../Domain.js"
+import type { FileSummary, PartialDate, Rejection, RosterKind, RosterRow, Sex } from "../Domain.js"
 import * as DateP from "../Normalize/Date.js"
 import * as Enc from "../Normalize/Encoding.js"
 import * as Ids from "../Normalize/Ids.js"
 import * as Text from "../Normalize/Text.js"
-import { type Cell, type CellValue, cellText, type GridError, isBlankCell, isBlankRow, readCsv, readXlsxEither, type Sheet } from "./Grid.js"
+import { type Cell, type CellValue, cellText, isBlankCell, isBlankRow, readCsv, readXlsxEither, type Sheet } from "./Grid.js"
 import * as Attendance from "./Attendance.js"
 import { type ColumnRef, findHeader, type HeaderMap } from "./Header.js"
-import { readWithWorkers } from "./Pool.js"
-import { cluesFromTitles, makeUnitIndex, resolveUnit, type UnitAlias, type UnitIndex } from "./Units.js"
+import { cluesFromTitles, resolveUnit, type UnitIndex } from "./Units.js"
 
 export interface RosterIngest {
   readonly rows: ReadonlyArray<RosterRow>
@@ -563,7 +563,7 @@ export const listRosterFiles = async (dir: string): Promise<Array<string>> => {
 }
 
 /** Plain async, not an Effect: this runs once per file, and a fiber per file showed over thousands of small files. */
-const readSheets = async (rel: string, bytes: Uint8Array): Promise<Either.Either<ReadonlyArray<Sheet>, GridError | string>> => {
+const readSheets = async (rel: string, bytes: Uint8Array): Promise<Either.Either<ReadonlyArray<Sheet>, string>> => {
   const ext = path.posix.extname(rel).toLowerCase()
   if (ext === ".xlsx" || ext === ".xlsm") return readXlsxEither(bytes)
   if (ext === ".csv") return Either.map(readCsv(bytes, path.posix.basename(rel)), (s) => [s])
@@ -589,77 +589,9 @@ export const readRosterFile = async (dir: string, rel: string, units: UnitIndex)
   const sha256 = createHash("sha256").update(bytes).digest("hex")
   try {
     const sheets = await readSheets(rel, bytes)
-    if (Either.isLeft(sheets)) return fileError(rel, sha256, typeof sheets.left === "string" ? sheets.left : sheets.left.reason)
+    if (Either.isLeft(sheets)) return fileError(rel, sha256, sheets.left)
     return extractRows(rel, sheets.right, units, sha256)
   } catch (d) {
     return fileError(rel, sha256, defectReason(d))
   }
 }
-
-export interface IngestOptions {
-  /** Old unit names and the current unit each now means (see Units.ts). */
-  readonly aliases?: ReadonlyArray<UnitAlias>
-  /**
-   * Worker threads reading whole files (Pool.ts); default 0: everything in this thread. Measured
-   * on this 2-vCPU machine, 100,957 rows in 4,000 files: in-process 7.3–7.9 s; 1 worker 9.1 s;
-   * 2 workers 7.6–8.3 s. Parsing is allocation-heavy and the two vCPUs do not scale it (two
-   * processes each ran 1.3× slower than one alone), while each worker costs ~1 s to start and a
-   * structured clone of its rows. Worth trying on a machine with more cores. With the SAX xlsx
-   * reader (same 4,000 files: 4.8–6.2 s in-process) the main thread reading beside one worker was
-   * tried too: 4.7–6.4 s, no gain (while the worker started, the main thread's pace fell from ~800
-   * to ~300 files/s, and afterwards the two threads together read only ~1.25× one alone).
-   */
-  readonly workers?: number
-}
-
-/** Reads files in this thread, one after the other (reads are synchronous; parsing is CPU-bound). */
-const readInProcess = async (dir: string, files: ReadonlyArray<string>, index: UnitIndex): Promise<Array<FileExtract>> => {
-  const out: Array<FileExtract> = []
-  for (const rel of files) out.push(await readRosterFile(dir, rel, index))
-  return out
-}
-
-/**
- * Reads every roster under `dir` (in this thread, or on `options.workers` threads). Never fails: unreadable, corrupt or
- * unsupported files and unresolved units become FileSummary.error plus a file-level Rejection.
- */
-export const ingestRosters = (dir: string, units: ReadonlyArray<Unit>, options: IngestOptions = {}): Effect.Effect<RosterIngest> =>
-  Effect.gen(function* () {
-    const aliases = options.aliases ?? []
-    const index = makeUnitIndex(units, aliases)
-    const listed = yield* Effect.either(Effect.tryPromise(() => listRosterFiles(dir)))
-    if (Either.isLeft(listed)) {
-      const reason = `Không đọc được thư mục danh sách "${dir}"`
-      return {
-        rows: [],
-        rejections: [{ file: ".", sheet: null, row: null, column: null, reason }],
-        warnings: [],
-        files: [{ file: ".", kind: null, unitCode: null, sha256: "", rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: reason }]
-      } satisfies RosterIngest
-    }
-    const files = listed.right
-    const workers = Math.max(0, Math.floor(options.workers ?? 0))
-    const extracts = yield* Effect.promise(() =>
-      workers > 0 ? readWithWorkers({ dir, files, units, aliases, workers, fallback: (rel) => readRosterFile(dir, rel, index) }) : readInProcess(dir, files, index)
-    )
-    const rows: Array<RosterRow> = []
-    const rejections: Array<Rejection> = []
-    const warnings: Array<Rejection> = index.badAliases.map((reason) => ({ file: ".", sheet: null, row: null, column: null, reason }))
-    // Loops, not flatMap: a province is 100k+ rows and spreading them is measurable.
-    for (const x of extracts) {
-      for (const r of x.rows) rows.push(r)
-      for (const r of x.rejections) rejections.push(r)
-      for (const w of x.warnings) warnings.push(w)
-    }
-    const result: RosterIngest = { rows, rejections, warnings, files: extracts.map((x) => x.summary) }
-    yield* Effect.logInfo("rosters read").pipe(
-      Effect.annotateLogs({
-        files: result.files.length,
-        fileErrors: result.files.filter((f) => f.error !== null).length,
-        rows: result.rows.length,
-        rejected: result.rejections.length,
-        workers
-      })
-    )
-    return result
-  }).pipe(Effect.withLogSpan("ingest-rosters"))

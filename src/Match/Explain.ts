@@ -11,7 +11,7 @@ import * as path from "node:path"
 import type { RowRef } from "../Domain.js"
 import { readCentral } from "../Ingest/Central.js"
 import { formatDate } from "../Normalize/Date.js"
-import { ingestRosters } from "../Ingest/Roster.js"
+import { ingestRosters } from "../Ingest/Rosters.js"
 import * as Engine from "./Engine.js"
 import { runMatch } from "./Stage.js"
 

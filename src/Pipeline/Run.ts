@@ -12,7 +12,7 @@ import type { CentralData, Discrepancy, FileSummary, Link, RosterRow } from "../
 import { readCentral } from "../Ingest/Central.js"
 import type { CentralIngest } from "../Ingest/Central.js"
 import { decodeCsvBytes } from "../Ingest/Grid.js"
-import { ingestRosters } from "../Ingest/Roster.js"
+import { ingestRosters } from "../Ingest/Rosters.js"
 import { parseUnitAliases } from "../Ingest/Units.js"
 import type { RosterIngest } from "../Ingest/Roster.js"
 import * as Engine from "../Match/Engine.js"

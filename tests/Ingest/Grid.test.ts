@@ -6,7 +6,8 @@ import * as Either from "effect/Either"
 import * as fc from "effect/FastCheck"
 import iconv from "iconv-lite"
 import { afterAll } from "vitest"
-import { decodeCsvBytes, readCsv, readXlsx, sniffSeparator, xlsxPrecheck } from "../../src/Ingest/Grid.js"
+import { decodeCsvBytes, readCsv, sniffSeparator, xlsxPrecheck } from "../../src/Ingest/Grid.js"
+import { readXlsx } from "../../src/Ingest/GridEffect.js"
 import { day, removeTempDirs, tempDir, writeXlsx } from "./fixtures.js"
 
 describe("readXlsx", () => {

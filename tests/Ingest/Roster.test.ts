@@ -5,7 +5,8 @@ import iconv from "iconv-lite"
 import { afterAll, beforeAll } from "vitest"
 import type { RosterRow } from "../../src/Domain.js"
 import { readCsv } from "../../src/Ingest/Grid.js"
-import { classifyRow, extractRows, ingestRosters, kindFromTitles, type RosterIngest } from "../../src/Ingest/Roster.js"
+import { classifyRow, extractRows, kindFromTitles, type RosterIngest } from "../../src/Ingest/Roster.js"
+import { ingestRosters } from "../../src/Ingest/Rosters.js"
 import { makeUnitIndex } from "../../src/Ingest/Units.js"
 import * as Enc from "../../src/Normalize/Encoding.js"
 import { day, removeTempDirs, tempDir, UNITS, writeFile, writeXlsx } from "./fixtures.js"
@@ -305,7 +306,7 @@ describe("extractRows (pure)", () => {
   const units = makeUnitIndex(UNITS)
   const csv = (text: string) => {
     const sheet = readCsv(Buffer.from(text, "utf8"), "t")
-    if (sheet._tag === "Left") throw new Error(sheet.left.reason)
+    if (sheet._tag === "Left") throw new Error(sheet.left)
     return [sheet.right]
   }
 
