@@ -12,39 +12,40 @@
  * make the run wait longer than reading those files here would. A worker that fails or dies has
  * its files read here. Results are put back in file order, so the output and the accounting are
  * exactly those of reading everything on this thread.
+ *
+ * A pool can be started before the files are known (`startRosterPool`): `recon run` starts it
+ * while it reads the central database, so the workers have loaded their modules by the time the
+ * rosters are read.
  */
 import { Worker } from "node:worker_threads"
 import type { Unit } from "../Domain.js"
 import type { FileExtract } from "./Roster.js"
 import type { UnitAlias } from "./Units.js"
 
-export interface PoolInput {
+/** What reading a directory needs. */
+export interface PoolRead {
   readonly dir: string
   readonly files: ReadonlyArray<string>
   readonly units: ReadonlyArray<Unit>
   readonly aliases: ReadonlyArray<UnitAlias>
-  /** Worker threads beside this one (at least 1). */
-  readonly workers: number
   /** Reads one file on this thread. */
   readonly read: (rel: string) => Promise<FileExtract>
 }
 
-/** What this thread sends: one file to read. */
-export interface WorkerRequest {
-  readonly id: number
-  readonly rel: string
+export interface PoolInput extends PoolRead {
+  /** Worker threads beside this one (at least 1). */
+  readonly workers: number
 }
+
+/** What this thread sends: the directory and unit tree once, then files to read. */
+export type WorkerRequest =
+  | { readonly type: "init"; readonly dir: string; readonly units: ReadonlyArray<Unit>; readonly aliases: ReadonlyArray<UnitAlias> }
+  | { readonly type: "read"; readonly id: number; readonly rel: string }
 
 /** What a worker answers. */
 export interface WorkerResponse {
   readonly id: number
   readonly extract: FileExtract
-}
-
-export interface WorkerInit {
-  readonly dir: string
-  readonly units: ReadonlyArray<Unit>
-  readonly aliases: ReadonlyArray<UnitAlias>
 }
 
 /**
@@ -59,107 +60,146 @@ const WORKER_URL = new URL("./worker.mjs", import.meta.url)
 
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-export const readWithWorkers = async (input: PoolInput): Promise<Array<FileExtract>> => {
-  const { files } = input
-  const n = files.length
-  const out: Array<FileExtract | undefined> = new Array(n)
-  let filled = 0
-  const put = (i: number, x: FileExtract) => {
-    if (out[i] !== undefined) return
-    out[i] = x
-    filled++
-  }
-  /** Files [front, back) are not yet given to anyone. */
-  let front = 0
-  let back = n
-  /** Files given to a worker that has gone: read here. */
-  const orphans: Array<number> = []
+/** Worker threads for one directory read: started now, used by `read` once, ended by `close`. */
+export interface RosterPool {
+  /** Workers that started. */
+  readonly size: number
+  /** Reads the files on this thread and the workers together; never rejects for a worker's sake. */
+  read(input: PoolRead): Promise<Array<FileExtract>>
+  /** Ends the workers (idempotent; `read` ends them too). */
+  close(): void
+}
 
-  interface Slot {
-    readonly worker: Worker
-    readonly queued: Set<number>
-    alive: boolean
-  }
+interface Slot {
+  readonly worker: Worker
+  readonly queued: Set<number>
+  alive: boolean
+}
+
+export const startRosterPool = (workers: number): RosterPool => {
   const slots: Array<Slot> = []
-  let wake: (() => void) | null = null
-  const notify = () => {
-    const w = wake
-    wake = null
-    w?.()
-  }
-
-  const refill = (s: Slot) => {
-    while (s.alive && s.queued.size < IN_FLIGHT && front < back) {
-      const id = --back
-      s.queued.add(id)
-      s.worker.postMessage({ id, rel: files[id]! } satisfies WorkerRequest)
+  /** Set while a read runs: where worker events go. */
+  let onAnswer: ((slot: Slot, m: WorkerResponse) => void) | null = null
+  let onGone: ((slot: Slot) => void) | null = null
+  for (let w = 0; w < workers; w++) {
+    let worker: Worker
+    try {
+      worker = new Worker(WORKER_URL)
+    } catch {
+      // No thread to be had (resource limits): this thread reads it all.
+      continue
     }
-  }
-
-  const start = () => {
-    const worker = new Worker(WORKER_URL, { workerData: { dir: input.dir, units: input.units, aliases: input.aliases } satisfies WorkerInit })
     const slot: Slot = { worker, queued: new Set(), alive: true }
     slots.push(slot)
     const gone = () => {
       if (!slot.alive) return
       slot.alive = false
-      for (const id of slot.queued) if (out[id] === undefined) orphans.push(id)
-      slot.queued.clear()
-      notify()
+      onGone?.(slot)
     }
-    worker.on("message", (m: WorkerResponse) => {
-      slot.queued.delete(m.id)
-      put(m.id, m.extract)
-      refill(slot)
-      notify()
-    })
+    worker.on("message", (m: WorkerResponse) => onAnswer?.(slot, m))
     worker.on("error", gone)
     worker.on("exit", gone)
-    refill(slot)
   }
-
-  /** The next file for this thread: its own share, then orphans, then the file a worker will reach last (workers take their queue
- *  from the highest index down). */
-  const readingHere = new Set<number>()
-  const take = (): number | undefined => {
-    if (front < back) return front++
-    while (orphans.length > 0) {
-      const id = orphans.pop()!
-      if (out[id] === undefined) return id
-    }
-    let best: number | undefined
-    for (const s of slots) for (const id of s.queued) if (out[id] === undefined && !readingHere.has(id) && (best === undefined || id < best)) best = id
-    return best
-  }
-
-  try {
-    for (let w = 0; w < Math.max(1, input.workers); w++) {
-      try {
-        start()
-      } catch {
-        // No thread to be had (resource limits, data that cannot be sent): this thread reads it all.
-      }
-    }
-    let lastYield = performance.now()
-    while (filled < n) {
-      const id = take()
-      if (id === undefined) {
-        // Everything left is being read by a worker and by this thread's last pick: wait for an answer.
-        await new Promise<void>((resolve) => (wake = resolve))
-        continue
-      }
-      readingHere.add(id)
-      put(id, await input.read(files[id]!))
-      if (performance.now() - lastYield >= YIELD_MS) {
-        await nextMacrotask()
-        lastYield = performance.now()
-      }
-    }
-  } finally {
+  const close = () => {
     for (const s of slots) {
       s.alive = false
       void s.worker.terminate()
     }
   }
-  return out as Array<FileExtract>
+  let used = false
+
+  const read = async (input: PoolRead): Promise<Array<FileExtract>> => {
+    if (used) throw new Error("a roster pool reads one directory")
+    used = true
+    const { files } = input
+    const n = files.length
+    const out: Array<FileExtract | undefined> = new Array(n)
+    let filled = 0
+    const put = (i: number, x: FileExtract) => {
+      if (out[i] !== undefined) return
+      out[i] = x
+      filled++
+    }
+    /** Files [front, back) are not yet given to anyone. */
+    let front = 0
+    let back = n
+    /** Files given to a worker that has gone: read here. */
+    const orphans: Array<number> = []
+    let wake: (() => void) | null = null
+    const notify = () => {
+      const w = wake
+      wake = null
+      w?.()
+    }
+    const refill = (s: Slot) => {
+      while (s.alive && s.queued.size < IN_FLIGHT && front < back) {
+        const id = --back
+        s.queued.add(id)
+        s.worker.postMessage({ type: "read", id, rel: files[id]! } satisfies WorkerRequest)
+      }
+    }
+    onAnswer = (slot, m) => {
+      slot.queued.delete(m.id)
+      put(m.id, m.extract)
+      refill(slot)
+      notify()
+    }
+    onGone = (slot) => {
+      for (const id of slot.queued) if (out[id] === undefined) orphans.push(id)
+      slot.queued.clear()
+      notify()
+    }
+    for (const s of slots) {
+      if (!s.alive) continue
+      try {
+        s.worker.postMessage({ type: "init", dir: input.dir, units: input.units, aliases: input.aliases } satisfies WorkerRequest)
+      } catch {
+        // Data that cannot be sent to a thread: this worker is of no use.
+        s.alive = false
+        continue
+      }
+      refill(s)
+    }
+
+    /** The next file for this thread: its own share, then orphans, then the file a worker will reach last. */
+    const readingHere = new Set<number>()
+    const take = (): number | undefined => {
+      if (front < back) return front++
+      while (orphans.length > 0) {
+        const id = orphans.pop()!
+        if (out[id] === undefined) return id
+      }
+      // Workers take their queue from the highest index down.
+      let best: number | undefined
+      for (const s of slots) for (const id of s.queued) if (out[id] === undefined && !readingHere.has(id) && (best === undefined || id < best)) best = id
+      return best
+    }
+
+    try {
+      let lastYield = performance.now()
+      while (filled < n) {
+        const id = take()
+        if (id === undefined) {
+          // Everything left is queued on a worker and already read here: wait for an answer.
+          await new Promise<void>((resolve) => (wake = resolve))
+          continue
+        }
+        readingHere.add(id)
+        put(id, await input.read(files[id]!))
+        if (performance.now() - lastYield >= YIELD_MS) {
+          await nextMacrotask()
+          lastYield = performance.now()
+        }
+      }
+    } finally {
+      onAnswer = null
+      onGone = null
+      close()
+    }
+    return out as Array<FileExtract>
+  }
+  return { size: slots.length, read, close }
 }
+
+/** Starts `input.workers` workers, reads, ends them. */
+export const readWithWorkers = (input: PoolInput): Promise<Array<FileExtract>> => startRosterPool(Math.max(1, input.workers)).read(input)

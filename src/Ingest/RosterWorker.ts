@@ -1,16 +1,22 @@
 /**
- * The worker side of Pool.ts: reads the roster files it is sent. Several at a time (the pool caps
- * how many are in flight), so one file's disk read overlaps another's parsing.
+ * The worker side of Pool.ts: takes the directory and unit tree, then reads the roster files it is
+ * sent, in the order sent (the pool caps how many are queued).
  */
-import { parentPort, workerData } from "node:worker_threads"
-import type { WorkerInit, WorkerRequest, WorkerResponse } from "./Pool.js"
+import { parentPort } from "node:worker_threads"
+import type { WorkerRequest, WorkerResponse } from "./Pool.js"
 import { readRosterFile } from "./Roster.js"
-import { makeUnitIndex } from "./Units.js"
+import { makeUnitIndex, type UnitIndex } from "./Units.js"
 
-const init = workerData as WorkerInit
-const index = makeUnitIndex(init.units, init.aliases)
 const port = parentPort!
+let dir = ""
+let index: UnitIndex | null = null
 
 port.on("message", (m: WorkerRequest) => {
-  void readRosterFile(init.dir, m.rel, index).then((extract) => port.postMessage({ id: m.id, extract } satisfies WorkerResponse))
+  if (m.type === "init") {
+    dir = m.dir
+    index = makeUnitIndex(m.units, m.aliases)
+    return
+  }
+  const id = m.id
+  void readRosterFile(dir, m.rel, index!).then((extract) => port.postMessage({ id, extract } satisfies WorkerResponse))
 })

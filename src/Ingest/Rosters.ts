@@ -4,9 +4,10 @@
  */
 import * as os from "node:os"
 import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import * as Either from "effect/Either"
 import type { Rejection, RosterRow, Unit } from "../Domain.js"
-import { readWithWorkers } from "./Pool.js"
+import { type RosterPool, startRosterPool } from "./Pool.js"
 import { type FileExtract, listRosterFiles, readRosterFile, type RosterIngest } from "./Roster.js"
 import { makeUnitIndex, type UnitAlias, type UnitIndex } from "./Units.js"
 
@@ -22,6 +23,11 @@ export interface IngestOptions {
    * directories are read on this thread only.
    */
   readonly workers?: number
+  /**
+   * Workers started earlier (rosterPool), so they have loaded their modules by the time the files
+   * are read; used instead of starting `workers` new ones.
+   */
+  readonly pool?: RosterPool | null
 }
 
 /** Reads files in this thread, one after the other (reads are synchronous; parsing is CPU-bound). */
@@ -37,6 +43,21 @@ export const AUTO_WORKERS_MIN_FILES = 400
 /** The default of IngestOptions.workers for `files` files. */
 export const autoWorkers = (files: number): number =>
   files < AUTO_WORKERS_MIN_FILES ? 0 : Math.max(0, Math.min(3, os.availableParallelism() - 1))
+
+/**
+ * Worker threads for reading `dir` later, started now (none for a small or unreadable directory);
+ * ended with the scope, whether or not they were used.
+ */
+export const rosterPool = (dir: string): Effect.Effect<RosterPool | null, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.promise(() => listRosterFiles(dir).catch(() => [])).pipe(
+      Effect.map((files) => {
+        const workers = autoWorkers(files.length)
+        return workers > 0 ? startRosterPool(workers) : null
+      })
+    ),
+    (pool) => Effect.sync(() => pool?.close())
+  )
 
 /**
  * Reads every roster under `dir` (on this thread, and on worker threads for large directories). Never fails: unreadable, corrupt or
@@ -57,10 +78,16 @@ export const ingestRosters = (dir: string, units: ReadonlyArray<Unit>, options: 
       } satisfies RosterIngest
     }
     const files = listed.right
-    const workers = Math.max(0, Math.floor(options.workers ?? autoWorkers(files.length)))
-    const extracts = yield* Effect.promise(() =>
-      workers > 0 ? readWithWorkers({ dir, files, units, aliases, workers, read: (rel) => readRosterFile(dir, rel, index) }) : readInProcess(dir, files, index)
-    )
+    const given = options.pool ?? null
+    const workers = given !== null ? given.size : Math.max(0, Math.floor(options.workers ?? autoWorkers(files.length)))
+    const read = (rel: string) => readRosterFile(dir, rel, index)
+    const extracts = yield* Effect.promise(() => {
+      if (workers === 0) {
+        given?.close()
+        return readInProcess(dir, files, index)
+      }
+      return (given ?? startRosterPool(workers)).read({ dir, files, units, aliases, read })
+    })
     const rows: Array<RosterRow> = []
     const rejections: Array<Rejection> = []
     const warnings: Array<Rejection> = index.badAliases.map((reason) => ({ file: ".", sheet: null, row: null, column: null, reason }))

@@ -12,7 +12,7 @@ import type { CentralData, Discrepancy, FileSummary, Link, RosterRow } from "../
 import { readCentral } from "../Ingest/Central.js"
 import type { CentralIngest } from "../Ingest/Central.js"
 import { decodeCsvBytes } from "../Ingest/Grid.js"
-import { ingestRosters } from "../Ingest/Rosters.js"
+import { ingestRosters, rosterPool } from "../Ingest/Rosters.js"
 import { parseUnitAliases } from "../Ingest/Units.js"
 import type { RosterIngest } from "../Ingest/Roster.js"
 import * as Engine from "../Match/Engine.js"
@@ -252,6 +252,8 @@ export const run = (
     )
     if (!rostersIsDir) return yield* new RunError({ message: `rosters directory not found: ${opts.rosters}` })
 
+    // Roster worker threads load their code while the central database is read.
+    const pool = yield* rosterPool(opts.rosters)
     const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central)).pipe(
       Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` }))
     )
@@ -259,7 +261,7 @@ export const run = (
     const rosters = yield* timed(
       timings,
       "ingestRosters",
-      ingestRosters(opts.rosters, central.data.units, { aliases: aliasTable?.aliases ?? [] })
+      ingestRosters(opts.rosters, central.data.units, { aliases: aliasTable?.aliases ?? [], pool })
     ).pipe(
       Effect.map((r) =>
         aliasTable === null || aliasTable.problems.length === 0
@@ -362,4 +364,4 @@ export const run = (
       Effect.mapError((e) => new RunError({ message: e.message }))
     )
     return { manifest, discrepancies: findings, suppressed, outDir: opts.out, runId, matchStats: matched.stats }
-  })
+  }).pipe(Effect.scoped)
