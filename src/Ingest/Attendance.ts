@@ -119,6 +119,18 @@ export interface AttendanceProblem {
   readonly reason: string
 }
 
+/** The 14 possible months as shared, frozen values: a province's rosters hold millions of months. */
+const MONTHS = new Map<string, MonthAttendance>()
+const sharedMonth = (mark: AttendanceMark | null, duesPaid: boolean | null): MonthAttendance => {
+  const key = `${mark}:${duesPaid}`
+  let m = MONTHS.get(key)
+  if (m === undefined) {
+    m = Object.freeze({ mark, duesPaid })
+    MONTHS.set(key, m)
+  }
+  return m
+}
+
 /**
  * A row's attendance (12 months, null where both cells are blank) and the cells that could not be
  * read (the month is then unknown, not counted as absence).
@@ -148,7 +160,7 @@ export const readAttendance = (
       })
       duesPaid = null
     }
-    return mark === null && duesPaid === null ? null : { mark, duesPaid }
+    return mark === null && duesPaid === null ? null : sharedMonth(mark, duesPaid)
   })
   return { attendance, problems }
 }

@@ -88,10 +88,18 @@ export const classifyRow = (row: ReadonlyArray<Cell>): RowClass => {
 // ---------------------------------------------------------------------------------------------
 // Cell access
 
+/** v.trim() === "", without making the trimmed string when the first character settles it. */
+const isBlankString = (v: string): boolean => {
+  if (v.length === 0) return true
+  const c = v.charCodeAt(0)
+  // Below U+1680 only these are white space to String.prototype.trim.
+  if (c > 32 && c !== 0xa0 && c < 0x1680) return false
+  return v.trim() === ""
+}
 const valueAt = (row: ReadonlyArray<Cell>, ref: ColumnRef | undefined): CellValue => {
   if (ref === undefined) return null
   const v = row[ref.col]?.value ?? null
-  if (ref.part === null || v === null) return typeof v === "string" && v.trim() === "" ? null : v
+  if (ref.part === null || v === null) return typeof v === "string" && isBlankString(v) ? null : v
   if (typeof v !== "string") return ref.part === 0 ? v : null
   const line = v.split(/\r?\n/)[ref.part]?.trim() ?? ""
   return line === "" ? null : line

@@ -457,7 +457,8 @@ export const scanXml: XmlDriver = (xml, onOpen, onText, onClose) => {
     const name = nameAt(xml, lt + 1, q)
     if (name === "") throw new ScanRefused("empty element name")
     if (stack.length === 0 && roots++ > 0) throw new ScanRefused("a second root element")
-    const attributes: Record<string, string> = {}
+    // Most tags of a sheet (<v>, <t>, </…>) have no attributes: they share one empty object.
+    let attributes: Record<string, string> = NO_ATTRIBUTES
     for (;;) {
       while (q < n) {
         const ch = xml.charCodeAt(q)
@@ -493,6 +494,7 @@ export const scanXml: XmlDriver = (xml, onOpen, onText, onClose) => {
       const raw = xml.slice(v + 1, end)
       if (raw.indexOf("<") >= 0) throw new ScanRefused("< in an attribute")
       // Attribute values also normalise whitespace characters to spaces (XML 1.0 §3.3.3).
+      if (attributes === NO_ATTRIBUTES) attributes = {}
       attributes[attr] = plainAttribute(raw) ? raw : attributeValue(raw)
       q = end + 1
     }
@@ -500,6 +502,8 @@ export const scanXml: XmlDriver = (xml, onOpen, onText, onClose) => {
   }
   if (stack.length > 0 || roots === 0) throw new ScanRefused("unclosed or missing root element")
 }
+
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>
 
 /** No "&", tab or line end: the value is as written. */
 const plainAttribute = (raw: string): boolean => {

@@ -7,6 +7,7 @@
  * font and the content, and checks that the decoding yields real Vietnamese syllables.
  */
 import { isLetter, isValidSyllable, isWellCased } from "./Vietnamese.js"
+import { toNfc } from "./Text.js"
 
 export type TextEncoding = "UNICODE" | "TCVN3" | "VNI"
 
@@ -423,7 +424,7 @@ export const decodeText = (
   const hinted: TextEncoding | null =
     assumed === "UNICODE" ? null : assumed !== undefined && assumed !== null ? assumed : encodingFromFont(font)
   const kind = scan(s)
-  if (kind === 2) return { text: s.normalize("NFC"), encoding: "UNICODE" }
+  if (kind === 2) return { text: toNfc(s), encoding: "UNICODE" }
   // Only text that could be legacy is scored word by word; remember those answers (places, notes
   // and "Nữ" repeat down a column). Results are treated as immutable by every caller.
   if (kind === 1) {

@@ -78,6 +78,22 @@ const isCleanNfc = (t: string): boolean => {
 }
 
 /**
+ * True when NFC leaves `s` as it is because every character is below U+0300 or a precomposed
+ * Latin letter of U+1E00–U+1EFF (all of Vietnamese as typed in Unicode): none of them decomposes
+ * or combines, and there is no combining mark. A cheap test that spares most cells the ICU call.
+ */
+export const isNfcStable = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0x300 && (c < 0x1e00 || c > 0x1eff)) return false
+  }
+  return true
+}
+
+/** s.normalize("NFC"), without the call when isNfcStable says it changes nothing. */
+export const toNfc = (s: string): string => (isNfcStable(s) ? s : s.normalize("NFC"))
+
+/**
  * NFC; Icelandic Ð/ð (U+00D0/U+00F0) → Đ/đ; NBSP, zero-width space, tabs, line breaks and other
  * control or space characters → space; zero-width joiners and BOM removed; runs of spaces
  * collapsed; trimmed. Does not decode legacy encodings (the soft hyphen, TCVN3 "ư", is kept).
@@ -86,7 +102,7 @@ export const clean = (s: string): string => {
   if (isCleanAscii(s)) return s
   // NFC first so that look-alikes and spaces are seen composed; again at the end only when a
   // removed joiner brought a letter and a combining mark together.
-  const t = s.normalize("NFC")
+  const t = toNfc(s)
   if (isCleanNfc(t)) return t
   let out = ""
   let pendingSpace = false

@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { canonicalTone, clean, fold, foldedTokens, isBlank, parseName, titleCase } from "../../src/Normalize/Text.js"
+import { canonicalTone, clean, fold, foldedTokens, isBlank, isNfcStable, parseName, titleCase } from "../../src/Normalize/Text.js"
 import { ACCENTED, ALPHABET, alphabetText, vietnameseText } from "./arbitraries.js"
 
 /** Text mixing Vietnamese letters with the characters clean() and fold() must handle. */
@@ -238,5 +238,22 @@ describe("isBlank", () => {
   })
   it.each(["0", "x", "Nam", 0, 12])("%j is not blank", (v) => {
     expect(isBlank(v)).toBe(false)
+  })
+})
+
+describe("isNfcStable", () => {
+  it("is true only for text NFC leaves unchanged", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary" }), vietnameseText, fc.string({ unit: fc.constantFrom("a", "\u0301", "\u0300", "ơ", "Ω", "\u2126", "Å", "\u212b", "\u1e9b", "\u0323") })), (s) => {
+        if (isNfcStable(s)) expect(s.normalize("NFC")).toBe(s)
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  it("passes Vietnamese as typed in Unicode, not decomposed text or compatibility letters", () => {
+    expect(isNfcStable("Nguyễn Thị Thuỷ, thôn Đông")).toBe(true)
+    expect(isNfcStable("Nguye\u0302\u0303n")).toBe(false)
+    expect(isNfcStable("\u2126")).toBe(false)
   })
 })
