@@ -38,9 +38,11 @@ interface SheetDataXform {
 const xform = (p: string): XformClass => require(`exceljs/lib/xlsx/xform/${p}`) as XformClass
 const WorkbookXform = xform("book/workbook-xform")
 const RelationshipsXform = xform("core/relationships-xform")
-const SharedStringsXform = xform("strings/shared-strings-xform")
 const StylesXform = xform("style/styles-xform")
-const WorksheetXform = xform("sheet/worksheet-xform")
+// Only the second fast path needs these two, and loading the worksheet xforms is a good part of a
+// roster worker thread's start-up: loaded on first use.
+let sharedStringsXform: XformClass | null = null
+let worksheetXform: XformClass | null = null
 
 /** Worksheet parts a roster never needs; skipping them saves parse time and the rels they point to. */
 const IGNORED_SHEET_NODES = [
@@ -223,7 +225,7 @@ export const readXlsxModel = async (bytes: Uint8Array): Promise<ReadonlyArray<Mo
     const r = wbRels.find((x) => re.test(x.Type))
     return r === undefined ? fallback : resolveTarget(wbDir, r.Target)
   }
-  const sharedStrings = new SharedStringsXform()
+  const sharedStrings = new (sharedStringsXform ??= xform("strings/shared-strings-xform"))()
   const ssXml = xmlOf(parts, relTarget(REL_SHARED_STRINGS, `${wbDir}sharedStrings.xml`))
   if (ssXml !== null) await sharedStrings.parseStream(ssXml)
   const styles = new StylesXform()
@@ -247,7 +249,7 @@ export const readXlsxModel = async (bytes: Uint8Array): Promise<ReadonlyArray<Mo
     if (partName === undefined) continue
     const xml = xmlOf(parts, partName)
     if (xml === null) throw new ZipError(`no ${partName}`)
-    const wsXform = new WorksheetXform({ ignoreNodes: IGNORED_SHEET_NODES })
+    const wsXform = new (worksheetXform ??= xform("sheet/worksheet-xform"))({ ignoreNodes: IGNORED_SHEET_NODES })
     const model = (await wsXform.parseStream(xml)) as {
       rows?: Array<{ number: number; cells?: Array<ModelCell> } | undefined>
       mergeCells?: ReadonlyArray<string>
@@ -345,10 +347,16 @@ const runXform = <T>(x: object, xml: string): T => {
 // ---------------------------------------------------------------------------------------------
 // Event drivers for the two big parts (worksheets, shared strings)
 
-/** An element as the handlers below read it: saxes's opentag node shape (no namespaces). */
-interface XmlTag {
+/**
+ * An element as the handlers below read it. Only valid during the onOpen call (scanXml reuses one
+ * object): read what you need, keep nothing.
+ */
+export interface XmlTag {
   readonly name: string
-  readonly attributes: Readonly<Record<string, string | undefined>>
+  /** An attribute's value (entities decoded, white space normalised), or undefined. */
+  attribute(name: string): string | undefined
+  /** Every attribute (for tests and diagnostics; handlers use `attribute`). */
+  attributes(): Record<string, string>
 }
 
 /** Feeds one XML document's events to the handlers; throws on what it does not read. */
@@ -362,7 +370,13 @@ export type XmlDriver = (
 /** saxes, the parser exceljs uses: the reference, and the driver when `scanXml` refuses a part. */
 export const saxesDriver: XmlDriver = (xml, onOpen, onText, onClose) => {
   const parser = new SaxesParser()
-  parser.on("opentag", (n) => onOpen(n as unknown as XmlTag))
+  let current: Record<string, string> = {}
+  const tag = { name: "", attribute: (k: string): string | undefined => current[k], attributes: () => ({ ...current }) }
+  parser.on("opentag", (n) => {
+    tag.name = n.name
+    current = n.attributes as Record<string, string>
+    onOpen(tag)
+  })
   parser.on("text", onText)
   parser.on("closetag", onClose)
   parser.write(xml)
@@ -414,6 +428,28 @@ export const scanXml: XmlDriver = (xml, onOpen, onText, onClose) => {
   const stack: Array<string> = []
   const closing = { name: "" }
   let roots = 0
+  // The open tag's attributes as source ranges (name start/end, value start/end), decoded only when
+  // asked for: a sheet's <row spans x14ac:dyDescent> and most of <c>'s attributes are never read.
+  let count = 0
+  const ranges: Array<number> = []
+  const valueOf = (i: number): string => {
+    const raw = xml.slice(ranges[i + 2]!, ranges[i + 3]!)
+    return plainAttribute(raw) ? raw : attributeValue(raw)
+  }
+  const tag = {
+    name: "",
+    attribute(key: string): string | undefined {
+      for (let i = 0; i < count * 4; i += 4) {
+        if (ranges[i + 1]! - ranges[i]! === key.length && xml.startsWith(key, ranges[i]!)) return valueOf(i)
+      }
+      return undefined
+    },
+    attributes(): Record<string, string> {
+      const out: Record<string, string> = {}
+      for (let i = 0; i < count * 4; i += 4) out[xml.slice(ranges[i]!, ranges[i + 1]!)] = valueOf(i)
+      return out
+    }
+  }
   const text = (from: number, to: number) => {
     const t = xml.slice(from, to)
     // Outside the root only whitespace may stand, and saxes reports it too.
@@ -429,14 +465,15 @@ export const scanXml: XmlDriver = (xml, onOpen, onText, onClose) => {
     if (lt > p) text(p, lt)
     const c = xml.charCodeAt(lt + 1)
     if (c === 47) {
-      // </name>
-      const gt = xml.indexOf(">", lt)
-      if (gt < 0) throw new ScanRefused("unterminated end tag")
-      const name = xml.slice(lt + 2, gt).trimEnd()
-      if (stack.pop() !== name) throw new ScanRefused(`mismatched </${name}>`)
+      // </name>, compared in place with the open element's name.
+      const name = stack.pop()
+      if (name === undefined || !xml.startsWith(name, lt + 2)) throw new ScanRefused("mismatched end tag")
+      let e = lt + 2 + name.length
+      while (isXmlSpace(xml.charCodeAt(e))) e++
+      if (xml.charCodeAt(e) !== 62) throw new ScanRefused("mismatched end tag")
       closing.name = name
       onClose(closing)
-      p = gt + 1
+      p = e + 1
       continue
     }
     if (c === 63) {
@@ -451,51 +488,43 @@ export const scanXml: XmlDriver = (xml, onOpen, onText, onClose) => {
     let q = lt + 1
     while (q < n) {
       const ch = xml.charCodeAt(q)
-      if (ch === 32 || ch === 62 || ch === 47 || ch === 9 || ch === 10 || ch === 13) break
+      if (ch === 62 || ch === 47 || isXmlSpace(ch)) break
       q++
     }
     const name = nameAt(xml, lt + 1, q)
     if (name === "") throw new ScanRefused("empty element name")
     if (stack.length === 0 && roots++ > 0) throw new ScanRefused("a second root element")
-    // Most tags of a sheet (<v>, <t>, </…>) have no attributes: they share one empty object.
-    let attributes: Record<string, string> = NO_ATTRIBUTES
+    count = 0
     for (;;) {
-      while (q < n) {
-        const ch = xml.charCodeAt(q)
-        if (ch !== 32 && ch !== 9 && ch !== 10 && ch !== 13) break
-        q++
-      }
+      while (isXmlSpace(xml.charCodeAt(q))) q++
       const ch = xml.charCodeAt(q)
-      if (ch === 62) {
-        q++
-        stack.push(name)
-        onOpen({ name, attributes })
-        break
-      }
-      if (ch === 47) {
-        if (xml.charCodeAt(q + 1) !== 62) throw new ScanRefused("bad empty-element tag")
-        q += 2
-        onOpen({ name, attributes })
-        closing.name = name
-        onClose(closing)
+      if (ch === 62 || ch === 47) {
+        const empty = ch === 47
+        if (empty && xml.charCodeAt(q + 1) !== 62) throw new ScanRefused("bad empty-element tag")
+        q += empty ? 2 : 1
+        tag.name = name
+        onOpen(tag)
+        if (empty) {
+          closing.name = name
+          onClose(closing)
+        } else stack.push(name)
         break
       }
       const eq = xml.indexOf("=", q)
       if (eq < 0) throw new ScanRefused("attribute without a value")
       let ae = eq
-      while (ae > q && xml.charCodeAt(ae - 1) <= 32) ae--
-      const attr = nameAt(xml, q, ae)
+      while (ae > q && isXmlSpace(xml.charCodeAt(ae - 1))) ae--
       let v = eq + 1
-      while (xml.charCodeAt(v) === 32) v++
+      while (isXmlSpace(xml.charCodeAt(v))) v++
       const quote = xml.charCodeAt(v)
       if (quote !== 34 && quote !== 39) throw new ScanRefused("unquoted attribute")
       const end = xml.indexOf(quote === 34 ? '"' : "'", v + 1)
       if (end < 0) throw new ScanRefused("unterminated attribute")
-      const raw = xml.slice(v + 1, end)
-      if (raw.indexOf("<") >= 0) throw new ScanRefused("< in an attribute")
-      // Attribute values also normalise whitespace characters to spaces (XML 1.0 §3.3.3).
-      if (attributes === NO_ATTRIBUTES) attributes = {}
-      attributes[attr] = plainAttribute(raw) ? raw : attributeValue(raw)
+      const i = count++ * 4
+      ranges[i] = q
+      ranges[i + 1] = ae
+      ranges[i + 2] = v + 1
+      ranges[i + 3] = end
       q = end + 1
     }
     p = q
@@ -503,13 +532,13 @@ export const scanXml: XmlDriver = (xml, onOpen, onText, onClose) => {
   if (stack.length > 0 || roots === 0) throw new ScanRefused("unclosed or missing root element")
 }
 
-const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>
+const isXmlSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13
 
-/** No "&", tab or line end: the value is as written. */
+/** No "&", tab, line end or "<": the value is as written. */
 const plainAttribute = (raw: string): boolean => {
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i)
-    if (c === 38 || c === 9 || c === 10 || c === 13) return false
+    if (c === 38 || c === 9 || c === 10 || c === 13 || c === 60) return false
   }
   return true
 }
@@ -554,7 +583,10 @@ const nameAt = (xml: string, start: number, end: number): string => {
   return xml.slice(start, end)
 }
 
-const attributeValue = (raw: string): string => xmlText(raw.replace(/\r\n|[\t\n\r]/g, " "))
+const attributeValue = (raw: string): string => {
+  if (raw.indexOf("<") >= 0) throw new ScanRefused("< in an attribute")
+  return xmlText(raw.replace(/\r\n|[\t\n\r]/g, " "))
+}
 
 /** Unsupported markup for the SAX path: the caller falls back to the xform path. */
 export class SaxPathError extends Error {}
@@ -622,7 +654,7 @@ const readSharedStrings = (xml: string, drive: XmlDriver): Array<SharedString> =
       return
     }
     if (rPrDepth > 0) {
-      if (depth === rPrDepth + 1 && name === "rFont") run!.font = n.attributes.val as string | undefined
+      if (depth === rPrDepth + 1 && name === "rFont") run!.font = n.attribute("val")
       return
     }
     if (runDepth > 0) {
@@ -845,14 +877,14 @@ const readSheetGrid = (
     }
     if (section === 3) return
     if (section === 2) {
-      const ref = n.attributes.ref
+      const ref = n.attribute("ref")
       if (depth !== 3 || name !== "mergeCell" || typeof ref !== "string") unsupported(`merge node ${name}`)
       merges.push(ref as string)
       return
     }
     if (depth === 3) {
       if (name !== "row") unsupported(`sheetData node ${name}`)
-      rowNumber = parseInt(n.attributes.r as string, 10)
+      rowNumber = parseInt(n.attribute("r") as string, 10)
       if (!Number.isInteger(rowNumber)) unsupported("row without a number")
       rowCells = rowNumber >= 1 ? (rows[rowNumber - 1] ??= []) : null
       return
@@ -860,10 +892,10 @@ const readSheetGrid = (
     if (depth === 4) {
       if (name !== "c") unsupported(`row node ${name}`)
       if (rowNumber > lastRow) lastRow = rowNumber
-      const a = n.attributes
-      address = a.r as string | undefined
-      type = a.t as string | undefined
-      styleId = a.s ? parseInt(a.s as string, 10) : 0
+      address = n.attribute("r")
+      type = n.attribute("t")
+      const style = n.attribute("s")
+      styleId = style ? parseInt(style, 10) : 0
       text = undefined
       formula = undefined
       shareType = undefined
@@ -871,7 +903,7 @@ const readSheetGrid = (
       return
     }
     if (rPrDepth > 0) {
-      if (depth === rPrDepth + 1 && name === "rFont") run!.font = n.attributes.val as string | undefined
+      if (depth === rPrDepth + 1 && name === "rFont") run!.font = n.attribute("val")
       return
     }
     if (runDepth > 0) {
@@ -897,7 +929,7 @@ const readSheetGrid = (
         case "f":
           if (depth === 5) {
             target = Target.Formula
-            shareType = n.attributes.t as string | undefined
+            shareType = n.attribute("t")
             return
           }
           break

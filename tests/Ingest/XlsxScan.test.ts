@@ -15,7 +15,7 @@ const events = (drive: XmlDriver, xml: string): Array<string> => {
   const out: Array<string> = []
   drive(
     xml,
-    (t) => out.push(`<${t.name} ${JSON.stringify(t.attributes)}>`),
+    (t) => out.push(`<${t.name} ${JSON.stringify(t.attributes())}>`),
     (t) => out.push(JSON.stringify(t)),
     (t) => out.push(`</${t.name}>`)
   )
