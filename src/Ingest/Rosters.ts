@@ -17,10 +17,12 @@ export interface IngestOptions {
   /**
    * Worker threads reading files beside this one (Pool.ts). Default: one per further CPU (at most
    * 3) when there are at least AUTO_WORKERS_MIN_FILES files, else none; 0 reads everything here.
-   * Measured on this 2-vCPU machine (102,940 rows in 5,651 files): this thread alone ~4.9 s; with
-   * one worker ~3.5 s. Two threads do not double the pace here (two processes reading halves each
-   * run ~1.3x slower than one alone), and a worker needs ~0.6 s to start, which is why small
-   * directories are read on this thread only.
+   * Measured on this 2-vCPU machine (102,940 rows in 5,651 files, `npm run bench`): this thread
+   * alone 3.7 s; with one worker 3.2 s, or 3.0 s when the worker was started beforehand (as
+   * `recon run` does). Two threads do not double the pace here (two processes reading halves each
+   * run ~1.3x slower than one alone; two workers beside this thread were slower than one), and a
+   * worker needs ~0.3 s to start, which is why small directories are read on this thread only.
+   * More than one worker is untried here (no machine with more cores).
    */
   readonly workers?: number
   /**
@@ -37,7 +39,7 @@ const readInProcess = async (dir: string, files: ReadonlyArray<string>, index: U
   return out
 }
 
-/** Below this many files a worker's start-up (~0.6 s) costs more than it saves. */
+/** Below this many files (~0.3 s of reading) a worker's start-up costs more than it saves. */
 export const AUTO_WORKERS_MIN_FILES = 400
 
 /** The default of IngestOptions.workers for `files` files. */
