@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import { readXlsxFull, readXlsxViaSax, readXlsxViaXforms, type Sheet } from "../../src/Ingest/Grid.js"
 import { readXlsx } from "../../src/Ingest/GridEffect.js"
 import { SaxPathError } from "../../src/Ingest/Xlsx.js"
-import { day, removeTempDirs, tempDir, writeXlsx } from "./fixtures.js"
+import { day, removeTempDirs, tempDir, workbookCorpus, writeXlsx } from "./fixtures.js"
 
 afterAll(removeTempDirs)
 
@@ -203,11 +203,8 @@ describe("SAX xlsx path", () => {
   })
 
   it("reads every fixture and sample workbook exactly as the xforms path does", async () => {
-    const under = (dir: string): Array<string> =>
-      fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".xlsx")).map((f) => path.join(dir, f))
-    const corpus = [...under(path.join(import.meta.dirname, "..", "fixtures", "rosters", "files")), ...under(path.join(import.meta.dirname, "..", "..", "samples"))]
     let compared = 0
-    for (const file of corpus) {
+    for (const file of workbookCorpus()) {
       const bytes = fs.readFileSync(file)
       const xforms = await readXlsxViaXforms(bytes).catch(() => null)
       if (xforms === null) continue // corrupt on purpose

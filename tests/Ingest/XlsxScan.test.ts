@@ -7,9 +7,9 @@ import { describe, expect, it } from "@effect/vitest"
 import ExcelJS from "exceljs"
 import * as fc from "effect/FastCheck"
 import * as fs from "node:fs"
-import * as path from "node:path"
 import { readXlsxViaSax, readXlsxViaScan } from "../../src/Ingest/Grid.js"
 import { readXlsxGrids, saxesDriver, ScanRefused, scanXml, type XmlDriver } from "../../src/Ingest/Xlsx.js"
+import { workbookCorpus } from "./fixtures.js"
 
 const events = (drive: XmlDriver, xml: string): Array<string> => {
   const out: Array<string> = []
@@ -56,11 +56,8 @@ describe("scanXml", () => {
   })
 
   it("reads every fixture and sample workbook as saxes does", () => {
-    const under = (dir: string): Array<string> =>
-      fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".xlsx")).map((f) => path.join(dir, f))
-    const corpus = [...under(path.join(import.meta.dirname, "..", "fixtures", "rosters", "files")), ...under(path.join(import.meta.dirname, "..", "..", "samples"))]
     let compared = 0
-    for (const file of corpus) {
+    for (const file of workbookCorpus()) {
       const bytes = fs.readFileSync(file)
       let viaSaxes: unknown
       try {

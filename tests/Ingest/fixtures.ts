@@ -57,3 +57,10 @@ export const day = (y: number, m: number, d: number): Date => new Date(Date.UTC(
 
 /** The unit tree the ingestion tests resolve against: the fixture corpus's, one definition. */
 export const UNITS: ReadonlyArray<Unit> = FIXTURE_UNITS
+
+/** Every .xlsx of the roster fixture corpus and of samples/: the workbooks the readers are compared on. */
+export const workbookCorpus = (): Array<string> => {
+  const under = (dir: string): Array<string> =>
+    fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".xlsx")).map((f) => path.join(dir, f))
+  return [...under(path.join(import.meta.dirname, "..", "fixtures", "rosters", "files")), ...under(path.join(import.meta.dirname, "..", "..", "samples"))]
+}
