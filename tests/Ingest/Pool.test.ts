@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as path from "node:path"
 import type { Unit } from "../../src/Domain.js"
-import { readWithWorkers } from "../../src/Ingest/Pool.js"
+import { readWithWorkers, startRosterPool } from "../../src/Ingest/Pool.js"
 import { type FileExtract, listRosterFiles, readRosterFile } from "../../src/Ingest/Roster.js"
 import { makeUnitIndex, parseUnitAliases } from "../../src/Ingest/Units.js"
 import * as fs from "node:fs"
@@ -54,5 +54,25 @@ describe("readWithWorkers", () => {
     const got = await readWithWorkers({ dir: DIR, files, units, aliases, workers: 2, read: (rel) => (here++, readRosterFile(DIR, rel, index)) })
     expect(got).toEqual(await readHere(files))
     expect(here).toBe(files.length)
+  }, 60_000)
+
+  it("finishes on this thread when the workers are ended with files still queued on them", async () => {
+    const files = await listRosterFiles(DIR)
+    const pool = startRosterPool(1)
+    expect(pool.size).toBe(1)
+    let reads = 0
+    const got = await pool.read({
+      dir: DIR,
+      files,
+      units: manifest.units,
+      aliases,
+      read: async (rel) => {
+        // The worker has been given the files from the back; it is ended before it answers.
+        if (++reads === 2) pool.close()
+        await new Promise((r) => setTimeout(r, 100))
+        return readRosterFile(DIR, rel, index)
+      }
+    })
+    expect(got).toEqual(await readHere(files))
   }, 60_000)
 })
