@@ -6,10 +6,10 @@
  *
  * How the work is shared: this thread reads files from the front of the sorted list, and hands
  * workers files from the back, a few at a time, so nobody waits for a share computed in advance.
- * A worker takes ~0.6 s to start (it loads the TypeScript modules); this thread does not wait for
- * it. When the list is used up, this thread also reads the files still queued on a worker, from
- * the one the worker will reach last, and whichever answer comes first is kept: a slow or late worker can never
- * make the run wait longer than reading those files here would. A worker that fails or dies has
+ * A worker takes 0.3–0.6 s to start (it loads the TypeScript modules); this thread does not wait
+ * for it. When the list is used up, this thread also reads the files still queued on a worker,
+ * from the one the worker will reach last, and whichever answer comes first is kept: a slow or
+ * late worker can never make the run wait longer than reading those files here would. A worker that fails or dies has
  * its files read here. Results are put back in file order, so the output and the accounting are
  * exactly those of reading everything on this thread.
  *
@@ -30,11 +30,6 @@ export interface PoolRead {
   readonly aliases: ReadonlyArray<UnitAlias>
   /** Reads one file on this thread. */
   readonly read: (rel: string) => Promise<FileExtract>
-}
-
-export interface PoolInput extends PoolRead {
-  /** Worker threads beside this one (at least 1). */
-  readonly workers: number
 }
 
 /** What this thread sends: the directory and unit tree once, then files to read. */
@@ -200,6 +195,3 @@ export const startRosterPool = (workers: number): RosterPool => {
   }
   return { size: slots.length, read, close }
 }
-
-/** Starts `input.workers` workers, reads, ends them. */
-export const readWithWorkers = (input: PoolInput): Promise<Array<FileExtract>> => startRosterPool(Math.max(1, input.workers)).read(input)

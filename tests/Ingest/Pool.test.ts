@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as path from "node:path"
 import type { Unit } from "../../src/Domain.js"
-import { readWithWorkers, startRosterPool } from "../../src/Ingest/Pool.js"
+import { startRosterPool } from "../../src/Ingest/Pool.js"
 import { type FileExtract, listRosterFiles, readRosterFile } from "../../src/Ingest/Roster.js"
 import { makeUnitIndex, parseUnitAliases } from "../../src/Ingest/Units.js"
 import * as fs from "node:fs"
@@ -23,18 +23,17 @@ const readHere = async (files: ReadonlyArray<string>) => {
   return out
 }
 
-describe("readWithWorkers", () => {
+describe("startRosterPool(n).read", () => {
   it("puts a worker's answers in file order, equal to reading on this thread", async () => {
     const files = await listRosterFiles(DIR)
     const expected = await readHere(files)
     const readByThisThread: Array<string> = []
     // This thread is made slow, so the worker reads most of the files.
-    const got = await readWithWorkers({
+    const got = await startRosterPool(1).read({
       dir: DIR,
       files,
       units: manifest.units,
       aliases,
-      workers: 1,
       read: async (rel) => {
         readByThisThread.push(rel)
         await new Promise((r) => setTimeout(r, 150))
@@ -51,7 +50,7 @@ describe("readWithWorkers", () => {
     // A function cannot be sent to a thread: the worker fails to start.
     const units = [...manifest.units, { ...manifest.units[0]!, code: "X", toString: () => "x" } as unknown as Unit]
     let here = 0
-    const got = await readWithWorkers({ dir: DIR, files, units, aliases, workers: 2, read: (rel) => (here++, readRosterFile(DIR, rel, index)) })
+    const got = await startRosterPool(2).read({ dir: DIR, files, units, aliases, read: (rel) => (here++, readRosterFile(DIR, rel, index)) })
     expect(got).toEqual(await readHere(files))
     expect(here).toBe(files.length)
   }, 60_000)
