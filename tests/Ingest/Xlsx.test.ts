@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import { readXlsxFull, type Sheet } from "../../src/Ingest/Grid.js"
 import { readXlsx } from "../../src/Ingest/GridEffect.js"
 import { decodeAddress, readXlsxModel, unzipEntries, ZipError } from "../../src/Ingest/Xlsx.js"
-import { day, removeTempDirs, tempDir, writeXlsx } from "./fixtures.js"
+import { day, removeTempDirs, tempDir, workbookCorpus, writeXlsx } from "./fixtures.js"
 
 afterAll(removeTempDirs)
 
@@ -26,14 +26,8 @@ const plain = (sheets: ReadonlyArray<Sheet>) =>
     return { name: s.name, rows }
   })
 
-const xlsxUnder = (dir: string): Array<string> =>
-  fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".xlsx")).map((f) => path.join(dir, f))
-
 describe("fast xlsx path", () => {
-  const corpus = [
-    ...xlsxUnder(path.join(import.meta.dirname, "..", "fixtures", "rosters", "files")),
-    ...xlsxUnder(path.join(import.meta.dirname, "..", "..", "samples"))
-  ]
+  const corpus = workbookCorpus()
 
   it("reads what exceljs's full load reads, on every fixture and sample workbook", async () => {
     let compared = 0
