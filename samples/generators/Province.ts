@@ -1,24 +1,43 @@
 /**
  * Deterministic generator of a synthetic province (Đảng bộ tỉnh Hồng Lam, fictional) at any size:
- * a central export, one official roster per cell (~25 members) in four of the commune's layouts,
- * and truth.json — which central member each roster row belongs to, and every planted
- * discrepancy, in the shape of samples/planted.json. Used to measure the matcher (evaluate,
- * bench), so errors are realistic (domain.md §6.4) and hard negatives are planted on purpose:
- * namesakes with the same birth year in the same commune, twins. Some cells type in legacy fonts
- * (TCVN3 .VnTime, VNI-Times). Legitimate double listings are planted as decoys that must not be
- * flagged: Quy định 213 residence-contact lists (workplace-cell members listed at the residential
- * cell where they live), temporary-membership lists backed by a "Tạm thời" transfer, and listings
- * at the destination inside a pending transfer's window.
+ * a central export, one official roster per cell (~25 members) in five layouts, and truth.json —
+ * which unit and kind every file is, which central member each roster row belongs to and which of
+ * its fields were typed unreadable, every planted discrepancy and every decoy.
  *
- * The model is built as plain data first (`buildProvince`), so the benchmark can turn it into
- * records in memory (`provinceRecords`) without writing files.
+ * It is built not to flatter the matcher (issue 10): each file's clerk draws error rates from
+ * ranges (Clerks.ts), some records carry two or three errors, members who moved to a cell of another
+ * commune are listed there with errors (name typo, dropped middle name, lost diacritics, year-only or
+ * mistyped birth date, IDs left blank), namesakes born the same day are planted as hard negatives,
+ * files are named as clerks name them, and some rows have one field that cannot be read (issue 9).
+ * Legitimate double listings are decoys that must not be flagged: Quy định 213 residence-contact
+ * lists, temporary-membership lists backed by a "Tạm thời" transfer, and listings at the destination
+ * inside a pending transfer's window.
+ *
+ * The model is built as plain data first (`buildProvince`, a sequence of named steps over one
+ * draft), so the benchmark can turn it into records in memory (`provinceRecords`) without writing
+ * files.
  */
-import ExcelJS from "exceljs"
-import { mkdir, rename, rm } from "node:fs/promises"
+import { mkdir } from "node:fs/promises"
 import * as path from "node:path"
 import type { CentralData, CentralMember, MemberStatus, PartialDate, RosterKind, RosterRow, RowRef, Sex } from "../../src/Domain.js"
-import { encodeTcvn3, encodeVni } from "../../src/Normalize/Encoding.js"
 import { parseName } from "../../src/Normalize/Text.js"
+import {
+  birthP,
+  type Clerk,
+  drawClerk,
+  drawProvinceHabits,
+  type ErrorName,
+  fileName,
+  folderName,
+  moveErrors,
+  type ProvinceHabits,
+  type ProvinceRow,
+  type RowContext,
+  rowFor as clerkRow,
+  stripMarks,
+  typo,
+  type UnreadableField
+} from "./Clerks.js"
 import {
   addDays,
   addWorkingDays,
@@ -27,19 +46,21 @@ import {
   AS_OF_YMD,
   dayNo,
   FAMILY,
-  fmtDot,
   fmtSlash,
-  fold,
+  fullName,
   GIVEN_F,
   GIVEN_M,
+  type IdCtx,
+  type Member,
   MIDDLE_F_OLD,
   MIDDLE_F_YOUNG,
   MIDDLE_M_OLD,
   MIDDLE_M_YOUNG,
+  newCccd,
+  newCmnd,
   type PDate,
   type PlantedCase,
   type PlantedCategory,
-  pinZipTimestamps,
   PROVINCES,
   randomDate,
   Rng,
@@ -47,13 +68,12 @@ import {
   upper,
   writeAtomic,
   type Ymd,
-  ymd,
-  fullName,
-  type IdCtx,
-  type Member,
-  newCccd,
-  newCmnd
+  ymd
 } from "./Commune.js"
+import { writeCentral, writeRosters } from "./ProvinceFiles.js"
+
+export { writeRosters }
+export type { ProvinceRow }
 
 // ---------------------------------------------------------------------------
 // Public vocabulary
@@ -85,46 +105,51 @@ export interface ProvinceTransfer {
   readonly received: Ymd | null
 }
 
-/** A roster row as written. `row` is the 1-based sheet row (CSV: line, header = 1). */
-export interface ProvinceRow {
-  readonly memberId: string | null
-  readonly name: string
-  readonly birth: PDate
-  readonly zeroDayMonth: boolean
-  readonly sex: Sex
-  readonly hometown: string
-  readonly cccd: string | null
-  readonly cardNo: string | null
-  readonly admitted: Ymd
-  readonly official: Ymd | null
-  readonly note: string
-  /** The realistic errors applied to this row (for reading evaluation misses). */
-  readonly noise: ReadonlyArray<string>
-  row: number
-  tag?: string
-}
-
 export interface ProvinceFile {
-  /** Relative to rosters/, with "/". */
+  /** Relative to rosters/, with "/": a folder per đảng bộ (by name or code), then the file name. */
   readonly file: string
   readonly unitCode: string
   readonly layout: ProvinceLayout
-  /** Official list, Quy định 213 residence-contact list, or temporary-membership list (told by the title). */
+  /** Official list, Quy định 213 residence-contact list, or temporary-membership list (title and file name say which). */
   readonly kind: RosterKind
   readonly sheet: string
   readonly capitals: boolean
+  /** The clerk's file naming habit (Clerks.ts FileNaming) and folder naming. */
+  readonly naming: string
+  readonly folderNaming: string
+  /** False: the clerk deleted the title rows (ĐẢNG BỘ …, CHI BỘ …, the list's title). */
+  readonly titleRows: boolean
+  /** CSV only: the file has a "Mã chi bộ" column. */
+  readonly codeColumn: boolean
+  /** The error rates this file's clerk drew. */
+  readonly clerk: Clerk
   readonly rows: Array<ProvinceRow>
 }
 
 export interface ProvinceModel {
   readonly seed: number
   readonly asOf: string
+  readonly habits: ProvinceHabits
   readonly units: ReadonlyArray<ProvinceUnit>
   readonly members: ReadonlyArray<ProvinceMember>
   readonly transfers: ReadonlyArray<ProvinceTransfer>
   readonly files: ReadonlyArray<ProvinceFile>
-  readonly cases: ReadonlyArray<PlantedCase>
+  readonly cases: ReadonlyArray<ProvinceCase>
   readonly decoys: ReadonlyArray<ProvinceDecoy>
+}
+
+/**
+ * A planted discrepancy. `correction`: a planted day/month swap, which rules that record corrections
+ * (kind "correction", category DATA_CORRECTION) should report as a correction rather than a
+ * FIELD_MISMATCH. `noise`: the errors its roster rows were given on purpose (moves with errors).
+ */
+export interface ProvinceCase extends PlantedCase {
+  readonly correction?: true
+  readonly noise?: ReadonlyArray<string>
+  /** A move to a cell of another commune (UNREPORTED_TRANSFER, DUPLICATE_ROSTER's second listing). */
+  readonly acrossCommunes?: boolean
+  /** The move's row was meant to carry errors (moveErrors); `noise` says which went in. */
+  readonly moveWithErrors?: boolean
 }
 
 /**
@@ -142,6 +167,22 @@ export interface ProvinceDecoy {
 export interface TruthRow extends RowRef {
   readonly memberId: string | null
   readonly noise?: ReadonlyArray<string>
+  /** Fields typed so that they cannot be read (the row still belongs to its member). */
+  readonly unreadable?: ReadonlyArray<UnreadableField>
+  /** The row lists its member at a cell other than the member's cell in the central data. */
+  readonly move?: "sameCommune" | "otherCommune"
+}
+
+/** One line of truth.json's `files`: the unit and kind a file truly is, and how it was named. */
+export interface TruthFile {
+  readonly file: string
+  readonly unitCode: string
+  readonly kind: RosterKind
+  readonly naming: string
+  readonly folderNaming: string
+  readonly titleRows: boolean
+  readonly codeColumn: boolean
+  readonly rows: number
 }
 
 export interface ProvinceTruth {
@@ -150,20 +191,24 @@ export interface ProvinceTruth {
   readonly asOf: string
   readonly centralRecords: number
   readonly rosterFiles: number
+  readonly habits: ProvinceHabits
+  readonly files: ReadonlyArray<TruthFile>
   readonly rows: ReadonlyArray<TruthRow>
-  readonly cases: ReadonlyArray<PlantedCase>
+  readonly cases: ReadonlyArray<ProvinceCase>
   readonly decoys: ReadonlyArray<ProvinceDecoy>
 }
 
 const PROVINCE = "Đảng bộ tỉnh Hồng Lam"
-/** Files are stamped with this instant so reruns give identical bytes. */
-const FIXED_STAMP = new Date(Date.UTC(2026, 9, 15, 0, 0, 0))
 
-/** Rates per active member (planted discrepancies, realistic noise); see domain.md §6.4. */
+/** Rates per active member of planted discrepancies and decoys. */
 const RATE = {
   missing: 0.004,
   notInCentral: 0.003,
-  unreportedTransfer: 0.002,
+  unreportedTransfer: 0.003,
+  /** Share of unreported moves (and second official listings) typed with errors at the new cell. */
+  moveWithErrors: 0.7,
+  /** Share of them at a cell of another commune. */
+  moveAcrossCommunes: 0.7,
   transferOverdue: 0.001,
   duplicateCentral: 0.002,
   duplicateRoster: 0.0015,
@@ -171,6 +216,8 @@ const RATE = {
   statusConflict: 0.002,
   pendingInWindow: 0.001,
   namesake: 0.005,
+  /** Same name, sex and birth date, another person (different IDs, admission, hometown). */
+  namesakeSameDay: 0.002,
   twin: 0.002,
   inactive: 0.04,
   /** Share of workplace-cell members (schools, health, police) also on a 213 list where they live. */
@@ -181,25 +228,10 @@ const RATE = {
   temporaryWithoutTransfer: 0.0005
 } as const
 
-const NOISE = {
-  dropDiacritics: 0.03,
-  newTonePlacement: 0.3,
-  iy: 0.5,
-  hoangHuynh: 0.05,
-  typo: 0.015,
-  missingSpace: 0.005,
-  nameInUse: 0.003,
-  missingCccd: 0.06,
-  missingCard: 0.04,
-  yearOnlyOld: 0.3,
-  admittedShift: 0.05,
-  capitalsFile: 0.1
-} as const
-
 /** Official lists by layout (weights): TCVN3 files outnumber VNI ones in the north (domain.md §5.2). */
 const LAYOUTS = [["A", 45], ["B", 20], ["C", 25], ["D", 10], ["V", 5]] as const
-/** 213 and temporary lists carry their kind in the title, so they are never CSV (no title). */
-const SPECIAL_LAYOUTS = [["A", 55], ["B", 25], ["D", 12], ["V", 8]] as const
+/** 213 and temporary lists: mostly with a title; a CSV one says its kind in its name only. */
+const SPECIAL_LAYOUTS = [["A", 50], ["B", 22], ["C", 10], ["D", 11], ["V", 7]] as const
 
 // ---------------------------------------------------------------------------
 // Units: province → communes (unique names) → cells (names repeat across communes on purpose)
@@ -341,139 +373,9 @@ const makeMember = (
   }
 }
 
-// ---------------------------------------------------------------------------
-// Realistic errors on roster rows (domain.md §6.4)
-
-const stripMarks = (s: string): string =>
-  s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFC")
-
-/** New-style tone placement on open syllables: "Hòa" → "Hoà", "Thủy" → "Thuỷ" (§5.3). */
-const NEW_TONE: ReadonlyArray<readonly [RegExp, string]> = [
-  [/òa(?=\s|$)/g, "oà"], [/óa(?=\s|$)/g, "oá"], [/ỏa(?=\s|$)/g, "oả"], [/õa(?=\s|$)/g, "oã"], [/ọa(?=\s|$)/g, "oạ"],
-  [/ùy(?=\s|$)/g, "uỳ"], [/úy(?=\s|$)/g, "uý"], [/ủy(?=\s|$)/g, "uỷ"], [/ũy(?=\s|$)/g, "uỹ"], [/ụy(?=\s|$)/g, "uỵ"],
-  [/òe(?=\s|$)/g, "oè"], [/óe(?=\s|$)/g, "oé"], [/ỏe(?=\s|$)/g, "oẻ"]
-]
-const newTone = (s: string): string => NEW_TONE.reduce((t, [re, to]) => t.replace(re, to), s)
-
-/** i/y spellings: Quý/Quí, Lý/Lí, Mỹ/Mĩ, Kỳ/Kì. */
-const IY: Record<string, string> = { y: "i", ý: "í", ỳ: "ì", ỷ: "ỉ", ỹ: "ĩ", ỵ: "ị" }
-const iyVariant = (token: string): string => {
-  const m = /^(Qu|L|M|K|T|V)([yýỳỷỹỵ])$/.exec(token)
-  return m === null ? token : m[1]! + IY[m[2]!]!
-}
-
-/** Clerks from the other region write the other form of the same surname (§6.1). */
-const REGIONAL: Record<string, string> = { Hoàng: "Huỳnh", Huỳnh: "Hoàng", Vũ: "Võ", Võ: "Vũ" }
-
-const typo = (rng: Rng, token: string): string => {
-  if (token.length < 3) return token
-  const i = rng.int(1, token.length - 1)
-  return rng.chance(0.5) ? token.slice(0, i) + token[i] + token.slice(i) : token.slice(0, i) + token.slice(i + 1)
-}
-
-interface Named {
-  family: string
-  middle: string
-  given: string
-}
-
-/** The name as a cell's clerk typed it, and which errors went in. */
-const noisyName = (rng: Rng, m: ProvinceMember, allowSpaceLoss: boolean): { name: string; noise: Array<string> } => {
-  const noise: Array<string> = []
-  const n: Named = { family: m.family, middle: m.middle, given: m.given }
-  if (rng.chance(NOISE.nameInUse)) {
-    // The name in use differs from the birth name on the lý lịch (§1.1).
-    n.given = pickName(rng, m.sex, m.birth.y).given
-    if (n.given !== m.given) noise.push("nameInUse")
-  }
-  if (REGIONAL[n.family] !== undefined && rng.chance(NOISE.hoangHuynh)) {
-    n.family = REGIONAL[n.family]!
-    noise.push("regionalSurname")
-  }
-  const iy = iyVariant(n.given)
-  if (iy !== n.given && rng.chance(NOISE.iy)) {
-    n.given = iy
-    noise.push("iy")
-  }
-  if (rng.chance(NOISE.typo)) {
-    if (rng.chance(0.5)) n.family = typo(rng, n.family)
-    else n.given = typo(rng, n.given)
-    noise.push("typo")
-  }
-  let name = fullName(n)
-  const toned = newTone(name)
-  if (toned !== name && rng.chance(NOISE.newTonePlacement)) {
-    name = toned
-    noise.push("newTone")
-  }
-  if (rng.chance(NOISE.dropDiacritics)) {
-    name = stripMarks(name)
-    noise.push("noDiacritics")
-  }
-  if (allowSpaceLoss && n.middle !== "" && rng.chance(NOISE.missingSpace)) {
-    name = name.replace(" ", "")
-    noise.push("missingSpace")
-  }
-  return { name, noise }
-}
-
-const pdate = (x: Ymd): PDate => ({ y: x.y, m: x.m, d: x.d })
-const birthP = (m: ProvinceMember): PDate => (m.birthYearOnly ? { y: m.birth.y, m: null, d: null } : pdate(m.birth))
-
-/** The row a cell would write for a member: faithful, with realistic noise unless `clean`. */
-const rowFor = (rng: Rng, m: ProvinceMember, file: { capitals: boolean } | null, over: Partial<ProvinceRow> = {}, clean = false): ProvinceRow => {
-  const noise: Array<string> = []
-  let name = fullName(m)
-  let birth = birthP(m)
-  let cccd = m.cccd
-  let cardNo = m.cardNo
-  let admitted = m.admitted
-  if (!clean) {
-    const nn = noisyName(rng, m, file === null || !file.capitals)
-    name = nn.name
-    noise.push(...nn.noise)
-    if (!m.birthYearOnly && m.birth.y < 1950 && rng.chance(NOISE.yearOnlyOld)) {
-      birth = { y: m.birth.y, m: null, d: null }
-      noise.push("yearOnlyBirth")
-    }
-    if (cccd !== null && rng.chance(NOISE.missingCccd)) {
-      cccd = null
-      noise.push("missingCccd")
-    }
-    if (cardNo !== null && rng.chance(NOISE.missingCard)) {
-      cardNo = null
-      noise.push("missingCard")
-    }
-    // Ngày vào Đảng may be the decision or the ceremony date (§1.2): up to 30 working days apart.
-    if (rng.chance(NOISE.admittedShift)) {
-      admitted = addWorkingDays(m.admitted, rng.int(3, 25))
-      noise.push("admittedShift")
-    }
-  }
-  // Fields forced by a planted case are not noise.
-  const kept = noise.filter(
-    (n) => !((n === "missingCccd" && "cccd" in over) || (n === "missingCard" && "cardNo" in over) || (n === "yearOnlyBirth" && "birth" in over))
-  )
-  return {
-    memberId: m.id,
-    name,
-    birth,
-    zeroDayMonth: m.birthYearOnly && rng.chance(0.3),
-    sex: m.sex,
-    hometown: m.hometown,
-    cccd,
-    cardNo,
-    admitted,
-    official: m.official,
-    note: m.official === null ? "Dự bị" : "",
-    noise: kept,
-    row: 0,
-    ...over
-  }
-}
 
 // ---------------------------------------------------------------------------
-// The model
+// The model, step by step. Every step adds to one draft; the step names are the table of contents.
 
 const EXTERNAL_UNITS = [
   "Đảng bộ phường Nam Thành, tỉnh Ninh Bình",
@@ -483,359 +385,548 @@ const EXTERNAL_UNITS = [
 ]
 
 const countFor = (rate: number, n: number): number => Math.max(2, Math.round(rate * n))
+const pdate = (x: Ymd): PDate => ({ y: x.y, m: x.m, d: x.d })
 
-export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
-  const rng = new Rng(opts.seed)
-  const ctx: Ctx = { rng, cccds: new Set(), cards: new Set() }
-  const target = Math.max(200, Math.floor(opts.members))
+type Pending = {
+  category: PlantedCategory
+  memberIds: Array<string>
+  unitCode: string
+  tags: Array<string>
+  field?: string
+  note: string
+  correction?: true
+  noise?: ReadonlyArray<string>
+  acrossCommunes?: boolean
+  moveWithErrors?: boolean
+}
+type PendingDecoy = { kind: string; members: Array<ProvinceMember>; tags?: Array<string> }
+/** A listing away from the member's own cell: the cell it is on, the row, and whether it crosses communes. */
+type Away = { row: ProvinceRow; acrossCommunes: boolean }
 
-  // Units: ~25 members per cell, ~40 cells per commune.
-  const nCells = Math.max(4, Math.round(target / 25))
+interface Draft {
+  readonly rng: Rng
+  readonly ctx: Ctx
+  readonly seed: number
+  readonly target: number
+  readonly habits: ProvinceHabits
+  readonly units: Array<ProvinceUnit>
+  readonly cells: Array<CellDef>
+  readonly communeNames: Array<string>
+  readonly communeCodes: Array<string>
+  readonly cellByCode: Map<string, CellDef>
+  readonly cellsOfCommune: Array<Array<CellDef>>
+  /** Active members (and the decoys' second records). */
+  readonly members: Array<ProvinceMember>
+  nActive: number
+  readonly inactive: Array<ProvinceMember>
+  readonly dupCopies: Array<ProvinceMember>
+  readonly transfers: Array<ProvinceTransfer>
+  readonly pendingTransfers: Array<{ m: ProvinceMember; to: string; introduced: Ymd }>
+  readonly decoys: Array<PendingDecoy>
+  readonly cases: Array<Pending>
+  /** Members already given a role (a case or a decoy): not drawn again. */
+  readonly used: Set<ProvinceMember>
+  /** Active members left off their cell's official list. */
+  readonly omit: Set<ProvinceMember>
+  /** Fields a planted case fixes on the member's own row. */
+  readonly overrides: Map<ProvinceMember, Partial<ProvinceRow>>
+  /** Extra rows per cell and list kind (a move, a ghost, a second listing, a 213 or temporary listing). */
+  readonly extra: Map<string, Array<ProvinceRow>>
+  readonly moves: Map<ProvinceRow, Away>
+  /** The clerk of each cell (one per cell: the same person types all its lists). */
+  readonly clerks: Map<string, Clerk>
+  /** Cells whose clerk types every name in capitals. */
+  readonly capitals: Map<string, boolean>
+  tagNo: number
+}
+
+const listKey = (unit: string, kind: RosterKind) => `${kind}:${unit}`
+
+const addListed = (d: Draft, unit: string, kind: RosterKind, row: ProvinceRow): void => {
+  const k = listKey(unit, kind)
+  const xs = d.extra.get(k) ?? []
+  xs.push(row)
+  d.extra.set(k, xs)
+}
+
+const newTag = (d: Draft): string => `t${d.tagNo++}`
+
+const clerkOf = (d: Draft, unit: string): Clerk => {
+  let c = d.clerks.get(unit)
+  if (c === undefined) {
+    c = drawClerk(d.rng)
+    d.clerks.set(unit, c)
+  }
+  return c
+}
+
+const capitalsAt = (d: Draft, unit: string): boolean => {
+  let c = d.capitals.get(unit)
+  if (c === undefined) {
+    c = d.rng.chance(d.habits.capitalsFile)
+    d.capitals.set(unit, c)
+  }
+  return c
+}
+
+/** The row `unit`'s clerk writes for member m (errors at that clerk's rates), with a planted case's fixed fields and forced errors. */
+const rowAt = (d: Draft, unit: string, m: ProvinceMember, over: Partial<ProvinceRow> = {}, forced: ReadonlyArray<ErrorName> = []): ProvinceRow => {
+  // A name typed in capitals keeps its spaces (it would not split back otherwise).
+  const rc: RowContext = { clerk: clerkOf(d, unit), allowSpaceLoss: !capitalsAt(d, unit), pickGiven: () => pickName(d.rng, m.sex, m.birth.y).given }
+  return clerkRow(d.rng, m, rc, over, forced)
+}
+
+/** Step 1. Units: province → communes (unique names) → cells (names repeat across communes). */
+const buildUnits = (d: Draft): void => {
+  const nCells = Math.max(4, Math.round(d.target / 25))
   const nCommunes = Math.max(1, Math.round(nCells / 40))
-  const units: Array<ProvinceUnit> = [{ code: "TU", name: PROVINCE, parentCode: null, parentName: null }]
-  const cells: Array<CellDef> = []
-  const communeNames: Array<string> = []
+  d.units.push({ code: "TU", name: PROVINCE, parentCode: null, parentName: null })
   for (let c = 0; c < nCommunes; c++) {
     const name = communeName(c)
-    communeNames.push(name)
     const code = `DB${String(c + 1).padStart(4, "0")}`
-    units.push({ code, name, parentCode: "TU", parentName: PROVINCE })
+    d.communeNames.push(name)
+    d.communeCodes.push(code)
+    d.units.push({ code, name, parentCode: "TU", parentName: PROVINCE })
     const count = Math.floor(nCells / nCommunes) + (c < nCells % nCommunes ? 1 : 0)
     const short = name.replace(/^Đảng bộ (xã|phường|thị trấn) /, "")
-    for (const [cellName, kind] of cellNames(rng, short, count)) {
-      const cellCode = `CB${String(cells.length + 1).padStart(6, "0")}`
-      cells.push({ code: cellCode, name: cellName, commune: c, kind })
-      units.push({ code: cellCode, name: cellName, parentCode: code, parentName: name })
+    const own: Array<CellDef> = []
+    for (const [cellName, kind] of cellNames(d.rng, short, count)) {
+      const cell = { code: `CB${String(d.cells.length + 1).padStart(6, "0")}`, name: cellName, commune: c, kind }
+      d.cells.push(cell)
+      own.push(cell)
+      d.cellByCode.set(cell.code, cell)
+      d.units.push({ code: cell.code, name: cellName, parentCode: code, parentName: name })
     }
+    d.cellsOfCommune.push(own)
   }
-  const cellByCode = new Map(cells.map((c) => [c.code, c]))
-  const cellsOfCommune: Array<Array<CellDef>> = communeNames.map(() => [])
-  for (const c of cells) cellsOfCommune[c.commune]!.push(c)
+}
 
-  // Active members, spread over cells with sizes 10–45.
-  const members: Array<ProvinceMember> = []
-  const weights = cells.map(() => 10 + rng.next() * 35)
+/** Step 2. Active members, spread over cells with sizes 10–45. */
+const populateCells = (d: Draft): void => {
+  const weights = d.cells.map(() => 10 + d.rng.next() * 35)
   const wTotal = weights.reduce((a, b) => a + b, 0)
-  cells.forEach((cell, i) => {
-    const n = Math.max(3, Math.round((weights[i]! / wTotal) * target))
-    for (let k = 0; k < n; k++) members.push(makeMember(ctx, cell))
+  d.cells.forEach((cell, i) => {
+    const n = Math.max(3, Math.round((weights[i]! / wTotal) * d.target))
+    for (let k = 0; k < n; k++) d.members.push(makeMember(d.ctx, cell))
   })
-  const nActive = members.length
+  d.nActive = d.members.length
+}
 
-  // Hard negatives: namesakes (same name, sex, birth year, same commune, different person) and twins.
-  const decoys: Array<{ kind: string; members: Array<ProvinceMember>; tags?: Array<string> }> = []
-  for (let k = 0; k < countFor(RATE.namesake, nActive); k++) {
-    const a = members[rng.int(0, nActive - 1)]!
-    const cell = rng.pick(cellsOfCommune[cellByCode.get(a.unit)!.commune]!)
-    const b = makeMember(ctx, cell, { sex: a.sex, name: { family: a.family, middle: a.middle, given: a.given }, years: [a.birth.y, a.birth.y] })
+/**
+ * Step 3. Hard negatives: namesakes born the same year in the same commune, namesakes born the same
+ * day anywhere in the province (another person: own IDs, admission date, hometown), twins.
+ */
+const plantHardNegatives = (d: Draft): void => {
+  const { rng } = d
+  const someone = () => d.members[rng.int(0, d.nActive - 1)]!
+  const sameName = (a: ProvinceMember) => ({ family: a.family, middle: a.middle, given: a.given })
+  for (let k = 0; k < countFor(RATE.namesake, d.nActive); k++) {
+    const a = someone()
+    const cell = rng.pick(d.cellsOfCommune[d.cellByCode.get(a.unit)!.commune]!)
+    const b = makeMember(d.ctx, cell, { sex: a.sex, name: sameName(a), years: [a.birth.y, a.birth.y] })
     if (b.birth.m === a.birth.m && b.birth.d === a.birth.d) b.birth = { ...b.birth, d: (b.birth.d % 28) + 1 }
-    members.push(b)
-    decoys.push({ kind: "NAMESAKE_SAME_BIRTH_YEAR_SAME_COMMUNE", members: [a, b] })
+    d.members.push(b)
+    d.decoys.push({ kind: "NAMESAKE_SAME_BIRTH_YEAR_SAME_COMMUNE", members: [a, b] })
   }
-  for (let k = 0; k < countFor(RATE.twin, nActive); k++) {
-    const a = members[rng.int(0, nActive - 1)]!
-    const cell = cellByCode.get(a.unit)!
+  for (let k = 0; k < countFor(RATE.namesakeSameDay, d.nActive); k++) {
+    const a = someone()
+    const cell = rng.chance(0.5) ? rng.pick(d.cellsOfCommune[d.cellByCode.get(a.unit)!.commune]!) : rng.pick(d.cells)
+    const b = makeMember(d.ctx, cell, { sex: a.sex, name: sameName(a), birth: a.birth })
+    b.birthYearOnly = a.birthYearOnly
+    d.members.push(b)
+    d.decoys.push({ kind: "NAMESAKE_SAME_BIRTH_DATE", members: [a, b] })
+  }
+  for (let k = 0; k < countFor(RATE.twin, d.nActive); k++) {
+    const a = someone()
+    const cell = d.cellByCode.get(a.unit)!
     let given = pickName(rng, a.sex, a.birth.y).given
     while (given === a.given) given = pickName(rng, a.sex, a.birth.y).given
-    const b = makeMember(ctx, cell, { sex: a.sex, birth: a.birth, name: { family: a.family, middle: a.middle, given }, hometown: a.hometown })
+    const b = makeMember(d.ctx, cell, { sex: a.sex, birth: a.birth, name: { family: a.family, middle: a.middle, given }, hometown: a.hometown })
     b.birthYearOnly = a.birthYearOnly
-    members.push(b)
-    decoys.push({ kind: "TWIN", members: [a, b] })
+    d.members.push(b)
+    d.decoys.push({ kind: "TWIN", members: [a, b] })
   }
+  for (const x of d.decoys) for (const m of x.members) d.used.add(m)
+}
 
-  // Inactive records (kept in the database with their last cell).
-  const inactive: Array<ProvinceMember> = []
-  const transfers: Array<ProvinceTransfer> = []
-  const pendingTransfers: Array<{ m: ProvinceMember; to: string; introduced: Ymd; received: Ymd | null; kind: "Chính thức" }> = []
-  for (let k = 0; k < Math.round(RATE.inactive * nActive); k++) {
-    const cell = cells[rng.int(0, cells.length - 1)]!
-    const status = rng.weighted([["DECEASED", 5], ["TRANSFERRED_OUT", 3], ["REMOVED", 1], ["LEFT", 0.5]] as const)
-    const m = makeMember(ctx, cell, status === "DECEASED" ? { status, years: [1928, 1955] } : { status })
-    inactive.push(m)
+/** Step 4. Inactive records (kept in the database with their last cell). */
+const addInactive = (d: Draft): void => {
+  for (let k = 0; k < Math.round(RATE.inactive * d.nActive); k++) {
+    const cell = d.cells[d.rng.int(0, d.cells.length - 1)]!
+    const status = d.rng.weighted([["DECEASED", 5], ["TRANSFERRED_OUT", 3], ["REMOVED", 1], ["LEFT", 0.5]] as const)
+    d.inactive.push(makeMember(d.ctx, cell, status === "DECEASED" ? { status, years: [1928, 1955] } : { status }))
   }
+}
 
-  // Ids: shuffled so the id order says nothing about the cell.
-  const all = [...members, ...inactive]
+/** Step 5. Ids, shuffled so the id order says nothing about the cell; transfers out of the province. */
+const assignIds = (d: Draft): void => {
+  const { rng } = d
+  const all = [...d.members, ...d.inactive]
   const order = rng.shuffle(all.map((_, i) => i))
   order.forEach((pos, i) => {
     // 8 digits: up to ~40 million records stay below the duplicates' range (9xxxxxxx).
     all[pos]!.id = `DV${10_000_001 + i * 2 + rng.int(0, 1)}`
   })
-  for (const m of inactive) {
+  for (const m of d.inactive) {
     if (m.status !== "TRANSFERRED_OUT") continue
     const introduced = randomDate(rng, ymd(2022, 1, 1), ymd(2026, 3, 31))
-    transfers.push({ memberId: m.id, from: m.unit, to: rng.pick(EXTERNAL_UNITS), kind: "Chính thức", introduced, received: addDays(introduced, rng.int(5, 25)) })
+    d.transfers.push({ memberId: m.id, from: m.unit, to: rng.pick(EXTERNAL_UNITS), kind: "Chính thức", introduced, received: addDays(introduced, rng.int(5, 25)) })
   }
+}
 
-  // ---- planted cases ---------------------------------------------------------------
-  const used = new Set<ProvinceMember>(decoys.flatMap((d) => d.members))
-  const take = (pred: (m: ProvinceMember) => boolean = () => true): ProvinceMember => {
-    for (let tries = 0; tries < 100_000; tries++) {
-      const m = members[rng.int(0, members.length - 1)]!
-      if (used.has(m) || m.status !== "ACTIVE" || m.official === null || !pred(m)) continue
-      used.add(m)
-      return m
-    }
-    throw new Error("province too small for the planted cases")
-  }
-  const withIds = (m: ProvinceMember) => m.cccd !== null && m.cccd.length === 12 && m.cardNo !== null
-  const working = (m: ProvinceMember) => m.birth.y >= 1961 && m.birth.y <= 1996 && !m.birthYearOnly
-  const otherCell = (m: ProvinceMember): CellDef => {
-    const own = cellByCode.get(m.unit)!
-    const pool = rng.chance(0.5) ? cellsOfCommune[own.commune]! : cells
-    for (;;) {
-      const c = rng.pick(pool)
-      if (c.code !== m.unit) return c
-    }
-  }
+// ---- member selection for planted cases ----
 
-  type Pending = { category: PlantedCategory; memberIds: Array<string>; unitCode: string; tags: Array<string>; field?: string; note: string }
-  const cases: Array<Pending> = []
-  const omit = new Set<ProvinceMember>()
-  const overrides = new Map<ProvinceMember, { over: Partial<ProvinceRow>; clean: boolean }>()
-  const extra = new Map<string, Array<ProvinceRow>>()
-  const addExtra = (unit: string, row: ProvinceRow) => {
-    const xs = extra.get(unit) ?? []
-    xs.push(row)
-    extra.set(unit, xs)
+const take = (d: Draft, pred: (m: ProvinceMember) => boolean = () => true): ProvinceMember => {
+  for (let tries = 0; tries < 100_000; tries++) {
+    const m = d.members[d.rng.int(0, d.members.length - 1)]!
+    if (d.used.has(m) || m.status !== "ACTIVE" || m.official === null || !pred(m)) continue
+    d.used.add(m)
+    return m
   }
-  let tagNo = 0
-  const tag = () => `t${tagNo++}`
+  throw new Error("province too small for the planted cases")
+}
+const withIds = (m: ProvinceMember) => m.cccd !== null && m.cccd.length === 12 && m.cardNo !== null
+const working = (m: ProvinceMember) => m.birth.y >= 1961 && m.birth.y <= 1996 && !m.birthYearOnly
 
-  for (let k = 0; k < countFor(RATE.missing, nActive); k++) {
-    const m = take()
-    omit.add(m)
-    cases.push({ category: "MISSING_FROM_ROSTER", memberIds: [m.id], unitCode: m.unit, tags: [], note: `${fullName(m)} is on no list.` })
+/** Another cell: of the member's commune, or (acrossCommunes) of another commune when there is one. */
+const otherCell = (d: Draft, m: ProvinceMember, acrossCommunes = d.rng.chance(0.5)): CellDef => {
+  const own = d.cellByCode.get(m.unit)!
+  const across = acrossCommunes && d.cellsOfCommune.length > 1
+  for (;;) {
+    const c = d.rng.pick(across ? d.cells : d.cellsOfCommune[own.commune]!)
+    if (c.code !== m.unit && (!across || c.commune !== own.commune)) return c
   }
-  for (let k = 0; k < countFor(RATE.notInCentral, nActive); k++) {
-    const cell = rng.pick(cells)
-    const ghost = makeMember(ctx, cell)
-    const t = tag()
-    addExtra(cell.code, { ...rowFor(rng, ghost, null), memberId: null, tag: t })
-    cases.push({ category: "NOT_IN_CENTRAL", memberIds: [], unitCode: cell.code, tags: [t], note: `${fullName(ghost)} is listed but not in the database.` })
+}
+
+/**
+ * A listing of m at another cell's official list as its clerk types it: with the errors of a
+ * clerk who never saw the record (moveErrors) when `withErrors`.
+ */
+const listAway = (d: Draft, m: ProvinceMember, to: CellDef, over: Partial<ProvinceRow>, withErrors: boolean): ProvinceRow => {
+  const forced = withErrors ? moveErrors(d.rng, m) : []
+  const row = rowAt(d, to.code, m, over, forced)
+  d.moves.set(row, { row, acrossCommunes: to.commune !== d.cellByCode.get(m.unit)!.commune })
+  return row
+}
+
+/** Step 6a. Active members on no list; people listed who are not in the database. */
+const plantMissingAndGhosts = (d: Draft): void => {
+  for (let k = 0; k < countFor(RATE.missing, d.nActive); k++) {
+    const m = take(d)
+    d.omit.add(m)
+    d.cases.push({ category: "MISSING_FROM_ROSTER", memberIds: [m.id], unitCode: m.unit, tags: [], note: `${fullName(m)} is on no list.` })
   }
-  for (let k = 0; k < countFor(RATE.unreportedTransfer, nActive); k++) {
-    const m = take((x) => working(x) && withIds(x))
-    const to = otherCell(m)
-    omit.add(m)
-    const t = tag()
-    addExtra(to.code, rowFor(rng, m, null, { tag: t, note: "Chuyển đến" }))
-    cases.push({ category: "UNREPORTED_TRANSFER", memberIds: [m.id], unitCode: to.code, tags: [t], note: `${fullName(m)} moved ${m.unit} → ${to.code} without a transfer on record.` })
+  for (let k = 0; k < countFor(RATE.notInCentral, d.nActive); k++) {
+    const cell = d.rng.pick(d.cells)
+    const ghost = makeMember(d.ctx, cell)
+    const t = newTag(d)
+    addListed(d, cell.code, "OFFICIAL", { ...rowAt(d, cell.code, ghost), memberId: null, tag: t })
+    d.cases.push({ category: "NOT_IN_CENTRAL", memberIds: [], unitCode: cell.code, tags: [t], note: `${fullName(ghost)} is listed but not in the database.` })
   }
-  for (let k = 0; k < countFor(RATE.transferOverdue, nActive); k++) {
-    const m = take(working)
-    omit.add(m)
-    const inside = rng.chance(0.7)
-    const to = inside ? otherCell(m).code : rng.pick(EXTERNAL_UNITS)
-    const introduced = randomDate(rng, ymd(2026, 1, 5), ymd(2026, 7, 31))
-    pendingTransfers.push({ m, to, introduced, received: null, kind: "Chính thức" })
-    cases.push({ category: "TRANSFER_OVERDUE", memberIds: [m.id], unitCode: inside ? to : m.unit, tags: [], note: `Transfer ${m.unit} → ${to} introduced ${fmtSlash(introduced)}, never received.` })
+}
+
+/**
+ * Step 6b. Moves with no transfer on record (UNREPORTED_TRANSFER): most to a cell of another
+ * commune, most typed with errors and without IDs — the cases blocking within a commune misses.
+ */
+const plantUnreportedMoves = (d: Draft): void => {
+  for (let k = 0; k < countFor(RATE.unreportedTransfer, d.nActive); k++) {
+    const m = take(d, working)
+    const to = otherCell(d, m, d.rng.chance(RATE.moveAcrossCommunes))
+    const withErrors = d.rng.chance(RATE.moveWithErrors)
+    d.omit.add(m)
+    const t = newTag(d)
+    const row = listAway(d, m, to, { tag: t, note: "Chuyển đến" }, withErrors)
+    addListed(d, to.code, "OFFICIAL", row)
+    const across = d.moves.get(row)!.acrossCommunes
+    d.cases.push({
+      category: "UNREPORTED_TRANSFER", memberIds: [m.id], unitCode: to.code, tags: [t], noise: row.noise, acrossCommunes: across, moveWithErrors: withErrors,
+      note: `${fullName(m)} moved ${m.unit} → ${to.code}${across ? " (another commune)" : ""} without a transfer on record${row.noise.length > 0 ? `, listed with ${row.noise.join(", ")}` : ""}.`
+    })
   }
-  const dupCopies: Array<ProvinceMember> = []
-  let dupNo = 0
-  for (let k = 0; k < countFor(RATE.duplicateCentral, nActive); k++) {
-    const m = take((x) => withIds(x) && working(x))
+}
+
+/** Step 6c. Official transfers introduced and never received (TRANSFER_OVERDUE). */
+const plantOverdueTransfers = (d: Draft): void => {
+  for (let k = 0; k < countFor(RATE.transferOverdue, d.nActive); k++) {
+    const m = take(d, working)
+    d.omit.add(m)
+    const inside = d.rng.chance(0.7)
+    const to = inside ? otherCell(d, m).code : d.rng.pick(EXTERNAL_UNITS)
+    const introduced = randomDate(d.rng, ymd(2026, 1, 5), ymd(2026, 7, 31))
+    d.pendingTransfers.push({ m, to, introduced })
+    d.cases.push({ category: "TRANSFER_OVERDUE", memberIds: [m.id], unitCode: inside ? to : m.unit, tags: [], note: `Transfer ${m.unit} → ${to} introduced ${fmtSlash(introduced)}, never received.` })
+  }
+}
+
+/** Step 6d. Members entered twice in the central data (DUPLICATE_CENTRAL), in three variants. */
+const plantCentralDuplicates = (d: Draft): void => {
+  for (let k = 0; k < countFor(RATE.duplicateCentral, d.nActive); k++) {
+    const m = take(d, (x) => withIds(x) && working(x))
     const variant = k % 3
     // Re-entered records were created later: ids above the generated range, never colliding with it.
-    const id = `DV${90_000_001 + dupNo++ * 2}`
+    const id = `DV${90_000_001 + d.dupCopies.length * 2}`
     let copy: ProvinceMember
-    if (variant === 0) copy = { ...m, id, given: stripMarks(m.given) === m.given ? typo(rng, m.given) : stripMarks(m.given), cardNo: null }
+    if (variant === 0) copy = { ...m, id, given: stripMarks(m.given) === m.given ? typo(d.rng, m.given) : stripMarks(m.given), cardNo: null }
     else if (variant === 1) copy = { ...m, id, cccd: null, cardNo: null }
     else {
-      copy = { ...m, id, cccd: newCmnd(ctx), unit: otherCell(m).code, status: "TRANSFERRED_OUT" }
-      transfers.push({ memberId: id, from: copy.unit, to: EXTERNAL_UNITS[3]!, kind: "Chính thức", introduced: ymd(2019, 4, 8), received: ymd(2019, 4, 22) })
+      copy = { ...m, id, cccd: newCmnd(d.ctx), unit: otherCell(d, m).code, status: "TRANSFERRED_OUT" }
+      d.transfers.push({ memberId: id, from: copy.unit, to: EXTERNAL_UNITS[3]!, kind: "Chính thức", introduced: ymd(2019, 4, 8), received: ymd(2019, 4, 22) })
     }
-    dupCopies.push(copy)
+    d.dupCopies.push(copy)
     // The listed row carries the original's identifiers, so it can only be the original (as in the commune).
-    overrides.set(m, { over: { cccd: m.cccd, cardNo: m.cardNo }, clean: false })
+    d.overrides.set(m, { cccd: m.cccd, cardNo: m.cardNo })
     // The database finding cites the cell of the record with the smaller id (README convention).
-    cases.push({ category: "DUPLICATE_CENTRAL", memberIds: [m.id, copy.id].sort(), unitCode: m.id < copy.id ? m.unit : copy.unit, tags: [], note: `${fullName(m)} entered twice (variant ${variant}).` })
+    d.cases.push({ category: "DUPLICATE_CENTRAL", memberIds: [m.id, copy.id].sort(), unitCode: m.id < copy.id ? m.unit : copy.unit, tags: [], note: `${fullName(m)} entered twice (variant ${variant}).` })
   }
-  for (let k = 0; k < countFor(RATE.duplicateRoster, nActive); k++) {
-    const m = take(working)
-    const other = otherCell(m)
-    const own = tag()
-    const t = tag()
-    overrides.set(m, { over: { tag: own }, clean: false })
-    addExtra(other.code, rowFor(rng, m, null, { tag: t }))
-    cases.push({ category: "DUPLICATE_ROSTER", memberIds: [m.id], unitCode: m.unit, tags: [own, t], note: `${fullName(m)} is on two official lists.` })
+}
+
+/** Step 6e. One member on two cells' official lists (DUPLICATE_ROSTER); the second listing often with errors. */
+const plantRosterDuplicates = (d: Draft): void => {
+  for (let k = 0; k < countFor(RATE.duplicateRoster, d.nActive); k++) {
+    const m = take(d, working)
+    const other = otherCell(d, m, d.rng.chance(RATE.moveAcrossCommunes))
+    const own = newTag(d)
+    const t = newTag(d)
+    d.overrides.set(m, { tag: own })
+    const withErrors = d.rng.chance(RATE.moveWithErrors / 2)
+    const row = listAway(d, m, other, { tag: t }, withErrors)
+    addListed(d, other.code, "OFFICIAL", row)
+    d.cases.push({
+      category: "DUPLICATE_ROSTER", memberIds: [m.id], unitCode: m.unit, tags: [own, t], noise: row.noise, moveWithErrors: withErrors,
+      acrossCommunes: d.moves.get(row)!.acrossCommunes, note: `${fullName(m)} is on two official lists.`
+    })
   }
-  const fm = (field: string, pred: (m: ProvinceMember) => boolean, change: (m: ProvinceMember) => Partial<ProvinceRow>) => {
-    for (let k = 0; k < countFor(RATE.fieldMismatchEach, nActive); k++) {
-      const m = take((x) => withIds(x) && working(x) && pred(x))
-      const t = tag()
-      // The other identifiers agree (as in the commune), so the finding is about one field only.
-      overrides.set(m, { over: { cccd: m.cccd, cardNo: m.cardNo, birth: pdate(m.birth), tag: t, ...change(m) }, clean: false })
-      cases.push({ category: "FIELD_MISMATCH", memberIds: [m.id], unitCode: m.unit, tags: [t], field, note: `${field} differs.` })
+}
+
+/** Step 6f. One field differs from the database, the identifiers agree (FIELD_MISMATCH); a swap is a correction once rules record them. */
+const plantFieldMismatches = (d: Draft): void => {
+  const fm = (field: string, pred: (m: ProvinceMember) => boolean, change: (m: ProvinceMember) => Partial<ProvinceRow>, correction = false) => {
+    for (let k = 0; k < countFor(RATE.fieldMismatchEach, d.nActive); k++) {
+      const m = take(d, (x) => withIds(x) && working(x) && pred(x))
+      const t = newTag(d)
+      d.overrides.set(m, { cccd: m.cccd, cardNo: m.cardNo, birth: pdate(m.birth), tag: t, ...change(m) })
+      d.cases.push({ category: "FIELD_MISMATCH", memberIds: [m.id], unitCode: m.unit, tags: [t], field, note: `${field} differs.`, ...(correction ? { correction: true } : {}) })
     }
   }
-  fm("Ngày sinh", (m) => m.birth.d <= 12 && m.birth.d !== m.birth.m, (m) => ({ birth: { y: m.birth.y, m: m.birth.d, d: m.birth.m } }))
+  fm("Ngày sinh", (m) => m.birth.d <= 12 && m.birth.d !== m.birth.m, (m) => ({ birth: { y: m.birth.y, m: m.birth.d, d: m.birth.m } }), true)
   fm("Ngày sinh", (m) => m.birth.d <= 20, (m) => ({ birth: { y: m.birth.y, m: m.birth.m, d: m.birth.d + 7 } }))
   fm("Số CCCD", () => true, (m) => {
     const c = m.cccd!
     let typoed = c
-    for (let d = 3; ctx.cccds.has(typoed); d++) typoed = `${c.slice(0, 9)}${(Number(c[9]) + d) % 10}${c.slice(10)}`
+    for (let k = 3; d.ctx.cccds.has(typoed); k++) typoed = `${c.slice(0, 9)}${(Number(c[9]) + k) % 10}${c.slice(10)}`
     return { cccd: typoed }
   })
   fm("Số thẻ đảng viên", (m) => m.cardNo![4] !== m.cardNo![5], (m) => {
     const c = m.cardNo!
     return { cardNo: `${c.slice(0, 4)}${c[5]}${c[4]}${c.slice(6)}` }
   })
-  for (let k = 0; k < countFor(RATE.statusConflict, nActive); k++) {
-    const m = inactive[rng.int(0, inactive.length - 1)]!
-    if (used.has(m)) continue
-    used.add(m)
-    const t = tag()
-    addExtra(m.unit, rowFor(rng, m, null, { tag: t, note: "" }))
-    cases.push({ category: "STATUS_CONFLICT", memberIds: [m.id], unitCode: m.unit, tags: [t], field: "Trạng thái", note: `${fullName(m)} is "${STATUS_TEXT[m.status]}" but listed.` })
+}
+
+/** Step 6g. Dead, removed or transferred-out members still on a list (STATUS_CONFLICT). */
+const plantStatusConflicts = (d: Draft): void => {
+  for (let k = 0; k < countFor(RATE.statusConflict, d.nActive); k++) {
+    const m = d.inactive[d.rng.int(0, d.inactive.length - 1)]!
+    if (d.used.has(m)) continue
+    d.used.add(m)
+    const t = newTag(d)
+    addListed(d, m.unit, "OFFICIAL", rowAt(d, m.unit, m, { tag: t, note: "" }))
+    d.cases.push({ category: "STATUS_CONFLICT", memberIds: [m.id], unitCode: m.unit, tags: [t], field: "Trạng thái", note: `${fullName(m)} is "${STATUS_TEXT[m.status]}" but listed.` })
   }
-  // Decoy: pending official transfer inside its 30-working-day window, already on both lists.
-  for (let k = 0; k < countFor(RATE.pendingInWindow, nActive); k++) {
-    const m = take(working)
-    const to = otherCell(m)
-    const introduced = randomDate(rng, ymd(2026, 10, 15), ymd(2026, 10, 28))
-    pendingTransfers.push({ m, to: to.code, introduced, received: null, kind: "Chính thức" })
-    const t = tag()
-    addExtra(to.code, rowFor(rng, m, null, { note: "Chuyển đến", tag: t }))
-    decoys.push({ kind: "PENDING_TRANSFER_IN_WINDOW", members: [m], tags: [t] })
+}
+
+/** Step 7a. Decoy: pending official transfer inside its 30-working-day window, already on both lists. */
+const plantPendingInWindow = (d: Draft): void => {
+  for (let k = 0; k < countFor(RATE.pendingInWindow, d.nActive); k++) {
+    const m = take(d, working)
+    const to = otherCell(d, m)
+    const introduced = randomDate(d.rng, ymd(2026, 10, 15), ymd(2026, 10, 28))
+    d.pendingTransfers.push({ m, to: to.code, introduced })
+    const t = newTag(d)
+    addListed(d, to.code, "OFFICIAL", listAway(d, m, to, { note: "Chuyển đến", tag: t }, false))
+    d.decoys.push({ kind: "PENDING_TRANSFER_IN_WINDOW", members: [m], tags: [t] })
   }
-  // Decoy: temporary membership (3 months to 2 years, domain.md §2) at another cell with a received
-  // "Tạm thời" transfer; the member stays on the home cell's official list.
-  const tempRows = new Map<string, Array<ProvinceRow>>()
-  for (let k = 0; k < countFor(RATE.temporary, nActive); k++) {
-    const m = take(working)
-    const host = otherCell(m)
-    const introduced = randomDate(rng, ymd(2025, 6, 1), ymd(2026, 9, 30))
-    const received = addWorkingDays(introduced, rng.int(2, 15))
-    transfers.push({ memberId: m.id, from: m.unit, to: host.code, kind: "Tạm thời", introduced, received })
-    const t = tag()
-    const xs = tempRows.get(host.code) ?? []
-    xs.push(rowFor(rng, m, null, { tag: t, note: `Sinh hoạt tạm thời từ ${fmtSlash(received)} (từ ${cellByCode.get(m.unit)!.name})` }))
-    tempRows.set(host.code, xs)
-    decoys.push({ kind: "TEMPORARY_WITH_TRANSFER", members: [m], tags: [t] })
+}
+
+/**
+ * Step 7b. Temporary membership (3 months to 2 years, domain.md §2) at another cell: a decoy with a
+ * received "Tạm thời" transfer; an UNREPORTED_TRANSFER without one. The member stays on the home list.
+ */
+const plantTemporaryListings = (d: Draft): void => {
+  for (let k = 0; k < countFor(RATE.temporary, d.nActive); k++) {
+    const m = take(d, working)
+    const host = otherCell(d, m)
+    const introduced = randomDate(d.rng, ymd(2025, 6, 1), ymd(2026, 9, 30))
+    const received = addWorkingDays(introduced, d.rng.int(2, 15))
+    d.transfers.push({ memberId: m.id, from: m.unit, to: host.code, kind: "Tạm thời", introduced, received })
+    const t = newTag(d)
+    addListed(d, host.code, "TEMPORARY", listAway(d, m, host, { tag: t, note: `Sinh hoạt tạm thời từ ${fmtSlash(received)} (từ ${d.cellByCode.get(m.unit)!.name})` }, false))
+    d.decoys.push({ kind: "TEMPORARY_WITH_TRANSFER", members: [m], tags: [t] })
   }
-  for (let k = 0; k < countFor(RATE.temporaryWithoutTransfer, nActive); k++) {
-    const m = take(working)
-    const host = otherCell(m)
-    const t = tag()
-    const xs = tempRows.get(host.code) ?? []
-    xs.push(rowFor(rng, m, null, { tag: t, note: `Sinh hoạt tạm thời (từ ${cellByCode.get(m.unit)!.name})` }))
-    tempRows.set(host.code, xs)
-    cases.push({
-      category: "UNREPORTED_TRANSFER",
-      memberIds: [m.id],
-      unitCode: host.code,
-      tags: [t],
+  for (let k = 0; k < countFor(RATE.temporaryWithoutTransfer, d.nActive); k++) {
+    const m = take(d, working)
+    const host = otherCell(d, m)
+    const t = newTag(d)
+    addListed(d, host.code, "TEMPORARY", listAway(d, m, host, { tag: t, note: `Sinh hoạt tạm thời (từ ${d.cellByCode.get(m.unit)!.name})` }, false))
+    d.cases.push({
+      category: "UNREPORTED_TRANSFER", memberIds: [m.id], unitCode: host.code, tags: [t],
       note: `${fullName(m)} is on the temporary list of ${host.code} with no Tạm thời transfer from ${m.unit} on record.`
     })
   }
-  // Decoy: Quy định 213 — workplace-cell members keep contact with a residential cell of their commune
-  // and are listed there too (Hướng dẫn 33: police in barracks are exempt from it, so fewer of them).
-  const rows213 = new Map<string, Array<ProvinceRow>>()
-  for (const m of members) {
-    const home = cellByCode.get(m.unit)!
-    if (home.kind === "residential" || used.has(m) || m.status !== "ACTIVE") continue
-    if (!rng.chance(home.kind === "police" ? RATE.residence213 / 2 : RATE.residence213)) continue
-    const residential = cellsOfCommune[home.commune]!.filter((c) => c.kind === "residential")
-    if (residential.length === 0) continue
-    used.add(m)
-    const where = rng.pick(residential)
-    const t = tag()
-    const xs = rows213.get(where.code) ?? []
-    xs.push(rowFor(rng, m, null, { tag: t, note: `Đảng viên ${home.name}` }))
-    rows213.set(where.code, xs)
-    decoys.push({ kind: "RESIDENCE_213", members: [m], tags: [t] })
-  }
-  for (const p of pendingTransfers) transfers.push({ memberId: p.m.id, from: p.m.unit, to: p.to, kind: p.kind, introduced: p.introduced, received: p.received })
+}
 
-  // ---- roster files ------------------------------------------------------------------
+/**
+ * Step 7c. Decoy: Quy định 213 — workplace-cell members keep contact with a residential cell of their
+ * commune and are listed there too (Hướng dẫn 33: police in barracks are exempt from it, so fewer).
+ */
+const plant213Listings = (d: Draft): void => {
+  for (const m of d.members) {
+    const home = d.cellByCode.get(m.unit)!
+    if (home.kind === "residential" || d.used.has(m) || m.status !== "ACTIVE") continue
+    if (!d.rng.chance(home.kind === "police" ? RATE.residence213 / 2 : RATE.residence213)) continue
+    const residential = d.cellsOfCommune[home.commune]!.filter((c) => c.kind === "residential")
+    if (residential.length === 0) continue
+    d.used.add(m)
+    const where = d.rng.pick(residential)
+    const t = newTag(d)
+    addListed(d, where.code, "RESIDENCE_213", listAway(d, m, where, { tag: t, note: `Đảng viên ${home.name}` }, false))
+    d.decoys.push({ kind: "RESIDENCE_213", members: [m], tags: [t] })
+  }
+  for (const p of d.pendingTransfers) {
+    d.transfers.push({ memberId: p.m.id, from: p.m.unit, to: p.to, kind: "Chính thức", introduced: p.introduced, received: null })
+  }
+}
+
+/** A file of one list: layout, folder, name as its clerk writes them, rows numbered as written. */
+const rosterFile = (d: Draft, cell: CellDef, folder: { folder: string; naming: string }, kind: RosterKind, rows: Array<ProvinceRow>, taken: Set<string>): ProvinceFile => {
+  const { rng } = d
+  const layout: ProvinceLayout = rng.weighted(kind === "OFFICIAL" ? LAYOUTS : SPECIAL_LAYOUTS)
+  const capitals = capitalsAt(d, cell.code)
+  const named = fileName(rng, cell, kind, layout, layout === "C" ? "csv" : "xlsx")
+  let file = `${folder.folder}/${named.base}`
+  for (let n = 2; taken.has(file.toLowerCase()); n++) file = `${folder.folder}/${named.base.replace(/(\.[a-z]+)$/, ` (${n})$1`)}`
+  taken.add(file.toLowerCase())
+  const base = file.slice(folder.folder.length + 1)
+  const first = layout === "C" ? 2 : 9
+  rows.forEach((r, i) => {
+    r.row = first + i
+  })
+  return {
+    file,
+    unitCode: cell.code,
+    layout,
+    kind,
+    sheet: layout === "C" ? base : layout === "B" ? "Sheet1" : "Danh sách",
+    capitals,
+    naming: named.naming,
+    folderNaming: folder.naming,
+    titleRows: layout === "C" || !rng.chance(d.habits.noTitle),
+    codeColumn: layout === "C" && (kind !== "OFFICIAL" || rng.chance(d.habits.csvCodeColumn)),
+    clerk: clerkOf(d, cell.code),
+    rows
+  }
+}
+
+/** Step 8. Roster files: every cell's official list (its members by admission, then the extra rows), its 213 and temporary lists. */
+const writeRosterModel = (d: Draft): Array<ProvinceFile> => {
   const byCell = new Map<string, Array<ProvinceMember>>()
-  for (const m of members) {
-    if (m.status !== "ACTIVE" || omit.has(m)) continue
+  for (const m of d.members) {
+    if (m.status !== "ACTIVE" || d.omit.has(m)) continue
     const xs = byCell.get(m.unit) ?? []
     xs.push(m)
     byCell.set(m.unit, xs)
   }
+  const folders = d.communeNames.map((name, c) => folderName(d.rng, d.communeCodes[c]!, name))
+  const taken = new Set<string>()
   const files: Array<ProvinceFile> = []
-  for (const cell of cells) {
-    const layout: ProvinceLayout = rng.weighted(LAYOUTS)
-    const capitals = layout !== "C" && rng.chance(NOISE.capitalsFile)
-    const commune = communeNames[cell.commune]!
-    const folder = commune
-    const baseName =
-      layout === "C" ? `${cell.code}_${fold(cell.name).replace(/[^a-z0-9]+/g, "_")}.csv`
-      : layout === "D" ? `${cell.name} (font VnTime).xlsx`
-      : layout === "V" ? `DS ${cell.name.replace(/^Chi bộ /, "")} (VNI).xlsx`
-      : layout === "A" ? `DS đảng viên ${cell.name.replace(/^Chi bộ /, "")}.xlsx`
-      : `${cell.name.replace(/^Chi bộ /, "")}.xlsx`
-    const sheet = layout === "C" ? baseName.replace(/\.[^.]+$/, "") : layout === "B" ? "Sheet1" : "Danh sách"
-    const f = { capitals }
+  for (const cell of d.cells) {
     const own = (byCell.get(cell.code) ?? [])
       .sort((a, b) => dayNo(a.admitted) - dayNo(b.admitted) || (a.id < b.id ? -1 : 1))
-      .map((m) => {
-        const o = overrides.get(m)
-        return rowFor(rng, m, f, o?.over ?? {}, o?.clean ?? false)
-      })
-    const rows = [...own, ...(extra.get(cell.code) ?? [])]
-    const first = layout === "C" ? 2 : 9
-    rows.forEach((r, i) => {
-      r.row = first + i
-    })
-    files.push({ file: `${folder}/${baseName}`, unitCode: cell.code, layout, kind: "OFFICIAL", sheet, capitals, rows })
-    const short = cell.name.replace(/^Chi bộ /, "")
-    for (const [kind, list, name] of [
-      ["RESIDENCE_213", rows213.get(cell.code), `DS đảng viên 213 ${short}.xlsx`],
-      ["TEMPORARY", tempRows.get(cell.code), `DS sinh hoạt tạm thời ${short}.xlsx`]
-    ] as const) {
-      if (list === undefined) continue
-      const special: ProvinceLayout = rng.weighted(SPECIAL_LAYOUTS)
-      list.forEach((r, i) => {
-        r.row = 9 + i
-      })
-      files.push({
-        file: `${folder}/${name}`,
-        unitCode: cell.code,
-        layout: special,
-        kind,
-        sheet: special === "B" ? "Sheet1" : "Danh sách",
-        capitals: false,
-        rows: list
-      })
+      .map((m) => rowAt(d, cell.code, m, d.overrides.get(m) ?? {}))
+    const folder = folders[cell.commune]!
+    files.push(rosterFile(d, cell, folder, "OFFICIAL", [...own, ...(d.extra.get(listKey(cell.code, "OFFICIAL")) ?? [])], taken))
+    for (const kind of ["RESIDENCE_213", "TEMPORARY"] as const) {
+      const list = d.extra.get(listKey(cell.code, kind))
+      if (list !== undefined) files.push(rosterFile(d, cell, folder, kind, list, taken))
     }
   }
+  return files
+}
 
+const compareRef = (a: RowRef, b: RowRef): number =>
+  a.file < b.file ? -1 : a.file > b.file ? 1 : a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.row - b.row
+
+/** Step 9. The model: planted cases and decoys cite the rows by file and row number. */
+const finishModel = (d: Draft, files: ReadonlyArray<ProvinceFile>): ProvinceModel => {
   const refOf = new Map<string, RowRef>()
   for (const f of files) for (const r of f.rows) if (r.tag !== undefined) refOf.set(r.tag, { file: f.file, sheet: f.sheet, row: r.row })
-  const compareRef = (a: RowRef, b: RowRef): number =>
-    a.file < b.file ? -1 : a.file > b.file ? 1 : a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.row - b.row
-  const allMembers = [...all, ...dupCopies].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const refs = (tags: ReadonlyArray<string>) => tags.map((t) => refOf.get(t)!).sort(compareRef)
   return {
-    seed: opts.seed,
+    seed: d.seed,
     asOf: AS_OF,
-    units,
-    members: allMembers,
-    transfers,
+    habits: d.habits,
+    units: d.units,
+    members: [...d.members, ...d.inactive, ...d.dupCopies].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    transfers: d.transfers,
     files,
-    cases: cases.map((c) => ({
+    cases: d.cases.map(({ tags, ...c }) => ({
       category: c.category,
       memberIds: c.memberIds,
       unitCode: c.unitCode,
-      rosterRows: c.tags.map((t) => refOf.get(t)!).sort(compareRef),
+      rosterRows: refs(tags),
       ...(c.field === undefined ? {} : { field: c.field }),
-      note: c.note
+      note: c.note,
+      ...(c.correction ? { correction: true as const } : {}),
+      ...(c.noise === undefined || c.noise.length === 0 ? {} : { noise: c.noise }),
+      ...(c.acrossCommunes === undefined ? {} : { acrossCommunes: c.acrossCommunes }),
+      ...(c.moveWithErrors === undefined ? {} : { moveWithErrors: c.moveWithErrors })
     })),
-    decoys: decoys.map((d) => ({
-      kind: d.kind,
-      memberIds: d.members.map((m) => m.id).sort(),
-      ...(d.tags === undefined ? {} : { rosterRows: d.tags.map((t) => refOf.get(t)!).sort(compareRef) })
+    decoys: d.decoys.map((x) => ({
+      kind: x.kind,
+      memberIds: x.members.map((m) => m.id).sort(),
+      ...(x.tags === undefined ? {} : { rosterRows: refs(x.tags) })
     }))
   }
+}
+
+/** Where a listed member's row sits relative to their central cell (truth.json's `move`). */
+const moveOf = (d: { cellOf: ReadonlyMap<string, string>; communeOf: ReadonlyMap<string, string | null> }, f: ProvinceFile, r: ProvinceRow): TruthRow["move"] => {
+  if (r.memberId === null) return undefined
+  const home = d.cellOf.get(r.memberId)
+  if (home === undefined || home === f.unitCode) return undefined
+  return d.communeOf.get(home) === d.communeOf.get(f.unitCode) ? "sameCommune" : "otherCommune"
+}
+
+export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
+  const rng = new Rng(opts.seed)
+  const d: Draft = {
+    rng, ctx: { rng, cccds: new Set(), cards: new Set() }, seed: opts.seed, target: Math.max(200, Math.floor(opts.members)),
+    habits: drawProvinceHabits(rng), units: [], cells: [], communeNames: [], communeCodes: [], cellByCode: new Map(), cellsOfCommune: [],
+    members: [], nActive: 0, inactive: [], dupCopies: [], transfers: [], pendingTransfers: [], decoys: [], cases: [],
+    used: new Set(), omit: new Set(), overrides: new Map(), extra: new Map(), moves: new Map(), clerks: new Map(), capitals: new Map(), tagNo: 0
+  }
+  buildUnits(d)
+  populateCells(d)
+  plantHardNegatives(d)
+  addInactive(d)
+  assignIds(d)
+  plantMissingAndGhosts(d)
+  plantUnreportedMoves(d)
+  plantOverdueTransfers(d)
+  plantCentralDuplicates(d)
+  plantRosterDuplicates(d)
+  plantFieldMismatches(d)
+  plantStatusConflicts(d)
+  plantPendingInWindow(d)
+  plantTemporaryListings(d)
+  plant213Listings(d)
+  return finishModel(d, writeRosterModel(d))
 }
 
 // ---------------------------------------------------------------------------
 // In-memory records (the benchmark matches these without writing files)
 
-const partial = (d: PDate | null): PartialDate | null => (d === null ? null : { year: d.y, month: d.m, day: d.d })
+const partial = (x: PDate | null): PartialDate | null => (x === null ? null : { year: x.y, month: x.m, day: x.d })
 
 export interface ProvinceRecords {
   readonly central: CentralData
@@ -844,7 +935,10 @@ export interface ProvinceRecords {
   readonly truth: ReadonlyArray<string | null>
 }
 
-/** The model as ingestion would see it (names parsed by the same normaliser; legacy fonts already decoded). */
+/**
+ * The model as ingestion would see it (names parsed by the same normaliser; legacy fonts already
+ * decoded; a field typed unreadable is blank, as a reader that keeps the rest of the row leaves it).
+ */
 export const provinceRecords = (model: ProvinceModel): ProvinceRecords => {
   const units = model.units.map((u) => ({ code: u.code, name: u.name, parentCode: u.parentCode, parentName: u.parentName }))
   const unitCodes = new Set(units.map((u) => u.code))
@@ -868,6 +962,7 @@ export const provinceRecords = (model: ProvinceModel): ProvinceRecords => {
     for (const r of f.rows) {
       const name = parseName(f.capitals ? upper(r.name) : r.name)
       if (name === null) continue
+      const bad = (x: UnreadableField) => r.unreadable.includes(x)
       rows.push({
         file: f.file,
         sheet: f.sheet,
@@ -875,12 +970,12 @@ export const provinceRecords = (model: ProvinceModel): ProvinceRecords => {
         unitCode: f.unitCode,
         kind: f.kind,
         name,
-        birth: partial(r.birth),
-        sex: r.sex,
+        birth: bad("birth") ? null : partial(r.birth),
+        sex: bad("sex") ? null : r.sex,
         hometown: f.layout === "C" ? null : r.hometown,
-        cccd: r.cccd,
-        cardNo: r.cardNo,
-        admitted: partial(r.admitted),
+        cccd: bad("cccd") ? null : r.cccd,
+        cardNo: bad("cardNo") ? null : r.cardNo,
+        admitted: bad("admitted") ? null : partial(r.admitted),
         official: f.layout === "A" || f.layout === "D" || f.layout === "V" ? partial(r.official) : null,
         note: r.note === "" ? null : r.note,
         exempt: false,
@@ -909,183 +1004,38 @@ export const provinceRecords = (model: ProvinceModel): ProvinceRecords => {
 }
 
 // ---------------------------------------------------------------------------
-// Writing
+// truth.json and the files
 
-const FONT = "Times New Roman"
-
-const newWorkbook = (): ExcelJS.Workbook => {
-  const wb = new ExcelJS.Workbook()
-  wb.creator = "Hồng Lam"
-  wb.lastModifiedBy = "Hồng Lam"
-  wb.created = FIXED_STAMP
-  wb.modified = FIXED_STAMP
-  return wb
-}
-
-const setCell = (cell: ExcelJS.Cell, value: string | number | null, font = FONT, bold = false) => {
-  cell.value = value
-  cell.font = { name: font, size: 12, bold }
-}
-
-const parentNameOf = (model: ProvinceModel, code: string): { cell: ProvinceUnit; parent: ProvinceUnit } => {
-  const cell = model.units.find((u) => u.code === code)!
-  return { cell, parent: model.units.find((u) => u.code === cell.parentCode)! }
-}
-
-/** The list's title: ingestion tells 213 and temporary lists from official ones by it. */
-const TITLE: Record<RosterKind, string> = {
-  OFFICIAL: "DANH SÁCH ĐẢNG VIÊN",
-  RESIDENCE_213: "DANH SÁCH ĐẢNG VIÊN GIỮ MỐI LIÊN HỆ VỚI CHI BỘ NƠI CƯ TRÚ (QUY ĐỊNH 213-QĐ/TW)",
-  TEMPORARY: "DANH SÁCH ĐẢNG VIÊN SINH HOẠT TẠM THỜI"
-}
-
-/**
- * Layouts A, D and V (D: every text cell in TCVN3 bytes, .VnTime; capitals as lowercase codes in
- * .VnTimeH. V: every text cell in VNI-Windows, VNI-Times, which has capitals of its own).
- */
-const writeFormA = (ws: ExcelJS.Worksheet, f: ProvinceFile, units: { cell: ProvinceUnit; parent: ProvinceUnit }): void => {
-  const tcvn = f.layout === "D"
-  const vni = f.layout === "V"
-  const textFont = tcvn ? ".VnTime" : vni ? "VNI-Times" : FONT
-  const put = (r: number, c: number, s: string | null, bold = false) => {
-    if (s === null) return setCell(ws.getCell(r, c), null, textFont)
-    const allCaps = s === upper(s) && /[A-ZĐ]/.test(s)
-    if (vni) return setCell(ws.getCell(r, c), encodeVni(s), textFont, bold)
-    if (!tcvn) return setCell(ws.getCell(r, c), s, FONT, bold)
-    if (allCaps) return setCell(ws.getCell(r, c), encodeTcvn3(s.toLocaleLowerCase("vi")), ".VnTimeH", bold)
-    setCell(ws.getCell(r, c), encodeTcvn3(s), textFont, bold)
+export const truthOf = (model: ProvinceModel): ProvinceTruth => {
+  const cellOf = new Map(model.members.map((m) => [m.id, m.unit]))
+  const communeOf = new Map(model.units.map((u) => [u.code, u.parentCode]))
+  return {
+    generator: "province",
+    seed: model.seed,
+    asOf: model.asOf,
+    centralRecords: model.members.length,
+    rosterFiles: model.files.length,
+    habits: model.habits,
+    files: model.files.map((f) => ({
+      file: f.file, unitCode: f.unitCode, kind: f.kind, naming: f.naming, folderNaming: f.folderNaming, titleRows: f.titleRows, codeColumn: f.codeColumn, rows: f.rows.length
+    })),
+    rows: model.files.flatMap((f) =>
+      f.rows.map((r) => {
+        const move = moveOf({ cellOf, communeOf }, f, r)
+        return {
+          file: f.file,
+          sheet: f.sheet,
+          row: r.row,
+          memberId: r.memberId,
+          ...(r.noise.length > 0 ? { noise: r.noise } : {}),
+          ...(r.unreadable.length > 0 ? { unreadable: r.unreadable } : {}),
+          ...(move === undefined ? {} : { move })
+        }
+      })
+    ),
+    cases: model.cases,
+    decoys: model.decoys
   }
-  put(1, 1, upper(units.parent.name), true)
-  put(1, 10, "ĐẢNG CỘNG SẢN VIỆT NAM", true)
-  put(2, 1, upper(units.cell.name), true)
-  put(4, 1, TITLE[f.kind], true)
-  put(5, 1, "ngày 15 tháng 10 năm 2026")
-  const headers = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Quê quán", "Số CCCD", "Số thẻ đảng viên", "Ngày vào Đảng", "Ngày chính thức", "Ghi chú"]
-  headers.forEach((h, i) => put(7, i + 1, h, true))
-  headers.forEach((_, i) => setCell(ws.getCell(8, i + 1), i + 1, textFont))
-  const dateText = (d: PDate | null, zero: boolean): string | null =>
-    d === null ? null : d.m === null || d.d === null ? (zero ? `00/00/${d.y}` : String(d.y)) : fmtSlash(d)
-  f.rows.forEach((r, i) => {
-    const n = r.row
-    setCell(ws.getCell(n, 1), i + 1, textFont)
-    put(n, 2, f.capitals ? upper(r.name) : r.name)
-    put(n, 3, dateText(r.birth, r.zeroDayMonth))
-    put(n, 4, r.sex === "M" ? "Nam" : "Nữ")
-    put(n, 5, r.hometown)
-    setCell(ws.getCell(n, 6), r.cccd, textFont)
-    setCell(ws.getCell(n, 7), r.cardNo, textFont)
-    put(n, 8, dateText(pdate(r.admitted), false))
-    put(n, 9, r.official === null ? null : dateText(pdate(r.official), false))
-    if (r.note !== "") put(n, 10, r.note)
-  })
-  const total = 9 + f.rows.length
-  put(total, 1, `Tổng cộng: ${f.rows.length} đồng chí`, true)
-}
-
-/** Layout B: two-row header, the birth date under Nam or Nữ, card numbers as numbers, dd.mm.yyyy. */
-const writeFormB = (ws: ExcelJS.Worksheet, f: ProvinceFile, units: { cell: ProvinceUnit; parent: ProvinceUnit }): void => {
-  setCell(ws.getCell("A1"), upper(units.parent.name), FONT, true)
-  setCell(ws.getCell("I1"), "ĐẢNG CỘNG SẢN VIỆT NAM", FONT, true)
-  setCell(ws.getCell("A2"), upper(units.cell.name), FONT, true)
-  setCell(ws.getCell("A4"), TITLE[f.kind], FONT, true)
-  for (const [col, h] of [["A", "STT"], ["B", "Họ và tên"], ["E", "Quê quán"], ["F", "Số thẻ ĐV"], ["G", "CCCD"], ["H", "Ngày vào Đảng"], ["I", "Ghi chú"]] as const) {
-    ws.mergeCells(`${col}7:${col}8`)
-    setCell(ws.getCell(`${col}7`), h, FONT, true)
-  }
-  ws.mergeCells("C7:D7")
-  setCell(ws.getCell("C7"), "Ngày sinh", FONT, true)
-  setCell(ws.getCell("C8"), "Nam", FONT, true)
-  setCell(ws.getCell("D8"), "Nữ", FONT, true)
-  f.rows.forEach((r, i) => {
-    const n = r.row
-    setCell(ws.getCell(n, 1), i + 1)
-    setCell(ws.getCell(n, 2), f.capitals ? upper(r.name) : r.name)
-    setCell(ws.getCell(n, r.sex === "M" ? 3 : 4), r.zeroDayMonth && r.birth.m === null ? `00.00.${r.birth.y}` : fmtDot(r.birth))
-    setCell(ws.getCell(n, 5), r.hometown)
-    // Excel turned the card numbers into numbers and dropped the leading zeros.
-    setCell(ws.getCell(n, 6), r.cardNo === null ? null : Number(r.cardNo))
-    setCell(ws.getCell(n, 7), r.cccd)
-    setCell(ws.getCell(n, 8), fmtDot(pdate(r.admitted)))
-    if (r.note !== "") setCell(ws.getCell(n, 9), r.note)
-  })
-}
-
-const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)
-
-const csvText = (f: ProvinceFile): string => {
-  const lines = [["Mã chi bộ", "STT", "Họ tên", "Ngày sinh", "Giới tính", "CCCD", "Số thẻ", "Ngày vào Đảng", "Ghi chú"].join(",")]
-  f.rows.forEach((r, i) => {
-    const birth = r.zeroDayMonth && r.birth.m === null ? `00/00/${r.birth.y}` : fmtSlash(r.birth)
-    lines.push([f.unitCode, String(i + 1), r.name, birth, r.sex === "M" ? "Nam" : "Nữ", r.cccd ?? "", r.cardNo ?? "", fmtSlash(pdate(r.admitted)), r.note].map(csvField).join(","))
-  })
-  return `\uFEFF${lines.join("\r\n")}\r\n`
-}
-
-/** central.xlsx through exceljs's streaming writer: memory stays flat at a million rows. */
-const writeCentral = async (model: ProvinceModel, file: string): Promise<void> => {
-  await mkdir(path.dirname(file), { recursive: true })
-  const tmp = `${file}.tmp-${process.pid}`
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: false, useSharedStrings: false })
-  wb.created = FIXED_STAMP
-  wb.modified = FIXED_STAMP
-  const dv = wb.addWorksheet("DangVien")
-  dv.addRow(["Mã đảng viên", "Họ và tên", "Ngày sinh", "Giới tính", "Quê quán", "Số CCCD", "Số thẻ đảng viên", "Ngày vào Đảng", "Ngày chính thức", "Mã chi bộ", "Trạng thái"]).commit()
-  for (const m of model.members) {
-    dv.addRow([
-      m.id, fullName(m), fmtSlash(birthP(m)), m.sex === "M" ? "Nam" : "Nữ", m.hometown, m.cccd, m.cardNo,
-      fmtSlash(m.admitted), m.official === null ? null : fmtSlash(m.official), m.unit, STATUS_TEXT[m.status]
-    ]).commit()
-  }
-  dv.commit()
-  const cb = wb.addWorksheet("ChiBo")
-  cb.addRow(["Mã chi bộ", "Tên chi bộ", "Mã đơn vị cấp trên", "Tên đơn vị cấp trên"]).commit()
-  for (const u of model.units) cb.addRow([u.code, u.name, u.parentCode, u.parentName]).commit()
-  cb.commit()
-  const cs = wb.addWorksheet("ChuyenSinhHoat")
-  cs.addRow(["Mã đảng viên", "Từ chi bộ", "Đến chi bộ", "Loại", "Ngày giới thiệu", "Ngày tiếp nhận"]).commit()
-  for (const t of model.transfers) {
-    cs.addRow([t.memberId, t.from, t.to, t.kind, fmtSlash(t.introduced), t.received === null ? null : fmtSlash(t.received)]).commit()
-  }
-  cs.commit()
-  await wb.commit()
-  await rename(tmp, file)
-}
-
-const writeRosterFile = async (rostersDir: string, model: ProvinceModel, f: ProvinceFile): Promise<void> => {
-  const target = path.join(rostersDir, ...f.file.split("/"))
-  if (f.layout === "C") return writeAtomic(target, csvText(f))
-  const wb = newWorkbook()
-  const ws = wb.addWorksheet(f.sheet)
-  const units = parentNameOf(model, f.unitCode)
-  if (f.layout === "B") writeFormB(ws, f, units)
-  else writeFormA(ws, f, units)
-  await writeAtomic(target, pinZipTimestamps(Buffer.from(await wb.xlsx.writeBuffer())))
-}
-
-export const truthOf = (model: ProvinceModel): ProvinceTruth => ({
-  generator: "province",
-  seed: model.seed,
-  asOf: model.asOf,
-  centralRecords: model.members.length,
-  rosterFiles: model.files.length,
-  rows: model.files.flatMap((f) =>
-    f.rows.map((r) => ({ file: f.file, sheet: f.sheet, row: r.row, memberId: r.memberId, ...(r.noise.length > 0 ? { noise: r.noise } : {}) }))
-  ),
-  cases: model.cases,
-  decoys: model.decoys
-})
-
-/** Writes rosters/ (replaced wholesale) only; used by the ingestion benchmark as well. */
-export const writeRosters = async (model: ProvinceModel, rostersDir: string, concurrency = 4): Promise<void> => {
-  await rm(rostersDir, { recursive: true, force: true })
-  let next = 0
-  const worker = async () => {
-    while (next < model.files.length) {
-      const f = model.files[next++]!
-      await writeRosterFile(rostersDir, model, f)
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
 }
 
 /**

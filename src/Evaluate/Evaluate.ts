@@ -1,21 +1,37 @@
 /**
  * Measures a run against a generated province's truth.json: link precision / recall / F1 over
- * roster rows, per-category discrepancy precision / recall (a finding matches a planted case when
- * category, member ids and roster rows are equal), blocking recall (true pairs that survive
- * blocking), and decoys flagged (hard negatives and legitimate double listings a finding cites). Pure functions over parsed text; the CLI reads the files.
+ * roster rows (and over the rows of members listed away from their cell: moves), per-category
+ * discrepancy precision / recall (a finding matches a planted case when category, member ids and
+ * roster rows are equal) with data corrections counted apart, blocking recall (true pairs that
+ * survive blocking, overall, for moves and per rule), decoys flagged (hard negatives and legitimate
+ * double listings a finding cites), and with run.json the files resolved and rows rejected
+ * (Ingestion.ts). Pure functions over parsed text; the CLI reads the files.
  */
-import type { Category, RowRef } from "../Domain.js"
+import type { RowRef } from "../Domain.js"
 import { Categories } from "../Domain.js"
 import type { Blocks } from "../Match/Engine.js"
+import { type FileMetrics, type RejectionGroup } from "./Ingestion.js"
 
 export interface TruthRowLike extends RowRef {
   readonly memberId: string | null
+  /** The errors the generator put on the row (Clerks.ts ErrorName). */
+  readonly noise?: ReadonlyArray<string>
+  readonly unreadable?: ReadonlyArray<string>
+  /** The row lists its member at a cell other than their central cell. */
+  readonly move?: "sameCommune" | "otherCommune"
 }
 
 export interface PlantedLike {
   readonly category: string
   readonly memberIds: ReadonlyArray<string>
   readonly rosterRows: ReadonlyArray<RowRef>
+  /** discrepancies.jsonl: "finding" | "correction" (absent in runs before corrections were recorded). */
+  readonly kind?: string
+  readonly field?: string | null
+  /** truth.json: a planted day/month swap, expected as a correction when the run records corrections. */
+  readonly correction?: boolean
+  /** truth.json: an UNREPORTED_TRANSFER / DUPLICATE_ROSTER listing typed with errors on purpose. */
+  readonly moveWithErrors?: boolean
 }
 
 /** A hard negative or legitimate double listing of truth.json: nothing may be raised about it. */
@@ -57,7 +73,7 @@ export interface LinkMetrics {
 }
 
 export interface CategoryMetrics {
-  readonly category: Category
+  readonly category: string
   readonly planted: number
   readonly found: number
   readonly matched: number
@@ -76,6 +92,27 @@ export interface Evaluation {
   /** Flagged decoys with the finding that cites them, at most 20. */
   readonly flaggedDecoys: ReadonlyArray<string>
   readonly blocking?: BlockingMetrics
+  /** Link recall over the rows of members listed away from their own cell. */
+  readonly moves: MoveMetrics
+  readonly corrections: CorrectionMetrics
+  /** With run.json next to the run's outputs. */
+  readonly files?: FileMetrics
+  readonly rejections?: ReadonlyArray<RejectionGroup>
+}
+
+export interface RecallOf {
+  readonly rows: number
+  readonly correct: number
+  readonly recall: number
+}
+
+export interface MoveMetrics {
+  /** Rows listing a member at another cell (moves, 213 and temporary lists, second listings). */
+  readonly away: RecallOf
+  /** Of them, at a cell of another commune. */
+  readonly otherCommune: RecallOf
+  /** The rows of planted moves typed with errors (UNREPORTED_TRANSFER, DUPLICATE_ROSTER). */
+  readonly withErrors: RecallOf
 }
 
 export interface BlockingMetrics {
@@ -83,6 +120,39 @@ export interface BlockingMetrics {
   readonly kept: number
   readonly recall: number
   readonly candidatePairs: number
+  /** The same over the rows of members listed at a cell of another commune. */
+  readonly otherCommune?: { readonly truePairs: number; readonly kept: number; readonly recall: number }
+  /** Each rule alone: its pairs and the true pairs it keeps (overall and across communes). */
+  readonly perRule?: ReadonlyArray<RuleRecall>
+}
+
+export interface RuleRecall {
+  readonly rule: string
+  readonly pairs: number
+  readonly kept: number
+  readonly recall: number
+  readonly otherCommuneKept: number
+  readonly otherCommuneRecall: number
+}
+
+export interface CorrectionField {
+  readonly field: string
+  /** Corrections the run recorded for this field. */
+  readonly found: number
+  /** Of them, on a row the generator gave a correction-type error in that field (or a planted swap). */
+  readonly explained: number
+  /** Rows that should get one: correction-type errors only, in that field, on a row of a central member. */
+  readonly expected: number
+  /** Expected rows the run recorded a correction for. */
+  readonly recalled: number
+}
+
+export interface CorrectionMetrics {
+  /** True when discrepancies.jsonl carries `kind` (the run records corrections apart). */
+  readonly recorded: boolean
+  readonly byField: ReadonlyArray<CorrectionField>
+  /** FIELD_MISMATCH findings on the birth date of a row whose only birth error is a swap or year-only date: corrections reported as conflicts. */
+  readonly findingsThatAreCorrections: number
 }
 
 /** A CSV file has one "sheet" whose name is a naming convention of ingestion, so it is left out of the key. */
@@ -178,13 +248,20 @@ export const linkMetrics = (truth: ReadonlyArray<TruthRowLike>, links: ReadonlyA
 export const findingKey = (d: PlantedLike): string =>
   JSON.stringify([d.category, [...d.memberIds].sort(), d.rosterRows.map(refKey).sort()])
 
+/** Categories to report: the domain's, then any other a truth or a run names (new rules), in order of appearance. */
+const categoriesOf = (planted: ReadonlyArray<PlantedLike>, found: ReadonlyArray<PlantedLike>): Array<string> => {
+  const out: Array<string> = [...Categories]
+  for (const x of [...planted, ...found]) if (!out.includes(x.category)) out.push(x.category)
+  return out
+}
+
 export const discrepancyMetrics = (
   planted: ReadonlyArray<PlantedLike>,
   found: ReadonlyArray<PlantedLike>
 ): { categories: Array<CategoryMetrics>; unexpected: Array<string>; missed: Array<string> } => {
   const plantedKeys = new Set(planted.map(findingKey))
   const foundKeys = new Set(found.map(findingKey))
-  const categories = Categories.map((category) => {
+  const categories = categoriesOf(planted, found).map((category) => {
     const p = planted.filter((x) => x.category === category)
     const f = found.filter((x) => x.category === category)
     const matched = f.filter((x) => plantedKeys.has(findingKey(x))).length
@@ -196,6 +273,79 @@ export const discrepancyMetrics = (
     categories,
     unexpected: found.filter((x) => !plantedKeys.has(findingKey(x))).slice(0, 20).map(describe),
     missed: planted.filter((x) => !foundKeys.has(findingKey(x))).slice(0, 20).map(describe)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrections (kind "correction", category DATA_CORRECTION): counted apart from the findings
+
+export const isCorrection = (d: PlantedLike): boolean => d.kind === "correction" || d.category === "DATA_CORRECTION"
+
+/** The generator's errors a correction is for, by the field the correction names. */
+const CORRECTION_NOISE: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "Ngày sinh": ["swappedDayMonth", "yearOnlyBirth"],
+  "Họ và tên": ["noDiacritics", "newTone"]
+}
+/** Errors that change a field beyond what a correction covers. */
+const FIELD_NOISE: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "Ngày sinh": ["swappedDayMonth", "yearOnlyBirth", "birthTypo"],
+  "Họ và tên": ["noDiacritics", "newTone", "typo", "dropMiddle", "nameInUse", "regionalSurname", "iy", "missingSpace"]
+}
+
+/** The row's errors in `field` are all of the kind a correction records (and there is one). */
+const correctionOnly = (noise: ReadonlyArray<string>, field: string): boolean => {
+  const inField = noise.filter((n) => FIELD_NOISE[field]!.includes(n))
+  return inField.length > 0 && inField.every((n) => CORRECTION_NOISE[field]!.includes(n))
+}
+
+export const correctionMetrics = (
+  rows: ReadonlyArray<TruthRowLike>,
+  plantedCorrections: ReadonlyArray<PlantedLike>,
+  found: ReadonlyArray<PlantedLike>,
+  recorded: boolean
+): CorrectionMetrics => {
+  const truthOf = new Map(rows.map((r) => [refKey(r), r]))
+  const planted = new Set(plantedCorrections.flatMap((c) => c.rosterRows.map(refKey)))
+  const plantedIn = (field: string) => new Set(plantedCorrections.filter((c) => (c.field ?? "Ngày sinh") === field).flatMap((c) => c.rosterRows.map(refKey)))
+  const corrections = found.filter(isCorrection)
+  const byField = Object.keys(CORRECTION_NOISE).map((field) => {
+    const mineDeclared = plantedIn(field)
+    const expectedRows = new Set(mineDeclared)
+    for (const r of rows) if (r.memberId !== null && !(r.unreadable ?? []).length && correctionOnly(r.noise ?? [], field)) expectedRows.add(refKey(r))
+    const mine = corrections.filter((c) => c.field === field)
+    const cited = new Set(mine.flatMap((c) => c.rosterRows.map(refKey)))
+    const explained = mine.filter((c) =>
+      c.rosterRows.some((x) => mineDeclared.has(refKey(x)) || (truthOf.get(refKey(x))?.noise ?? []).some((n) => CORRECTION_NOISE[field]!.includes(n)))
+    ).length
+    return { field, found: mine.length, explained, expected: expectedRows.size, recalled: [...expectedRows].filter((k) => cited.has(k)).length }
+  })
+  const other = corrections.filter((c) => CORRECTION_NOISE[c.field ?? ""] === undefined)
+  if (other.length > 0) byField.push({ field: other[0]!.field ?? "(không rõ)", found: other.length, explained: 0, expected: 0, recalled: 0 })
+  const findingsThatAreCorrections = found.filter(
+    (f) =>
+      !isCorrection(f) && f.category === "FIELD_MISMATCH" && f.field === "Ngày sinh" &&
+      f.rosterRows.some((x) => planted.has(refKey(x)) || correctionOnly(truthOf.get(refKey(x))?.noise ?? [], "Ngày sinh"))
+  ).length
+  return { recorded, byField, findingsThatAreCorrections }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moves: members listed away from their own cell
+
+const recallOver = (rows: ReadonlyArray<TruthRowLike>, predictedOf: ReadonlyMap<string, string | null>): RecallOf => {
+  let correct = 0
+  for (const r of rows) if (predictedOf.get(refKey(r)) === r.memberId) correct++
+  return { rows: rows.length, correct, recall: ratio(correct, rows.length) }
+}
+
+export const moveMetrics = (rows: ReadonlyArray<TruthRowLike>, cases: ReadonlyArray<PlantedLike>, links: ReadonlyArray<LinkLike>): MoveMetrics => {
+  const predictedOf = new Map(links.map((l) => [refKey(l), l.memberId]))
+  const away = rows.filter((r) => r.memberId !== null && r.move !== undefined)
+  const erroredKeys = new Set(cases.filter((c) => c.moveWithErrors === true).flatMap((c) => c.rosterRows.map(refKey)))
+  return {
+    away: recallOver(away, predictedOf),
+    otherCommune: recallOver(away.filter((r) => r.move === "otherCommune"), predictedOf),
+    withErrors: recallOver(away.filter((r) => erroredKeys.has(refKey(r))), predictedOf)
   }
 }
 
@@ -238,11 +388,24 @@ export const decoyMetrics = (
   return { decoys: [...kinds].map(([kind, v]) => ({ kind, ...v })), flaggedDecoys }
 }
 
-export const evaluate = (truth: TruthLike, links: ReadonlyArray<LinkLike>, found: ReadonlyArray<PlantedLike>): Evaluation => ({
-  links: linkMetrics(truth.rows, links),
-  ...discrepancyMetrics(truth.cases, found),
-  ...decoyMetrics(truth.decoys ?? [], found)
-})
+/**
+ * Findings are scored against the planted cases; corrections apart. A planted day/month swap is
+ * expected as a FIELD_MISMATCH from a run that does not record corrections, as a correction from
+ * one that does (its discrepancies.jsonl carries `kind`).
+ */
+export const evaluate = (truth: TruthLike, links: ReadonlyArray<LinkLike>, found: ReadonlyArray<PlantedLike>): Evaluation => {
+  const recorded = found.some((f) => f.kind !== undefined)
+  const findings = found.filter((f) => !isCorrection(f))
+  const expected = recorded ? truth.cases.filter((c) => c.correction !== true) : truth.cases
+  const plantedCorrections = recorded ? truth.cases.filter((c) => c.correction === true) : []
+  return {
+    links: linkMetrics(truth.rows, links),
+    ...discrepancyMetrics(expected, findings),
+    ...decoyMetrics(truth.decoys ?? [], findings),
+    moves: moveMetrics(truth.rows, truth.cases, links),
+    corrections: correctionMetrics(truth.rows, plantedCorrections, found, recorded)
+  }
+}
 
 /**
  * True (row, member) pairs kept by blocking. `rowIndex` maps a truth row to its index in the
@@ -252,12 +415,13 @@ export const blockingRecall = (
   truth: ReadonlyArray<TruthRowLike>,
   rowIndex: ReadonlyMap<string, number>,
   memberIndex: ReadonlyMap<string, number>,
-  blocks: Blocks
+  blocks: Blocks,
+  only: (t: TruthRowLike) => boolean = () => true
 ): BlockingMetrics => {
   let truePairs = 0
   let kept = 0
   for (const t of truth) {
-    if (t.memberId === null) continue
+    if (t.memberId === null || !only(t)) continue
     const i = rowIndex.get(refKey(t))
     const j = memberIndex.get(t.memberId)
     if (i === undefined || j === undefined) continue
@@ -274,21 +438,75 @@ export const blockingRecall = (
 
 const f4 = (x: number): string => x.toFixed(4)
 
+const recallLine = (label: string, r: RecallOf): string => `  ${label.padEnd(34)} recall ${f4(r.recall)}  (${r.correct} of ${r.rows} rows linked to their member)`
+
+const formatFiles = (e: Evaluation): Array<string> => {
+  const lines: Array<string> = []
+  if (e.files !== undefined) {
+    const f = e.files
+    lines.push(
+      `files: ${f.files} roster files; resolved ${f.resolved} (${f4(ratio(f.resolved, f.files))}), wrongly resolved ${f.wronglyResolved}, refused ${f.refused}` +
+        `${f.notInRun > 0 ? `, not in the run ${f.notInRun}` : ""}; resolved with the wrong list kind ${f.wrongKind}`
+    )
+    for (const n of f.byNaming) lines.push(`  ${n.naming.padEnd(24)} ${String(n.files).padStart(6)} files ${String(n.resolved).padStart(6)} resolved ${String(n.wrong).padStart(4)} wrong`)
+    if (f.wrong.length > 0) lines.push("wrongly resolved (first 20):", ...f.wrong.map((x) => `  ${x}`))
+  }
+  if (e.rejections !== undefined) {
+    const rows = e.rejections.reduce((a, g) => a + g.rows, 0)
+    lines.push(`rows rejected: ${rows}${e.rejections.length > 0 ? " — by reason (rejections, rows):" : ""}`)
+    for (const g of e.rejections.slice(0, 25)) lines.push(`  ${String(g.count).padStart(6)} ${String(g.rows).padStart(7)}  ${g.reason}`)
+  }
+  return lines
+}
+
+const formatBlocking = (b: BlockingMetrics): Array<string> => {
+  const lines = [`blocking: recall ${f4(b.recall)}  (kept ${b.kept} of ${b.truePairs} true pairs; ${b.candidatePairs} candidate pairs)`]
+  if (b.otherCommune !== undefined) {
+    lines.push(`  moves to another commune: recall ${f4(b.otherCommune.recall)}  (kept ${b.otherCommune.kept} of ${b.otherCommune.truePairs})`)
+  }
+  if (b.perRule !== undefined) {
+    lines.push(`  ${"rule alone".padEnd(40)} ${"pairs".padStart(10)}  recall  moves (other commune)`)
+    for (const r of b.perRule) {
+      lines.push(`  ${r.rule.padEnd(40)} ${String(r.pairs).padStart(10)}  ${f4(r.recall)}  ${f4(r.otherCommuneRecall)}`)
+    }
+  }
+  return lines
+}
+
+const formatCorrections = (c: CorrectionMetrics): Array<string> => {
+  const lines = [
+    c.recorded
+      ? `corrections (kind "correction", counted apart from the findings):`
+      : `corrections: the run records none apart (no "kind" in discrepancies.jsonl); expected ones for reference:`
+  ]
+  lines.push(`  ${"field".padEnd(12)} found  explained  precision  expected  recalled  recall`)
+  for (const f of c.byField) {
+    lines.push(
+      `  ${f.field.padEnd(12)} ${String(f.found).padStart(5)} ${String(f.explained).padStart(10)}  ${f4(ratio(f.explained, f.found)).padStart(9)} ${String(f.expected).padStart(9)} ${String(f.recalled).padStart(9)}  ${f4(ratio(f.recalled, f.expected))}`
+    )
+  }
+  lines.push(`  FIELD_MISMATCH findings on a birth date that only needs a correction (swap, year only): ${c.findingsThatAreCorrections}`)
+  return lines
+}
+
 export const formatEvaluation = (e: Evaluation): string => {
   const l = e.links
   const lines = [
-    `links: precision ${f4(l.precision)}  recall ${f4(l.recall)}  F1 ${f4(l.f1)}  (true pairs ${l.truePairs}, predicted ${l.predicted}, correct ${l.correct}${l.rowsMissingFromRun > 0 ? `, rows not in the run ${l.rowsMissingFromRun}` : ""})`
+    ...formatFiles(e),
+    `links: precision ${f4(l.precision)}  recall ${f4(l.recall)}  F1 ${f4(l.f1)}  (true pairs ${l.truePairs}, predicted ${l.predicted}, correct ${l.correct}${l.rowsMissingFromRun > 0 ? `, rows not in the run ${l.rowsMissingFromRun}` : ""})`,
+    "moves (members listed away from their own cell):",
+    recallLine("at another cell", e.moves.away),
+    recallLine("at a cell of another commune", e.moves.otherCommune),
+    recallLine("planted moves typed with errors", e.moves.withErrors)
   ]
-  if (e.blocking !== undefined) {
-    const b = e.blocking
-    lines.push(`blocking: recall ${f4(b.recall)}  (kept ${b.kept} of ${b.truePairs} true pairs; ${b.candidatePairs} candidate pairs)`)
-  }
-  lines.push("discrepancies:", `  ${"category".padEnd(20)} planted  found  matched  precision  recall`)
+  if (e.blocking !== undefined) lines.push(...formatBlocking(e.blocking))
+  lines.push("discrepancies (findings; corrections apart):", `  ${"category".padEnd(20)} planted  found  matched  precision  recall`)
   for (const c of e.categories) {
     lines.push(
       `  ${c.category.padEnd(20)} ${String(c.planted).padStart(7)} ${String(c.found).padStart(6)} ${String(c.matched).padStart(8)}  ${f4(c.precision).padStart(9)}  ${f4(c.recall).padStart(6)}`
     )
   }
+  lines.push(...formatCorrections(e.corrections))
   if (e.decoys.length > 0) {
     lines.push("decoys (hard negatives and legitimate double listings; none may be flagged):")
     for (const d of e.decoys) lines.push(`  ${d.kind.padEnd(38)} ${String(d.planted).padStart(6)} planted ${String(d.flagged).padStart(5)} flagged`)

@@ -1,7 +1,9 @@
 /**
- * `recon evaluate`: reads truth.json and a run's links.csv and discrepancies.jsonl, and — when the
- * province's central.xlsx and rosters/ sit next to truth.json — re-ingests them and blocks with the
- * pipeline's rules to measure blocking recall. Effect only here, at the files.
+ * `recon evaluate`: reads truth.json and a run's links.csv, discrepancies.jsonl and (when there)
+ * run.json, and — when the province's central.xlsx and rosters/ sit next to truth.json — re-ingests
+ * them and blocks with the pipeline's rules to measure blocking recall, overall, for moves across
+ * communes, and per rule (each rule alone, whatever rules the pipeline declares). Effect only here,
+ * at the files.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -17,8 +19,10 @@ import {
   parseDiscrepanciesJsonl,
   parseLinksCsv,
   refKey,
+  type RuleRecall,
   type TruthLike
 } from "./Evaluate.js"
+import { fileMetrics, rejectionsByReason, type RejectionLike, type RunFileLike, type TruthFileLike } from "./Ingestion.js"
 
 export class EvaluateError extends Schema.TaggedError<EvaluateError>()("EvaluateError", {
   message: Schema.String
@@ -58,7 +62,8 @@ export const evaluateRun = (o: EvaluateOptions): Effect.Effect<Evaluation, Evalu
         Effect.try({ try: () => parseDiscrepanciesJsonl(t), catch: () => new EvaluateError({ message: "discrepancies.jsonl: a line is not JSON" }) })
       )
     )
-    const result = evaluate(truth, links, found)
+    const withRunJson = yield* ingestionOf(truth, o.run)
+    const result = { ...evaluate(truth, links, found), ...withRunJson }
     if (!o.blocking) return result
     const dir = path.dirname(o.truth)
     const centralFile = path.join(dir, "central.xlsx")
@@ -76,5 +81,44 @@ export const evaluateRun = (o: EvaluateOptions): Effect.Effect<Evaluation, Evalu
     })
     const rowIndex = new Map(rosters.rows.map((r, i) => [refKey(r), i]))
     const memberIndex = new Map(central.data.members.map((m, j) => [m.id, j]))
-    return { ...result, blocking: blockingRecall(truth.rows, rowIndex, memberIndex, blocks) }
+    const across = (t: { move?: string }) => t.move === "otherCommune"
+    const all = blockingRecall(truth.rows, rowIndex, memberIndex, blocks)
+    const moves = blockingRecall(truth.rows, rowIndex, memberIndex, blocks, across)
+    const perRule: Array<RuleRecall> = []
+    for (const rule of o.settings.blocking) {
+      const alone = yield* Effect.try({
+        try: () => Engine.block(rowSide, centralSide, { ...o.settings, blocking: [rule] }),
+        catch: (e) => new EvaluateError({ message: e instanceof Error ? e.message : String(e) })
+      })
+      const r = blockingRecall(truth.rows, rowIndex, memberIndex, alone)
+      const m = blockingRecall(truth.rows, rowIndex, memberIndex, alone, across)
+      perRule.push({ rule: rule.name, pairs: alone.totalPairs, kept: r.kept, recall: r.recall, otherCommuneKept: m.kept, otherCommuneRecall: m.recall })
+    }
+    return {
+      ...result,
+      blocking: { ...all, otherCommune: { truePairs: moves.truePairs, kept: moves.kept, recall: moves.recall }, perRule }
+    }
+  })
+
+/** Files resolved and rows rejected, from run.json's `files` and `rejections` (when the run wrote one and truth.json lists its files). */
+const ingestionOf = (truth: TruthLike & { files?: ReadonlyArray<TruthFileLike> }, runDir: string) =>
+  Effect.gen(function*() {
+    const file = path.join(runDir, "run.json")
+    if (!(yield* exists(file))) return {}
+    const run = yield* readText(file).pipe(
+      Effect.flatMap((t) =>
+        Effect.try({
+          try: () => JSON.parse(t) as { files?: ReadonlyArray<RunFileLike>; rejections?: ReadonlyArray<RejectionLike> },
+          catch: () => new EvaluateError({ message: `${file} is not JSON` })
+        })
+      )
+    )
+    const truthFiles = truth.files ?? []
+    const rowsOf = new Map<string, number>()
+    for (const f of truthFiles) rowsOf.set(f.file, f.rows ?? 0)
+    for (const f of run.files ?? []) if (!rowsOf.has(f.file)) rowsOf.set(f.file, f.rowsRead)
+    return {
+      ...(truthFiles.length > 0 ? { files: fileMetrics(truthFiles, run.files ?? []) } : {}),
+      rejections: rejectionsByReason(run.rejections ?? [], (f) => rowsOf.get(f) ?? 0)
+    }
   })
