@@ -856,7 +856,33 @@ const writeRosterModel = (d: Draft): Array<ProvinceFile> => {
 const compareRef = (a: RowRef, b: RowRef): number =>
   a.file < b.file ? -1 : a.file > b.file ? 1 : a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.row - b.row
 
-/** Step 9. The model: planted cases and decoys cite the rows by file and row number. */
+/**
+ * Step 9. Findings the clerks' errors imply: a birth date mistyped on a list (a digit, or day and
+ * month swapped) differs from the database, and the run should say so — a FIELD_MISMATCH, or for a
+ * plain swap a correction once rules record corrections (`correction`). Rows of active members only,
+ * whose date could be read and whose database date is a full date.
+ */
+const plantImpliedMismatches = (d: Draft, files: ReadonlyArray<ProvinceFile>): void => {
+  const byId = new Map(d.members.map((m) => [m.id, m]))
+  for (const f of files) {
+    for (const r of f.rows) {
+      const m = r.memberId === null ? undefined : byId.get(r.memberId)
+      if (m === undefined || m.status !== "ACTIVE" || m.birthYearOnly || r.unreadable.includes("birth")) continue
+      const typoed = r.noise.includes("birthTypo")
+      if (!typoed && !r.noise.includes("swappedDayMonth")) continue
+      if (r.birth.m === null || (r.birth.d === m.birth.d && r.birth.m === m.birth.m)) continue
+      const t = r.tag ?? newTag(d)
+      r.tag = t
+      d.cases.push({
+        category: "FIELD_MISMATCH", memberIds: [m.id], unitCode: m.unit, tags: [t], field: "Ngày sinh",
+        note: `The clerk typed ${fullName(m)}'s birth date ${typoed ? "with a wrong digit" : "with day and month swapped"}.`,
+        ...(typoed ? {} : { correction: true as const })
+      })
+    }
+  }
+}
+
+/** Step 10. The model: planted cases and decoys cite the rows by file and row number. */
 const finishModel = (d: Draft, files: ReadonlyArray<ProvinceFile>): ProvinceModel => {
   const refOf = new Map<string, RowRef>()
   for (const f of files) for (const r of f.rows) if (r.tag !== undefined) refOf.set(r.tag, { file: f.file, sheet: f.sheet, row: r.row })
@@ -920,7 +946,9 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
   plantPendingInWindow(d)
   plantTemporaryListings(d)
   plant213Listings(d)
-  return finishModel(d, writeRosterModel(d))
+  const files = writeRosterModel(d)
+  plantImpliedMismatches(d, files)
+  return finishModel(d, files)
 }
 
 // ---------------------------------------------------------------------------

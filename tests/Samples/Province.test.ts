@@ -138,6 +138,26 @@ describe("buildProvince", () => {
     expect(moves.some((c) => c.moveWithErrors)).toBe(true)
   })
 
+  it("expects a FIELD_MISMATCH for every birth date a clerk mistyped, a correction for a plain swap", () => {
+    const implied = model.cases.filter((c) => c.category === "FIELD_MISMATCH" && c.note.startsWith("The clerk typed"))
+    expect(implied.length).toBeGreaterThan(5)
+    for (const c of implied) {
+      const m = memberOf(c.memberIds[0]!)
+      const { row } = rowAt(c.rosterRows[0]!)
+      expect(row.birth.d === m.birth.d && row.birth.m === m.birth.m).toBe(false)
+      expect(c.correction === true).toBe(row.noise.includes("swappedDayMonth") && !row.noise.includes("birthTypo"))
+    }
+    // And no mistyped date of an active member goes without one.
+    const cited = new Set(model.cases.flatMap((c) => c.rosterRows.map((r) => `${r.file}|${r.row}`)))
+    for (const f of model.files) {
+      for (const r of f.rows) {
+        const m = r.memberId === null ? undefined : memberOf(r.memberId)
+        if (m === undefined || m.status !== "ACTIVE" || m.birthYearOnly || r.unreadable.length > 0 || !r.noise.includes("birthTypo")) continue
+        expect(cited.has(`${f.file}|${r.row}`)).toBe(true)
+      }
+    }
+  })
+
   it("plants namesakes born the same day: same name, sex and date, another person", () => {
     const decoys = model.decoys.filter((d) => d.kind === "NAMESAKE_SAME_BIRTH_DATE")
     expect(decoys.length).toBeGreaterThanOrEqual(2)
