@@ -358,15 +358,20 @@ const push = <K, V>(map: Map<K, Array<V>>, key: K, value: V): void => {
 /**
  * A decoy is flagged when a finding cites one of its roster rows (a 213 or temporary listing, a
  * listing inside a transfer window), or, for a decoy of several records (namesakes, twins), names
- * all of them (taken for one person). Per kind, in order of first appearance.
+ * all of them (taken for one person); a finding the truth plants does not count. Per kind, in order
+ * of first appearance.
  */
 export const decoyMetrics = (
   decoys: ReadonlyArray<DecoyLike>,
-  found: ReadonlyArray<PlantedLike>
+  found: ReadonlyArray<PlantedLike>,
+  planted: ReadonlyArray<PlantedLike> = []
 ): { decoys: Array<DecoyMetrics>; flaggedDecoys: Array<string> } => {
   const byRow = new Map<string, Array<PlantedLike>>()
   const byMember = new Map<string, Array<PlantedLike>>()
+  // A planted finding on a decoy's row (a birth date mistyped on a 213 list) is expected, not a false alarm.
+  const expected = new Set(planted.map(findingKey))
   for (const f of found) {
+    if (expected.has(findingKey(f))) continue
     for (const r of f.rosterRows) push(byRow, refKey(r), f)
     for (const m of f.memberIds) push(byMember, m, f)
   }
@@ -401,7 +406,7 @@ export const evaluate = (truth: TruthLike, links: ReadonlyArray<LinkLike>, found
   return {
     links: linkMetrics(truth.rows, links),
     ...discrepancyMetrics(expected, findings),
-    ...decoyMetrics(truth.decoys ?? [], findings),
+    ...decoyMetrics(truth.decoys ?? [], findings, expected),
     moves: moveMetrics(truth.rows, truth.cases, links),
     corrections: correctionMetrics(truth.rows, plantedCorrections, found, recorded)
   }

@@ -92,6 +92,9 @@ describe("decoy metrics", () => {
       { category: "MISSING_FROM_ROSTER", memberIds: ["DV5"], rosterRows: [] }
     ]
     const m = decoyMetrics(decoys, found)
+    // A finding the truth plants on a decoy's row is no false alarm.
+    const plantedOn213 = { category: "UNREPORTED_TRANSFER", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)] }
+    expect(decoyMetrics(decoys, found, [plantedOn213]).decoys[0]).toEqual({ kind: "RESIDENCE_213", planted: 2, flagged: 0 })
     expect(m.decoys).toEqual([
       { kind: "RESIDENCE_213", planted: 2, flagged: 1 },
       { kind: "TWIN", planted: 2, flagged: 1 },
