@@ -294,17 +294,19 @@ const BIRTH_DAMAGE: ReadonlySet<string> = new Set(["yearOnlyBirth", "birthTypo"]
 /** Name order matters: tokens first (typo, dropped middle), then the joined name (tone, diacritics). */
 const ORDER: ReadonlyArray<ErrorName> = SINGLE.map(([e]) => e)
 
+const bothDamaged = (noise: ReadonlyArray<string>): boolean => noise.some((n) => NAME_DAMAGE.has(n)) && noise.some((n) => BIRTH_DAMAGE.has(n))
+
+/**
+ * Applies errors in ORDER (name, birth date, identifiers, admission date). A record whose name and
+ * birth date are both damaged keeps what a person would still recognise it by: one identifier and
+ * the admission date as typed in the decision.
+ */
 const applyErrors = (rng: Rng, d: Draft, m: Member, names: ReadonlyArray<ErrorName>, ctx: Parameters<ErrorFn>[3]): void => {
   const sorted = [...names].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))
   for (const e of sorted) {
     if (d.noise.includes(e)) continue
-    // A record whose name and birth date are both damaged keeps one identifier: a person could
-    // still recognise it, and the admission date stays as typed in the decision.
-    const damagedBoth = d.noise.some((n) => NAME_DAMAGE.has(n)) && d.noise.some((n) => BIRTH_DAMAGE.has(n))
-    const wouldDamageBoth =
-      (NAME_DAMAGE.has(e) && d.noise.some((n) => BIRTH_DAMAGE.has(n))) || (BIRTH_DAMAGE.has(e) && d.noise.some((n) => NAME_DAMAGE.has(n)))
-    if ((damagedBoth || wouldDamageBoth) && (e === "admittedShift" || ((e === "missingCccd" || e === "missingCard") && (d.cccd === null || d.cardNo === null)))) continue
-    if ((damagedBoth || wouldDamageBoth) && d.cccd === null && d.cardNo === null && d.noise.includes("admittedShift")) continue
+    const lastId = (e === "missingCccd" || e === "missingCard") && (d.cccd === null || d.cardNo === null)
+    if (bothDamaged(d.noise) && (e === "admittedShift" || lastId)) continue
     if (ERRORS[e](rng, d, m, ctx)) d.noise.push(e)
   }
 }
@@ -341,7 +343,7 @@ export const rowFor = (rng: Rng, m: Member, rc: RowContext, over: Partial<Provin
   } else if (forced.length > 0) applyErrors(rng, d, m, forced, ctx)
   // Fields forced by a planted case are not noise.
   const fixed = new Set(Object.keys(over))
-  const noise = d.noise.filter((n) => !fixed.has(ERROR_FIELD[n as ErrorName]) && !(fixed.has("name") && ERROR_FIELD[n as ErrorName] === "name"))
+  const noise = d.noise.filter((n) => !fixed.has(ERROR_FIELD[n as ErrorName]))
   const row: ProvinceRow = {
     memberId: m.id,
     name: joined(d),

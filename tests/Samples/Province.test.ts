@@ -119,8 +119,17 @@ describe("buildProvince", () => {
       return rows.filter((r) => r.noise.includes(n)).length / rows.length
     }
     expect(share(other, "noDiacritics")).not.toBe(share(model, "noDiacritics"))
-    // Some records carry two or three errors at once.
-    expect(model.files.flatMap((f) => f.rows).filter((r) => r.noise.length >= 3).length).toBeGreaterThan(10)
+    // Some records carry two or three errors at once; one with both name and birth date damaged keeps
+    // an identifier (when the member has one) and its admission date.
+    const rows = model.files.flatMap((f) => f.rows)
+    expect(rows.filter((r) => r.noise.length >= 3).length).toBeGreaterThan(10)
+    const both = rows.filter((r) => r.memberId !== null && r.noise.some((n) => ["typo", "dropMiddle", "nameInUse"].includes(n)) && r.noise.some((n) => ["yearOnlyBirth", "birthTypo"].includes(n)))
+    expect(both.length).toBeGreaterThan(3)
+    for (const r of both) {
+      const m = memberOf(r.memberId!)
+      if (m.cccd !== null || m.cardNo !== null) expect(r.cccd !== null || r.cardNo !== null).toBe(true)
+      expect(r.noise).not.toContain("admittedShift")
+    }
   })
 
   it("plants moves across communes typed with errors, and records them", () => {
