@@ -117,7 +117,7 @@ export interface ProvinceFile {
   /** The clerk's file naming habit (Clerks.ts FileNaming) and folder naming. */
   readonly naming: string
   readonly folderNaming: string
-  /** False: the clerk deleted the title rows (ĐẢNG BỘ …, CHI BỘ …, the list's title). */
+  /** False: the clerk deleted the title rows (ĐẢNG BỘ …, CHI BỘ …, the list's title), or a CSV file (it has none). */
   readonly titleRows: boolean
   /** CSV only: the file has a "Mã chi bộ" column. */
   readonly codeColumn: boolean
@@ -820,7 +820,7 @@ const rosterFile = (d: Draft, cell: CellDef, folder: { folder: string; naming: s
     capitals,
     naming: named.naming,
     folderNaming: folder.naming,
-    titleRows: layout === "C" || !rng.chance(d.habits.noTitle),
+    titleRows: layout !== "C" && !rng.chance(d.habits.noTitle),
     codeColumn: layout === "C" && (kind !== "OFFICIAL" || rng.chance(d.habits.csvCodeColumn)),
     clerk: clerkOf(d, cell.code),
     rows
