@@ -1073,7 +1073,84 @@ const buildModel = (): Model => {
     note: () => `CB04 (under DB02) and CB07 (under DB03) are both "Chi bộ Khu dân cư số 1"; their files are told apart by the parent unit in A1 and the folder name.`
   })
 
+  clerkNamedFiles(files, decoys, transfers, { take, working, refList, mk })
+
   return { members: allMembers, transfers, files, cases, decoys }
+}
+
+/**
+ * Files named as clerks name them, the cell told by the file name alone (no "CHI BỘ" line), or the
+ * kind told by the file name alone: a code token in a longer name, a name among clerk words, a name
+ * without diacritics in capitals with underscores, and "tam thoi" only in the file name. Their rows
+ * are legitimate second listings (Quy định 213, temporary membership with a received transfer):
+ * nothing to flag. Built after everything else, so the members and rows drawn before stay the same.
+ */
+const clerkNamedFiles = (
+  files: Array<RosterFile>,
+  decoys: Array<PendingDecoy>,
+  transfers: Array<TransferRec>,
+  h: {
+    readonly take: (unit: string, pred?: (m: Member) => boolean) => Member
+    readonly working: (m: Member) => boolean
+    readonly refList: (refs: ReadonlyArray<RowRef>) => string
+    readonly mk: (
+      unit: string,
+      fileName: string,
+      layout: Layout,
+      opts?: Partial<Omit<RosterFile, "file" | "unitCode" | "layout" | "rows">> & { rows?: Array<RowData> }
+    ) => RosterFile
+  }
+): void => {
+  const { take, working, refList, mk } = h
+  const residence = (members: ReadonlyArray<Member>, tag: string) =>
+    members.map((m, i) => rowOf(m, { tag: `${tag}_${i}`, note: `Đảng viên ${unitByCode(m.unit).name}` }))
+  const temporary = (from: string, to: string, members: ReadonlyArray<Member>, tag: string, received: Ymd) => {
+    for (const m of members) transfers.push({ member: m, from, to, kind: "Tạm thời", introduced: addDays(received, -7), received })
+    return members.map((m, i) =>
+      rowOf(m, { tag: `${tag}_${i}`, note: `Sinh hoạt tạm thời từ ${fmtSlash(received)} (từ ${unitByCode(from).name})` })
+    )
+  }
+
+  const r213a = [take("CB10", working), take("CB13", working)]
+  files.push(mk("CB05", "DS 213 - CB05 - 15.10.2026.xlsx", "E", {
+    rows: residence(r213a, "codeToken"), cellLine: false,
+    note: "Quy định 213 list; no CHI BỘ line: the cell is told by the code CB05 inside a longer file name."
+  }))
+  decoys.push({
+    kind: "RESIDENCE_213", members: r213a, tags: ["codeToken_0", "codeToken_1"],
+    note: (r) => `Workplace-cell members (CB10, CB13) on the CB05 Quy định 213 list named "DS 213 - CB05 - 15.10.2026" (${refList(r)}): the code inside the name resolves the file. Not UNREPORTED_TRANSFER, not DUPLICATE_ROSTER.`
+  })
+
+  const tempA = [take("CB02", working)]
+  files.push(mk("CB06", "Danh sách đảng viên thôn Tây sinh hoạt tạm thời năm 2026 - bản sửa (1).xlsx", "F", {
+    rows: temporary("CB02", "CB06", tempA, "clerkWords", ymd(2026, 6, 15)), cellLine: false,
+    note: "Temporary-membership list; no CHI BỘ line: the cell is told by its name among the words clerks add."
+  }))
+  decoys.push({
+    kind: "TEMPORARY_WITH_TRANSFER", members: tempA, tags: ["clerkWords_0"],
+    note: (r) => `A member of CB02 on the CB06 temporary list (${refList(r)}) with a Tạm thời transfer CB02 → CB06 received 15/06/2026; the file is resolved from "thôn Tây" among clerk words ("Danh sách đảng viên … năm 2026 - bản sửa (1)").`
+  })
+
+  const r213b = [take("CB09", working)]
+  files.push(mk("CB02", "DS_DANG_VIEN_THON_BAC_1_QD213.xlsx", "E", {
+    rows: residence(r213b, "plainName"), cellLine: false,
+    note: "Quy định 213 list; no CHI BỘ line: the cell is told by a file name without diacritics, in capitals, with underscores."
+  }))
+  decoys.push({
+    kind: "RESIDENCE_213", members: r213b, tags: ["plainName_0"],
+    note: (r) => `A CB09 member on the CB02 Quy định 213 list named "DS_DANG_VIEN_THON_BAC_1_QD213" (${refList(r)}).`
+  })
+
+  const tempB = [take("CB08", working)]
+  files.push(mk("CB07", "KDC so 1 - tam thoi.xlsx", "A", {
+    kind: "TEMPORARY",
+    rows: temporary("CB08", "CB07", tempB, "kindFromName", ymd(2026, 7, 1)),
+    note: "Plain \"DANH SÁCH ĐẢNG VIÊN\" title: only the file name (\"tam thoi\") says it is a temporary-membership list; CHI BỘ line and folder tell CB07 from CB04."
+  }))
+  decoys.push({
+    kind: "TEMPORARY_WITH_TRANSFER", members: tempB, tags: ["kindFromName_0"],
+    note: (r) => `A member of CB08 on a CB07 list titled only "DANH SÁCH ĐẢNG VIÊN" whose file name says "tam thoi" (${refList(r)}), with a Tạm thời transfer CB08 → CB07 received 01/07/2026. Not DUPLICATE_ROSTER.`
+  })
 }
 
 // ---------------------------------------------------------------------------
