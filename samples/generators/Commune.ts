@@ -488,6 +488,8 @@ interface RowData {
   readonly birth: PDate
   /** Write a year-only birth as "00/00/yyyy" instead of "yyyy". */
   readonly zeroDayMonth?: boolean
+  /** The birth date cell as typed, when it is no date at all ("31/02/1980"); text-date files only. */
+  readonly birthText?: string
   readonly sex: Sex
   readonly hometown: string
   readonly cccd: string | null
@@ -1074,6 +1076,7 @@ const buildModel = (): Model => {
   })
 
   clerkNamedFiles(files, decoys, transfers, { take, working, refList, mk })
+  impossibleBirthDate(files, decoys, { take, working, refList })
 
   return { members: allMembers, transfers, files, cases, decoys }
 }
@@ -1150,6 +1153,31 @@ const clerkNamedFiles = (
   decoys.push({
     kind: "TEMPORARY_WITH_TRANSFER", members: tempB, tags: ["kindFromName_0"],
     note: (r) => `A member of CB08 on a CB07 list titled only "DANH SÁCH ĐẢNG VIÊN" whose file name says "tam thoi" (${refList(r)}), with a Tạm thời transfer CB08 → CB07 received 01/07/2026. Not DUPLICATE_ROSTER.`
+  })
+}
+
+/**
+ * One row whose birth date cannot be a date (31 February): the row must keep its other fields and
+ * link to its member, with a warning naming the value, and the member must not be reported missing.
+ * Drawn last, like clerkNamedFiles, so nothing drawn before changes.
+ */
+const impossibleBirthDate = (
+  files: Array<RosterFile>,
+  decoys: Array<PendingDecoy>,
+  h: {
+    readonly take: (unit: string, pred?: (m: Member) => boolean) => Member
+    readonly working: (m: Member) => boolean
+    readonly refList: (refs: ReadonlyArray<RowRef>) => string
+  }
+): void => {
+  const m = h.take("CB05", (x) => h.working(x) && x.cccd !== null && x.cardNo !== null)
+  const f = files.find((x) => x.unitCode === "CB05" && x.layout === "C")!
+  const i = f.rows.findIndex((r) => r.memberId === m.id)
+  const typed = `31/02/${m.birth.y}`
+  f.rows[i] = { ...f.rows[i]!, birthText: typed, tag: "badBirth" }
+  decoys.push({
+    kind: "IMPOSSIBLE_BIRTH_DATE", members: [m], tags: ["badBirth"],
+    note: (r) => `Ngày sinh typed "${typed}" (no 31 February) on the CB05 list (${h.refList(r)}); name, CCCD and card agree with ${m.id}. The field is lost with a warning, not the row: not MISSING_FROM_ROSTER.`
   })
 }
 
@@ -1323,7 +1351,7 @@ const writeCsv = (f: RosterFile): { text: string; refs: Array<RowRef & { row: nu
   const refs: Array<RowRef & { row: number }> = []
   f.rows.forEach((r, i) => {
     lines.push(
-      [f.unitCode, String(i + 1), r.name, fmtSlash(r.birth), r.sex === "M" ? "Nam" : "Nữ", r.cccd ?? "", r.cardNo ?? "", fmtSlash(r.admitted), r.note]
+      [f.unitCode, String(i + 1), r.name, r.birthText ?? fmtSlash(r.birth), r.sex === "M" ? "Nam" : "Nữ", r.cccd ?? "", r.cardNo ?? "", fmtSlash(r.admitted), r.note]
         .map(csvField)
         .join(",")
     )
