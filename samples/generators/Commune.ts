@@ -1549,7 +1549,7 @@ export const renderReadme = (m: CommuneManifest): string => {
     "## Files",
     "",
     "- `central.xlsx` — central database export. Sheets `DangVien` (Mã đảng viên | Họ và tên | Ngày sinh | Giới tính | Quê quán | Số CCCD | Số thẻ đảng viên | Ngày vào Đảng | Ngày chính thức | Mã chi bộ | Trạng thái), `ChiBo` (Mã chi bộ | Tên chi bộ | Mã đơn vị cấp trên | Tên đơn vị cấp trên) and `ChuyenSinhHoat` (Mã đảng viên | Từ chi bộ | Đến chi bộ | Loại | Ngày giới thiệu | Ngày tiếp nhận). Header row 1, data from row 2; every value is text; dates dd/mm/yyyy or a bare year for some old members; transfers to or from outside the commune name the outside party organisation in full instead of a code.",
-    "- `rosters/<parent unit folder>/…` — one official list per cell (except " + m.unitWithoutRoster + "), plus a Quy định 213 list and a temporary-membership list.",
+    "- `rosters/<parent unit folder>/…` — one official list per cell (except " + m.unitWithoutRoster + "), plus Quy định 213 lists and temporary-membership lists. Four files are named as clerks name them; the first three carry no \"CHI BỘ …\" line, so only the file name tells the cell: a unit code inside a longer name (`DS 213 - CB05 - 15.10.2026.xlsx`), a cell name among the words clerks add (`Danh sách đảng viên thôn Tây sinh hoạt tạm thời năm 2026 - bản sửa (1).xlsx`), a name without diacritics, in capitals, with underscores (`DS_DANG_VIEN_THON_BAC_1_QD213.xlsx`), and a list titled plainly whose kind only the file name gives (`KDC so 1 - tam thoi.xlsx`). Each resolved file gets a note in the \"Lỗi dữ liệu\" sheet naming the clues used.",
     "- `planted.json` — the manifest below, machine-readable (also the return value of `generateCommune`).",
     "",
     "### Layouts",
@@ -1588,6 +1588,7 @@ export const renderReadme = (m: CommuneManifest): string => {
     "- Two lists keep monthly columns up to September 2026: CB01 \"Đảng phí T1\"…\"Đảng phí T12\" (amount paid, 0 = unpaid) and CB07 \"Sinh hoạt tháng\" over 1…12 (x có mặt, v vắng có lý do, k vắng không lý do, m miễn sinh hoạt). Blank months are unknown and never count as absence.",
     "- Probationary members (admitted after 31/10/2025) have no card number and no Ngày chính thức, and are noted \"Dự bị\".",
     "- Card numbers are 8-digit text with leading zeros everywhere except layout B files, where Excel stored them as numbers.",
+    "- One row has a birth date that cannot be a date (`31/02/1964`, CB05 CSV row 19): its other fields must be kept and linked, the date left blank with a warning (decoy IMPOSSIBLE_BIRTH_DATE).",
     "- Dates are real Excel dates in some files, dd/mm/yyyy or dd.mm.yyyy text in others, and mixed row by row in two files; bare years (\"1944\") and \"00/00/yyyy\" occur for old members.",
     "- `Ghi chú` holds \"Miễn sinh hoạt\" (exempt), \"Dự bị\", \"Chuyển đến\", or, on the 213 and temporary lists, the member's home cell.",
     ""
