@@ -433,9 +433,20 @@ export const splitPath = (relPath: string): { fileName: string; folders: Readonl
   return { fileName: last.replace(ROSTER_EXTENSION, ""), folders: parts }
 }
 
+/** Folder readings per index: every file of a commune's folder shares them. */
+const folderMemo = new WeakMap<NameIndex, Map<string, NameClues>>()
+
 export const pathClues = (relPath: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES): PathClues => {
   const { fileName, folders } = splitPath(relPath)
-  return { file: nameClues(fileName, index, aliasKeys), folders: folders.map((f) => nameClues(f, index, aliasKeys)) }
+  let memo = folderMemo.get(index)
+  if (memo === undefined) folderMemo.set(index, (memo = new Map()))
+  const folder = (f: string) => {
+    const key = aliasKeys === NO_ALIASES ? f : `${f}\u0000a`
+    let n = memo.get(key)
+    if (n === undefined) memo.set(key, (n = nameClues(f, index, aliasKeys)))
+    return n
+  }
+  return { file: nameClues(fileName, index, aliasKeys), folders: folders.map(folder) }
 }
 
 /** The kind of list the file name marks, outside any unit name in it. */
