@@ -105,7 +105,7 @@ export const parentKeys = (name: string): ReadonlyArray<string> => {
 const CLERK_PHRASES: ReadonlyArray<ReadonlyArray<string>> = [
   ["danh", "sach"], ["dang", "vien"], ["chi", "bo"], ["dang", "bo"], ["dang", "uy"],
   ["nam", "#y"], ["#y"], ["thang", "#s"], ["ngay", "#s"], ["t", "#s"], ["nam", "hoc", "#y"],
-  ["final"], ["v", "#s"], ["ver", "#s"], ["ban", "#s"], ["lan", "#s"], ["dot", "#s"],
+  ["final"], ["v", "#s"], ["ver", "#s"], ["lan", "#s"], ["dot", "#s"],
   ["ban", "sua"], ["ban", "da", "sua"], ["da", "sua"], ["sua", "lai"], ["ban", "sao"], ["ban", "sao", "cua"], ["ban", "moi"],
   ["moi", "nhat"], ["ban", "cuoi"], ["cap", "nhat"], ["chot"], ["update"], ["updated"], ["new"], ["draft"], ["nhap"],
   ["copy"], ["copy", "of"], ["sao", "chep"],
