@@ -488,6 +488,8 @@ interface RowData {
   readonly birth: PDate
   /** Write a year-only birth as "00/00/yyyy" instead of "yyyy". */
   readonly zeroDayMonth?: boolean
+  /** The birth date cell as typed, when it is no date at all ("31/02/1980"); text-date files only. */
+  readonly birthText?: string
   readonly sex: Sex
   readonly hometown: string
   readonly cccd: string | null
@@ -1073,7 +1075,110 @@ const buildModel = (): Model => {
     note: () => `CB04 (under DB02) and CB07 (under DB03) are both "Chi bộ Khu dân cư số 1"; their files are told apart by the parent unit in A1 and the folder name.`
   })
 
+  clerkNamedFiles(files, decoys, transfers, { take, working, refList, mk })
+  impossibleBirthDate(files, decoys, { take, working, refList })
+
   return { members: allMembers, transfers, files, cases, decoys }
+}
+
+/**
+ * Files named as clerks name them, the cell told by the file name alone (no "CHI BỘ" line), or the
+ * kind told by the file name alone: a code token in a longer name, a name among clerk words, a name
+ * without diacritics in capitals with underscores, and "tam thoi" only in the file name. Their rows
+ * are legitimate second listings (Quy định 213, temporary membership with a received transfer):
+ * nothing to flag. Built after everything else, so the members and rows drawn before stay the same.
+ */
+const clerkNamedFiles = (
+  files: Array<RosterFile>,
+  decoys: Array<PendingDecoy>,
+  transfers: Array<TransferRec>,
+  h: {
+    readonly take: (unit: string, pred?: (m: Member) => boolean) => Member
+    readonly working: (m: Member) => boolean
+    readonly refList: (refs: ReadonlyArray<RowRef>) => string
+    readonly mk: (
+      unit: string,
+      fileName: string,
+      layout: Layout,
+      opts?: Partial<Omit<RosterFile, "file" | "unitCode" | "layout" | "rows">> & { rows?: Array<RowData> }
+    ) => RosterFile
+  }
+): void => {
+  const { take, working, refList, mk } = h
+  const residence = (members: ReadonlyArray<Member>, tag: string) =>
+    members.map((m, i) => rowOf(m, { tag: `${tag}_${i}`, note: `Đảng viên ${unitByCode(m.unit).name}` }))
+  const temporary = (from: string, to: string, members: ReadonlyArray<Member>, tag: string, received: Ymd) => {
+    for (const m of members) transfers.push({ member: m, from, to, kind: "Tạm thời", introduced: addDays(received, -7), received })
+    return members.map((m, i) =>
+      rowOf(m, { tag: `${tag}_${i}`, note: `Sinh hoạt tạm thời từ ${fmtSlash(received)} (từ ${unitByCode(from).name})` })
+    )
+  }
+
+  const r213a = [take("CB10", working), take("CB13", working)]
+  files.push(mk("CB05", "DS 213 - CB05 - 15.10.2026.xlsx", "E", {
+    rows: residence(r213a, "codeToken"), cellLine: false,
+    note: "Quy định 213 list; no CHI BỘ line: the cell is told by the code CB05 inside a longer file name."
+  }))
+  decoys.push({
+    kind: "RESIDENCE_213", members: r213a, tags: ["codeToken_0", "codeToken_1"],
+    note: (r) => `Workplace-cell members (CB10, CB13) on the CB05 Quy định 213 list named "DS 213 - CB05 - 15.10.2026" (${refList(r)}): the code inside the name resolves the file. Not UNREPORTED_TRANSFER, not DUPLICATE_ROSTER.`
+  })
+
+  const tempA = [take("CB02", working)]
+  files.push(mk("CB06", "Danh sách đảng viên thôn Tây sinh hoạt tạm thời năm 2026 - bản sửa (1).xlsx", "F", {
+    rows: temporary("CB02", "CB06", tempA, "clerkWords", ymd(2026, 6, 15)), cellLine: false,
+    note: "Temporary-membership list; no CHI BỘ line: the cell is told by its name among the words clerks add."
+  }))
+  decoys.push({
+    kind: "TEMPORARY_WITH_TRANSFER", members: tempA, tags: ["clerkWords_0"],
+    note: (r) => `A member of CB02 on the CB06 temporary list (${refList(r)}) with a Tạm thời transfer CB02 → CB06 received 15/06/2026; the file is resolved from "thôn Tây" among clerk words ("Danh sách đảng viên … năm 2026 - bản sửa (1)").`
+  })
+
+  const r213b = [take("CB09", working)]
+  files.push(mk("CB02", "DS_DANG_VIEN_THON_BAC_1_QD213.xlsx", "E", {
+    rows: residence(r213b, "plainName"), cellLine: false,
+    note: "Quy định 213 list; no CHI BỘ line: the cell is told by a file name without diacritics, in capitals, with underscores."
+  }))
+  decoys.push({
+    kind: "RESIDENCE_213", members: r213b, tags: ["plainName_0"],
+    note: (r) => `A CB09 member on the CB02 Quy định 213 list named "DS_DANG_VIEN_THON_BAC_1_QD213" (${refList(r)}).`
+  })
+
+  const tempB = [take("CB08", working)]
+  files.push(mk("CB07", "KDC so 1 - tam thoi.xlsx", "A", {
+    kind: "TEMPORARY",
+    rows: temporary("CB08", "CB07", tempB, "kindFromName", ymd(2026, 7, 1)),
+    note: "Plain \"DANH SÁCH ĐẢNG VIÊN\" title: only the file name (\"tam thoi\") says it is a temporary-membership list; CHI BỘ line and folder tell CB07 from CB04."
+  }))
+  decoys.push({
+    kind: "TEMPORARY_WITH_TRANSFER", members: tempB, tags: ["kindFromName_0"],
+    note: (r) => `A member of CB08 on a CB07 list titled only "DANH SÁCH ĐẢNG VIÊN" whose file name says "tam thoi" (${refList(r)}), with a Tạm thời transfer CB08 → CB07 received 01/07/2026. Not DUPLICATE_ROSTER.`
+  })
+}
+
+/**
+ * One row whose birth date cannot be a date (31 February): the row must keep its other fields and
+ * link to its member, with a warning naming the value, and the member must not be reported missing.
+ * Drawn last, like clerkNamedFiles, so nothing drawn before changes.
+ */
+const impossibleBirthDate = (
+  files: Array<RosterFile>,
+  decoys: Array<PendingDecoy>,
+  h: {
+    readonly take: (unit: string, pred?: (m: Member) => boolean) => Member
+    readonly working: (m: Member) => boolean
+    readonly refList: (refs: ReadonlyArray<RowRef>) => string
+  }
+): void => {
+  const m = h.take("CB05", (x) => h.working(x) && x.cccd !== null && x.cardNo !== null)
+  const f = files.find((x) => x.unitCode === "CB05" && x.layout === "C")!
+  const i = f.rows.findIndex((r) => r.memberId === m.id)
+  const typed = `31/02/${m.birth.y}`
+  f.rows[i] = { ...f.rows[i]!, birthText: typed, tag: "badBirth" }
+  decoys.push({
+    kind: "IMPOSSIBLE_BIRTH_DATE", members: [m], tags: ["badBirth"],
+    note: (r) => `Ngày sinh typed "${typed}" (no 31 February) on the CB05 list (${h.refList(r)}); name, CCCD and card agree with ${m.id}. The field is lost with a warning, not the row: not MISSING_FROM_ROSTER.`
+  })
 }
 
 // ---------------------------------------------------------------------------
@@ -1246,7 +1351,7 @@ const writeCsv = (f: RosterFile): { text: string; refs: Array<RowRef & { row: nu
   const refs: Array<RowRef & { row: number }> = []
   f.rows.forEach((r, i) => {
     lines.push(
-      [f.unitCode, String(i + 1), r.name, fmtSlash(r.birth), r.sex === "M" ? "Nam" : "Nữ", r.cccd ?? "", r.cardNo ?? "", fmtSlash(r.admitted), r.note]
+      [f.unitCode, String(i + 1), r.name, r.birthText ?? fmtSlash(r.birth), r.sex === "M" ? "Nam" : "Nữ", r.cccd ?? "", r.cardNo ?? "", fmtSlash(r.admitted), r.note]
         .map(csvField)
         .join(",")
     )
@@ -1444,7 +1549,7 @@ export const renderReadme = (m: CommuneManifest): string => {
     "## Files",
     "",
     "- `central.xlsx` — central database export. Sheets `DangVien` (Mã đảng viên | Họ và tên | Ngày sinh | Giới tính | Quê quán | Số CCCD | Số thẻ đảng viên | Ngày vào Đảng | Ngày chính thức | Mã chi bộ | Trạng thái), `ChiBo` (Mã chi bộ | Tên chi bộ | Mã đơn vị cấp trên | Tên đơn vị cấp trên) and `ChuyenSinhHoat` (Mã đảng viên | Từ chi bộ | Đến chi bộ | Loại | Ngày giới thiệu | Ngày tiếp nhận). Header row 1, data from row 2; every value is text; dates dd/mm/yyyy or a bare year for some old members; transfers to or from outside the commune name the outside party organisation in full instead of a code.",
-    "- `rosters/<parent unit folder>/…` — one official list per cell (except " + m.unitWithoutRoster + "), plus a Quy định 213 list and a temporary-membership list.",
+    "- `rosters/<parent unit folder>/…` — one official list per cell (except " + m.unitWithoutRoster + "), plus Quy định 213 lists and temporary-membership lists. Four files are named as clerks name them; the first three carry no \"CHI BỘ …\" line, so only the file name tells the cell: a unit code inside a longer name (`DS 213 - CB05 - 15.10.2026.xlsx`), a cell name among the words clerks add (`Danh sách đảng viên thôn Tây sinh hoạt tạm thời năm 2026 - bản sửa (1).xlsx`), a name without diacritics, in capitals, with underscores (`DS_DANG_VIEN_THON_BAC_1_QD213.xlsx`), and a list titled plainly whose kind only the file name gives (`KDC so 1 - tam thoi.xlsx`). Each resolved file gets a note in the \"Lỗi dữ liệu\" sheet naming the clues used.",
     "- `planted.json` — the manifest below, machine-readable (also the return value of `generateCommune`).",
     "",
     "### Layouts",
@@ -1483,6 +1588,7 @@ export const renderReadme = (m: CommuneManifest): string => {
     "- Two lists keep monthly columns up to September 2026: CB01 \"Đảng phí T1\"…\"Đảng phí T12\" (amount paid, 0 = unpaid) and CB07 \"Sinh hoạt tháng\" over 1…12 (x có mặt, v vắng có lý do, k vắng không lý do, m miễn sinh hoạt). Blank months are unknown and never count as absence.",
     "- Probationary members (admitted after 31/10/2025) have no card number and no Ngày chính thức, and are noted \"Dự bị\".",
     "- Card numbers are 8-digit text with leading zeros everywhere except layout B files, where Excel stored them as numbers.",
+    "- One row has a birth date that cannot be a date (`31/02/1964`, CB05 CSV row 19): its other fields must be kept and linked, the date left blank with a warning (decoy IMPOSSIBLE_BIRTH_DATE).",
     "- Dates are real Excel dates in some files, dd/mm/yyyy or dd.mm.yyyy text in others, and mixed row by row in two files; bare years (\"1944\") and \"00/00/yyyy\" occur for old members.",
     "- `Ghi chú` holds \"Miễn sinh hoạt\" (exempt), \"Dự bị\", \"Chuyển đến\", or, on the 213 and temporary lists, the member's home cell.",
     ""

@@ -33,6 +33,7 @@ import * as Text from "../Normalize/Text.js"
 import { type Cell, type CellValue, cellText, isBlankCell, isBlankRow, readCsv, readXlsxEither, type Sheet } from "./Grid.js"
 import * as Attendance from "./Attendance.js"
 import { type ColumnRef, findHeader, type HeaderMap } from "./Header.js"
+import { kindFromFileName, kindMark } from "./FileClues.js"
 import { cluesFromTitles, resolveUnit, type UnitIndex } from "./Units.js"
 
 export interface RosterIngest {
@@ -149,31 +150,23 @@ const isDateLike = (v: CellValue): boolean =>
 // ---------------------------------------------------------------------------------------------
 // Kinds
 
-/**
- * "213" as its own number ("DS 213", "213-QĐ/TW", "ds_213.csv") or after "QĐ", never inside a code
- * or a longer number: unit CB001213's list is an official one.
- */
-const RESIDENCE_213 = /(?<![a-z0-9])213(?![0-9])|qd\s*-?\s*213(?![0-9])/
+/** The list's kind from its title lines (and sheet name): "… TẠM THỜI", "213", "nơi cư trú" (FileClues.kindMark). */
+export const kindFromTitles = (titles: ReadonlyArray<string>): RosterKind => titleKind(titles) ?? "OFFICIAL"
 
-const kindFromText = (folded: string): RosterKind | null => {
-  if (folded.includes("tam thoi")) return "TEMPORARY"
-  if (RESIDENCE_213.test(folded) || folded.includes("noi cu tru") || folded.includes("giu moi lien he")) return "RESIDENCE_213"
+const titleKind = (titles: ReadonlyArray<string>): RosterKind | null => {
+  for (const t of titles) {
+    const k = kindMark(t)
+    if (k !== null && k !== "OFFICIAL") return k
+  }
   return null
 }
 
-/** The list's kind from its title lines (and sheet name): "… TẠM THỜI", "213", "nơi cư trú". */
-export const kindFromTitles = (titles: ReadonlyArray<string>): RosterKind => {
-  for (const t of titles) {
-    const k = kindFromText(Text.fold(t))
-    if (k !== null) return k
-  }
-  return "OFFICIAL"
+const kindFromText = (text: string): RosterKind | null => {
+  const k = kindMark(text)
+  return k === "OFFICIAL" ? null : k
 }
 
-const kindFromColumn = (text: string): RosterKind | null => {
-  const k = Text.fold(text)
-  return kindFromText(k) ?? (k.includes("chinh thuc") ? "OFFICIAL" : null)
-}
+const kindFromColumn = (text: string): RosterKind | null => kindMark(text)
 
 // ---------------------------------------------------------------------------------------------
 // Extraction
@@ -475,7 +468,14 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
   }
 }
 
-const baseNameNoExt = (file: string) => path.posix.basename(file).replace(/\.[^.]+$/, "")
+const KIND_WORDS: Record<RosterKind, string> = {
+  OFFICIAL: "danh sách chính thức",
+  RESIDENCE_213: "danh sách theo Quy định 213",
+  TEMPORARY: "danh sách sinh hoạt tạm thời"
+}
+
+const kindConflictNote = (title: RosterKind, name: RosterKind) =>
+  `Tiêu đề ghi ${KIND_WORDS[title]} nhưng tên tệp ghi ${KIND_WORDS[name]}; đã theo tiêu đề.`
 
 const fileError = (file: string, sha256: string, reason: string, rowsRead = 0): FileExtract => ({
   rows: [],
@@ -509,7 +509,7 @@ export const extractRows = (file: string, sheets: ReadonlyArray<Sheet>, units: U
 
   let codeValue: string | null = null
   for (const s of rosterSheets) codeValue ??= firstCodeValue(s.sheet, s.header)
-  const clues = cluesFromTitles(rosterSheets.flatMap((s) => s.titles), codeValue, baseNameNoExt(file))
+  const clues = cluesFromTitles(rosterSheets.flatMap((s) => s.titles), codeValue, file)
   const resolution = resolveUnit(clues, units)
 
   const acc: Acc = { rows: [], rejections: [], warnings: [], rowsRead: 0, rowsRejected: 0 }
@@ -524,8 +524,16 @@ export const extractRows = (file: string, sheets: ReadonlyArray<Sheet>, units: U
   }
   const unitCode = resolution.ok ? resolution.unit.code : ""
   let fileKind: RosterKind | null = null
+  const nameKind = kindFromFileName(file, units.names)
   for (const s of rosterSheets) {
-    const kind = kindFromTitles([...s.titles, s.sheet.name])
+    // The title's words first, then the file name's marks ("CB000043 - tam thoi.csv"), else official.
+    // A CSV's sheet is named after the file: its marks are read with the file name's (outside unit names).
+    const sheetName = s.sheet.name === path.posix.basename(file) ? [] : [s.sheet.name]
+    const fromTitle = titleKind([...s.titles, ...sheetName])
+    const kind = fromTitle ?? (nameKind === null || nameKind === "OFFICIAL" ? "OFFICIAL" : nameKind)
+    if (fromTitle !== null && nameKind !== null && nameKind !== fromTitle) {
+      acc.warnings.push({ file, sheet: s.sheet.name, row: null, column: null, reason: kindConflictNote(fromTitle, nameKind) })
+    }
     fileKind ??= kind
     extractSheet({ file, sheet: s.sheet, header: s.header, unitCode, kind }, acc)
   }

@@ -1,16 +1,23 @@
 /**
  * Which chi bộ a roster file belongs to. Never guessed: a file resolves to exactly one central
- * unit, from (1) a "Mã chi bộ" column or a "Mã chi bộ: X" title line, (2) a "CHI BỘ …" title
- * line (disambiguated by an "ĐẢNG BỘ …" line against the parent's name), (3) the file name
- * (a unit code, or a unit name as in 2). In (2) and (3) a name that is no current unit's name is
- * looked up in the alias table of old names (units renamed or merged in the 1/7/2025
- * restructuring, domain brief §1.3), which the user extends. Anything else is reported with the
- * candidates.
+ * unit. Clues, strongest first:
+ *   1. a "Mã chi bộ" column or a "Mã chi bộ: X" title line: authoritative (names that disagree
+ *      become notes), but a different cell code in the file or folder name is a conflict;
+ *   2. a "CHI BỘ …" title line, told apart from namesakes by an "ĐẢNG BỘ …" line;
+ *   3. a unit code anywhere in the file name, as a token;
+ *   4. a unit name in the file name among the words clerks add (FileClues.ts);
+ *   5. folder names: a code or a name of the cell or of a đảng bộ above it.
+ * Every clue found must agree with the unit chosen (a đảng bộ agrees with the cells under it); a
+ * conflict, or several cells left, is reported with the candidates. In 2 and 4 a name that is no
+ * current unit's name is looked up in the alias table of old names (units renamed or merged in the
+ * 1/7/2025 restructuring, domain brief §1.3), which the user extends. A file resolved by anything
+ * but 1 or 2 carries a note saying which clues were used.
  */
 import levenshtein from "fast-levenshtein"
 import { parse as parseCsvSync } from "csv-parse/sync"
 import type { Unit } from "../Domain.js"
 import * as Text from "../Normalize/Text.js"
+import * as FileClues from "./FileClues.js"
 
 /**
  * An old unit name that now means a current unit: "Chi bộ Thôn 3" of "Đảng bộ xã Hòa Bình" is
@@ -42,6 +49,10 @@ export interface UnitIndex {
   readonly parentKeys: ReadonlyMap<Unit, string | null>
   /** `${unitNameKey}\u0000${parentNameKey}` → units, in `units` order: byName's narrowing without scanning every namesake. */
   readonly byNameAndParent: ReadonlyMap<string, ReadonlyArray<Unit>>
+  /** Names and codes as file and folder names are read (FileClues.ts). */
+  readonly names: FileClues.NameIndex
+  /** FileClues.cellKey(old name) → aliases: old names inside file names. */
+  readonly aliasesByKey: ReadonlyMap<string, ReadonlyArray<AliasEntry>>
 }
 
 const codeKey = (s: string) => s.trim().toUpperCase()
@@ -93,7 +104,17 @@ export const makeUnitIndex = (units: ReadonlyArray<Unit>, aliases: ReadonlyArray
     if (list === undefined) byNameAndParent.set(k, [u])
     else list.push(u)
   }
-  return { units, byCode, byName, aliases: aliasMap, badAliases, parentKeys, byNameAndParent }
+  const aliasesByKey = new Map<string, Array<AliasEntry>>()
+  for (const list of aliasMap.values()) {
+    for (const e of list) {
+      const k = FileClues.cellKey(e.alias.oldName)
+      const xs = aliasesByKey.get(k)
+      if (xs === undefined) aliasesByKey.set(k, [e])
+      else xs.push(e)
+    }
+  }
+  const names = FileClues.makeNameIndex(units)
+  return { units, byCode, byName, aliases: aliasMap, badAliases, parentKeys, byNameAndParent, names, aliasesByKey }
 }
 
 const ALIAS_HEADERS = {
@@ -142,6 +163,7 @@ export const parseUnitAliases = (
   return { aliases, problems }
 }
 
+
 /** What a file says about its unit. */
 export interface UnitClues {
   /** From a "Mã chi bộ" column (first non-blank value) or a "Mã chi bộ: X" title line. */
@@ -152,13 +174,18 @@ export interface UnitClues {
   readonly parentTitles: ReadonlyArray<string>
   /** File name without directory and extension. */
   readonly fileName: string
+  /** The file's path relative to the rosters directory ("Đảng bộ xã X/DS CB000043.csv"); folders are clues too. */
+  readonly path: string
 }
 
-/** Collects unit clues from the title lines (cells above the header; multi-line cells split). */
+/**
+ * Collects unit clues from the title lines (cells above the header; multi-line cells split).
+ * `file`: the path relative to the rosters directory, or a bare file name.
+ */
 export const cluesFromTitles = (
   titleLines: ReadonlyArray<string>,
   codeColumnValue: string | null,
-  fileName: string
+  file: string
 ): UnitClues => {
   let code = codeColumnValue !== null && codeColumnValue.trim() !== "" ? codeColumnValue.trim() : null
   const cellTitles: Array<string> = []
@@ -178,19 +205,26 @@ export const cluesFromTitles = (
       }
     }
   }
-  return { code, cellTitles, parentTitles, fileName }
+  return { code, cellTitles, parentTitles, fileName: FileClues.splitPath(file).fileName, path: file }
 }
 
 export type UnitResolution =
   | {
     readonly ok: true
     readonly unit: Unit
-    readonly via: "code" | "title" | "fileName" | "alias"
+    readonly via: "code" | "title" | "fileName" | "folder" | "alias"
     readonly notes: ReadonlyArray<string>
   }
   | { readonly ok: false; readonly reason: string; readonly candidates: ReadonlyArray<Unit> }
 
 const describe = (u: Unit) => `${u.code} (${u.name}${u.parentName ? ` – ${u.parentName}` : ""})`
+
+/** At most `n` units described, then how many more: a common name matches a cell in every commune. */
+const describeSome = (units: ReadonlyArray<Unit>, n = 6) =>
+  units.length <= n ? units.map(describe).join("; ") : `${units.slice(0, n).map(describe).join("; ")} và ${units.length - n} chi bộ khác`
+
+const codesSome = (units: ReadonlyArray<Unit>, n = 6) =>
+  units.length <= n ? units.map((u) => u.code).join(", ") : `${units.slice(0, n).map((u) => u.code).join(", ")} và ${units.length - n} chi bộ khác`
 
 /** Units whose name matches; several only when the đảng bộ lines cannot tell them apart. */
 const byName = (name: string, parents: ReadonlyArray<string>, index: UnitIndex): ReadonlyArray<Unit> => {
@@ -204,25 +238,34 @@ const byName = (name: string, parents: ReadonlyArray<string>, index: UnitIndex):
     const narrowed = index.byNameAndParent.get(`${nameKey}\u0000${pk}`) ?? []
     return narrowed.length > 0 ? narrowed : found
   }
-  const narrowed = found.filter((u) => {
+  return narrowByParentTitles(found, parents, index)
+}
+
+/** Units whose direct parent an "ĐẢNG BỘ …" line names; all of them when none is named. */
+const narrowByParentTitles = (units: ReadonlyArray<Unit>, parents: ReadonlyArray<string>, index: UnitIndex): ReadonlyArray<Unit> => {
+  if (units.length <= 1 || parents.length === 0) return units
+  const parentKeys = new Set(parents.map(parentNameKey))
+  const narrowed = units.filter((u) => {
     const p = index.parentKeys.get(u) ?? null
     return p !== null && parentKeys.has(p)
   })
-  return narrowed.length > 0 ? narrowed : found
+  return narrowed.length > 0 ? narrowed : units
 }
 
 /**
  * Current units an old name stands for. An alias with an old parent applies only when the file
  * names that parent; when several remain, those whose parent matches are preferred.
  */
-const byAlias = (name: string, parents: ReadonlyArray<string>, index: UnitIndex): ReadonlyArray<AliasEntry> => {
-  const found = index.aliases.get(unitNameKey(name)) ?? []
+const filterAliases = (found: ReadonlyArray<AliasEntry>, parents: ReadonlyArray<string>): ReadonlyArray<AliasEntry> => {
   if (found.length === 0) return found
   const parentKeys = new Set(parents.map(parentNameKey))
   const withParent = found.filter((e) => e.parentKey !== null && parentKeys.has(e.parentKey))
   if (withParent.length > 0) return withParent
   return found.filter((e) => e.parentKey === null)
 }
+
+const byAlias = (name: string, parents: ReadonlyArray<string>, index: UnitIndex): ReadonlyArray<AliasEntry> =>
+  filterAliases(index.aliases.get(unitNameKey(name)) ?? [], parents)
 
 const distinctUnits = (entries: ReadonlyArray<AliasEntry>): ReadonlyArray<Unit> => [...new Set(entries.map((e) => e.unit))]
 
@@ -246,80 +289,191 @@ const nearest = (names: ReadonlyArray<string>, index: UnitIndex): ReadonlyArray<
 
 const HOW_TO_FIX = 'Hãy thêm cột "Mã chi bộ" hoặc dòng "Mã chi bộ: …" ở đầu danh sách.'
 
-export const resolveUnit = (clues: UnitClues, index: UnitIndex): UnitResolution => {
-  const notes: Array<string> = []
-  // (1) An explicit code is authoritative; an unknown one is an error, not a hint to guess from.
-  if (clues.code !== null) {
-    const unit = index.byCode.get(codeKey(clues.code))
-    if (unit === undefined) {
-      const candidates = nearest([...clues.cellTitles, clues.fileName], index)
-      return {
-        ok: false,
-        reason: `Mã chi bộ "${clues.code}" không có trong danh sách chi bộ của dữ liệu trung ương.${candidates.length > 0 ? ` Có thể là: ${candidates.map(describe).join("; ")}.` : ""}`,
-        candidates
-      }
-    }
-    for (const t of clues.cellTitles) {
-      if (unitNameKey(t) !== unitNameKey(unit.name)) {
-        notes.push(`Tiêu đề "${t}" khác tên chi bộ theo mã ${unit.code} (${unit.name}); đã dùng mã chi bộ.`)
-      }
-    }
-    return { ok: true, unit, via: "code", notes }
+// ---------------------------------------------------------------------------------------------
+// Clues weighed together
+
+/** One thing the file says about its unit: the units it points at (a đảng bộ points at the cells under it too). */
+interface Clue {
+  readonly source: "title" | "alias" | "fileName" | "folder"
+  /** Vietnamese, for notes and reasons: `mã "CB01" trong tên tệp`. */
+  readonly label: string
+  readonly units: ReadonlyArray<Unit>
+  /** A unit code (in the path), as opposed to a name. */
+  readonly isCode: boolean
+  /** A title may name a đảng bộ itself; clues in the path name cells and only narrow to a đảng bộ. */
+  readonly namesParents: boolean
+  readonly notes: ReadonlyArray<string>
+}
+
+const isUnder = (unit: Unit, ancestor: Unit, index: UnitIndex): boolean => {
+  let code = unit.parentCode
+  for (let depth = 0; code !== null && depth < 32; depth++) {
+    const p = index.names.byCode.get(code.trim().toUpperCase())
+    if (p === undefined) return false
+    if (p === ancestor) return true
+    code = p.parentCode
   }
-  // (2) "CHI BỘ …" title lines: a current name, else an old name from the alias table.
-  let ambiguous: ReadonlyArray<Unit> = []
+  return false
+}
+
+const agrees = (unit: Unit, clue: Clue, index: UnitIndex) => clue.units.some((u) => u === unit || isUnder(unit, u, index))
+
+const isParent = (u: Unit, index: UnitIndex) => index.names.hasChildren.has(u.code.trim().toUpperCase())
+
+const codeClue = (c: FileClues.CodeClue, where: string, source: Clue["source"]): Clue => ({
+  source,
+  label: `mã "${c.typed}" trong ${where}`,
+  units: [c.unit],
+  isCode: true,
+  namesParents: false,
+  notes: c.loose ? [`Mã "${c.typed}" trong ${where} được hiểu là mã ${c.unit.code} (chỉ khác số chữ số 0).`] : []
+})
+
+/** Name clues of a file or folder name, only when every other word of it is a clerk's word or a date. */
+const spanClues = (
+  n: FileClues.NameClues,
+  where: string,
+  source: Clue["source"],
+  parents: ReadonlyArray<string>,
+  index: UnitIndex
+): Array<Clue> => {
+  if (n.unknownWords.length > 0) return []
+  const out: Array<Clue> = []
+  for (const s of n.spans) {
+    const units = [...s.cells, ...s.parents]
+    if (units.length > 0) {
+      out.push({ source, label: `tên "${units[0]!.name}" trong ${where}`, units, isCode: false, namesParents: false, notes: [] })
+      continue
+    }
+    const aliased = filterAliases(index.aliasesByKey.get(s.key) ?? [], parents)
+    if (aliased.length === 0) continue
+    out.push({
+      source: "alias",
+      label: `tên cũ "${s.words}" trong ${where}`,
+      units: distinctUnits(aliased),
+      isCode: false,
+      namesParents: false,
+      notes: [aliasNote(s.words, aliased[0]!)]
+    })
+  }
+  return out
+}
+
+/** The first "CHI BỘ …" title line that names a current unit, else an old one. */
+const titleClue = (clues: UnitClues, index: UnitIndex): Clue | null => {
   for (const t of clues.cellTitles) {
     const found = byName(t, clues.parentTitles, index)
-    if (found.length === 1) return { ok: true, unit: found[0]!, via: "title", notes }
-    if (found.length > 1) {
-      ambiguous = found
-      break
-    }
+    if (found.length > 0) return { source: "title", label: `tiêu đề "${t}"`, units: found, isCode: false, namesParents: true, notes: [] }
     const aliased = byAlias(t, clues.parentTitles, index)
-    const units = distinctUnits(aliased)
-    if (units.length === 1) return { ok: true, unit: units[0]!, via: "alias", notes: [...notes, aliasNote(t, aliased[0]!)] }
-    if (units.length > 1) {
-      ambiguous = units
-      break
+    if (aliased.length > 0) {
+      return { source: "alias", label: `tiêu đề "${t}"`, units: distinctUnits(aliased), isCode: false, namesParents: true, notes: [aliasNote(t, aliased[0]!)] }
     }
   }
-  // (3) The file name: a unit code, a unit name, or an old name.
-  const fromFile = index.byCode.get(codeKey(clues.fileName))
-  let fileMatches = fromFile !== undefined ? [fromFile] : byName(clues.fileName, clues.parentTitles, index)
-  let fileAlias: AliasEntry | null = null
-  if (fileMatches.length === 0) {
-    const aliased = byAlias(clues.fileName, clues.parentTitles, index)
-    fileMatches = distinctUnits(aliased)
-    if (fileMatches.length === 1) fileAlias = aliased[0]!
+  return null
+}
+
+interface PathReading {
+  readonly clues: ReadonlyArray<Clue>
+  readonly unknownCodes: ReadonlyArray<string>
+  /** Unit names seen in a file name that also holds unknown words: candidates, never a resolution. */
+  readonly partial: ReadonlyArray<Unit>
+  readonly unknownWords: ReadonlyArray<string>
+}
+
+const readPath = (clues: UnitClues, index: UnitIndex): PathReading => {
+  const pc = FileClues.pathClues(clues.path, index.names, index.aliasesByKey)
+  const where = `tên tệp "${clues.fileName}"`
+  const parents = [...clues.parentTitles, ...pc.folders.map((f) => f.text)]
+  const out: Array<Clue> = pc.file.codes.map((c) => codeClue(c, where, "fileName"))
+  out.push(...spanClues(pc.file, where, "fileName", parents, index))
+  const unknownCodes = pc.file.unknownCodes.map((c) => `mã "${c}" trong ${where}`)
+  for (const f of pc.folders) {
+    const w = `thư mục "${f.text}"`
+    out.push(...f.codes.map((c) => codeClue(c, w, "folder")))
+    out.push(...spanClues(f, w, "folder", parents, index))
+    unknownCodes.push(...f.unknownCodes.map((c) => `mã "${c}" trong ${w}`))
   }
-  if (fileAlias !== null && ambiguous.length === 0) {
-    return { ok: true, unit: fileAlias.unit, via: "alias", notes: [...notes, aliasNote(clues.fileName, fileAlias)] }
+  const partial = pc.file.unknownWords.length > 0 ? [...new Set(pc.file.spans.flatMap((s) => s.cells))] : []
+  return { clues: out, unknownCodes, partial, unknownWords: pc.file.unknownWords }
+}
+
+const refuse = (reason: string, candidates: ReadonlyArray<Unit>): UnitResolution => ({ ok: false, reason, candidates })
+
+/** (1) An explicit code is authoritative over names; an unknown one, or another cell's code in the path, is refused. */
+const resolveByCode = (code: string, clues: UnitClues, path: PathReading, index: UnitIndex): UnitResolution => {
+  const unit = index.byCode.get(codeKey(code))
+  if (unit === undefined) {
+    const candidates = nearest([...clues.cellTitles, clues.fileName], index)
+    return refuse(
+      `Mã chi bộ "${code}" không có trong danh sách chi bộ của dữ liệu trung ương.${candidates.length > 0 ? ` Có thể là: ${candidates.map(describe).join("; ")}.` : ""}`,
+      candidates
+    )
   }
-  if (ambiguous.length > 0) {
-    const agreed = fileMatches.filter((u) => ambiguous.includes(u))
-    if (agreed.length === 1) return { ok: true, unit: agreed[0]!, via: "fileName", notes }
+  const conflicting = path.clues.filter((c) => c.isCode && !agrees(unit, c, index))
+  if (conflicting.length > 0) {
+    return refuse(
+      `Mã chi bộ "${code}" trong tệp khác với ${conflicting.map((c) => `${c.label} (${codesSome(c.units)})`).join("; ")}; không xác định được chi bộ. Hãy sửa mã hoặc tên tệp cho khớp.`,
+      [unit, ...conflicting.flatMap((c) => c.units)]
+    )
+  }
+  const notes: Array<string> = []
+  for (const t of clues.cellTitles) {
+    if (unitNameKey(t) !== unitNameKey(unit.name)) {
+      notes.push(`Tiêu đề "${t}" khác tên chi bộ theo mã ${unit.code} (${unit.name}); đã dùng mã chi bộ.`)
+    }
+  }
+  return { ok: true, unit, via: "code", notes }
+}
+
+const listClues = (cs: ReadonlyArray<Clue>) => cs.map((c) => c.label).join(", ")
+
+export const resolveUnit = (clues: UnitClues, index: UnitIndex): UnitResolution => {
+  const path = readPath(clues, index)
+  if (path.unknownCodes.length > 0) {
+    const candidates = nearest([...clues.cellTitles, clues.fileName], index)
+    return refuse(
+      `Không có trong danh sách chi bộ của dữ liệu trung ương: ${path.unknownCodes.join(", ")}.${candidates.length > 0 ? ` Gần giống: ${candidates.map(describe).join("; ")}.` : ""} ${HOW_TO_FIX}`,
+      candidates
+    )
+  }
+  if (clues.code !== null) return resolveByCode(clues.code, clues, path, index)
+
+  const title = titleClue(clues, index)
+  const all = title === null ? path.clues : [title, ...path.clues]
+  // Candidates: the units the clues name (a đảng bộ only from a title), kept when every clue agrees.
+  const named = new Set<Unit>()
+  for (const c of all) for (const u of c.units) if (c.namesParents || !isParent(u, index)) named.add(u)
+  const agreed = narrowByParentTitles([...named].filter((u) => all.every((c) => agrees(u, c, index))), clues.parentTitles, index)
+
+  if (agreed.length === 1) {
+    const unit = agreed[0]!
+    const notes = all.flatMap((c) => c.notes)
+    if (title !== null && title.units.length === 1) return { ok: true, unit, via: title.source, notes }
+    const used = all.filter((c) => c.units.includes(unit) || c.units.some((u) => isUnder(unit, u, index)))
+    const via = used.some((c) => c.source === "fileName") ? "fileName" : used.some((c) => c.source === "alias") ? "alias" : "folder"
+    const unreadTitles = title === null && clues.cellTitles.length > 0 ? ` Tiêu đề ${clues.cellTitles.map((t) => `"${t}"`).join(", ")} không khớp chi bộ nào.` : ""
     return {
-      ok: false,
-      reason: `Tên chi bộ trong tiêu đề trùng với nhiều chi bộ: ${ambiguous.map(describe).join("; ")}. ${HOW_TO_FIX}`,
-      candidates: ambiguous
+      ok: true,
+      unit,
+      via,
+      notes: [...notes, `Chi bộ ${describe(unit)} được xác định từ ${listClues(used)}.${unreadTitles}`]
     }
   }
-  if (fileMatches.length === 1) return { ok: true, unit: fileMatches[0]!, via: "fileName", notes }
-  if (fileMatches.length > 1) {
-    return {
-      ok: false,
-      reason: `Tên tệp "${clues.fileName}" trùng với nhiều chi bộ: ${fileMatches.map(describe).join("; ")}. ${HOW_TO_FIX}`,
-      candidates: fileMatches
-    }
+  if (agreed.length > 1) {
+    const what = title !== null && title.units.length > 1 ? "Tên chi bộ trong tiêu đề" : listClues(all)
+    return refuse(`${what} trùng với nhiều chi bộ: ${describeSome(agreed)}. ${HOW_TO_FIX}`, agreed)
   }
-  const tried = [
-    ...clues.cellTitles.map((t) => `tiêu đề "${t}"`),
-    `tên tệp "${clues.fileName}"`
-  ].join(", ")
-  const candidates = nearest([...clues.cellTitles, clues.fileName], index)
-  return {
-    ok: false,
-    reason: `Không xác định được chi bộ: ${tried} không khớp chi bộ nào trong dữ liệu trung ương.${candidates.length > 0 ? ` Gần giống: ${candidates.map(describe).join("; ")}.` : ""} ${HOW_TO_FIX}`,
+  if (named.size > 0) {
+    return refuse(
+      `Các dấu hiệu về chi bộ không khớp nhau: ${all.map((c) => `${c.label} chỉ ${codesSome(c.units)}`).join("; ")}. ${HOW_TO_FIX}`,
+      [...named]
+    )
+  }
+  const tried = [...clues.cellTitles.map((t) => `tiêu đề "${t}"`), `tên tệp "${clues.fileName}"`].join(", ")
+  const unread = path.unknownWords.length > 0 ? ` Trong tên tệp có chữ không nhận ra: ${path.unknownWords.map((w) => `"${w}"`).join(", ")}.` : ""
+  const candidates = [...new Set([...path.partial, ...nearest([...clues.cellTitles, clues.fileName], index)])].slice(0, 5)
+  return refuse(
+    `Không xác định được chi bộ: ${tried} không khớp chi bộ nào trong dữ liệu trung ương.${unread}${candidates.length > 0 ? ` Gần giống: ${candidates.map(describe).join("; ")}.` : ""} ${HOW_TO_FIX}`,
     candidates
-  }
+  )
 }
