@@ -12,8 +12,10 @@
  *   date line ("…, ngày 5 tháng 3 năm 2025"), "Người lập", "BÍ THƯ", "PHÓ BÍ THƯ", "T/M CHI ỦY",
  *   "XÁC NHẬN …". Nothing after it is read, so signatories are never taken for members;
  * - every other row is read, and is ingested or rejected.
- * A row is rejected only when it cannot be used: no name, or a birth date that cannot be a date.
- * Other bad values (CCCD, card number, ngày vào Đảng / chính thức, sex) become null and a warning.
+ * A row is rejected only when it holds no readable name. Every other field is decoded by its
+ * declaration (Fields.ts): a value that does not read (a date, a year before 1900 or after the
+ * as-of date, an admission before 18, CCCD, card number, sex …) becomes null and a warning naming
+ * file, sheet, row, column and the value. A bad field costs the field, never the row.
  *
  * Pure extraction (`extractRows`) is separate from file I/O (`readRosterFile`) so it can be unit-
  * tested and benchmarked; the hot loop is plain code (no Effect, no logging per row). This module
@@ -26,13 +28,13 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import * as Either from "effect/Either"
 import type { FileSummary, PartialDate, Rejection, RosterKind, RosterRow, Sex } from "../Domain.js"
-import * as DateP from "../Normalize/Date.js"
 import * as Enc from "../Normalize/Encoding.js"
 import * as Ids from "../Normalize/Ids.js"
 import * as Text from "../Normalize/Text.js"
 import { type Cell, type CellValue, cellText, isBlankCell, isBlankRow, readCsv, readXlsxEither, type Sheet } from "./Grid.js"
 import * as Attendance from "./Attendance.js"
-import { type ColumnRef, findHeader, type HeaderMap } from "./Header.js"
+import * as Fields from "./Fields.js"
+import { type ColumnRef, type Field, findHeader, type HeaderMap } from "./Header.js"
 import { cluesFromTitles, resolveUnit, type UnitIndex } from "./Units.js"
 
 export interface RosterIngest {
@@ -108,15 +110,6 @@ const valueAt = (row: ReadonlyArray<Cell>, ref: ColumnRef | undefined): CellValu
 const fontAt = (row: ReadonlyArray<Cell>, ref: ColumnRef | undefined): string | undefined =>
   ref === undefined ? undefined : row[ref.col]?.font ?? undefined
 
-/** Decoded (TCVN3 / VNI → Unicode), cleaned text of a field; null when blank. */
-const textAt = (row: ReadonlyArray<Cell>, ref: ColumnRef | undefined): string | null => {
-  const v = valueAt(row, ref)
-  if (v === null) return null
-  const raw = typeof v === "string" ? Enc.decodeText(v, fontAt(row, ref)).text : cellText({ value: v, font: null })
-  const t = Text.clean(raw)
-  return t === "" ? null : t
-}
-
 /**
  * Strings are decoded before parsing (a TCVN3 "N÷" must read as Nữ); other values pass through.
  * Not cleaned here: the parsers clean their input, and clean() is a measurable share of the loop.
@@ -127,8 +120,6 @@ const decodedValue = (row: ReadonlyArray<Cell>, ref: ColumnRef | undefined): Cel
 }
 
 const shown = (v: CellValue): string => cellText({ value: v, font: null })
-
-const firstLine = (s: string): string => s.split(/\r?\n/).find((l) => l.trim() !== "") ?? ""
 
 const NOT_A_MARK = new Set(["0", "-", "khong", "k"])
 
@@ -217,82 +208,177 @@ interface SheetContext {
   readonly header: HeaderMap
   readonly unitCode: string
   readonly kind: RosterKind
+  readonly env: Fields.DecodeEnv
 }
 
-const DMY_TEXT = /^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(?:\d{2}|\d{4})\s*$/
-
-/**
- * Date columns whose text shows the writer's order: some date has a first number above 12 (so it
- * is day-first) and none has a second number above 12. There "05/03/1980" needs no warning; in a
- * column without such evidence it is read day-first and flagged.
- */
-const dayFirstColumns = (sheet: Sheet, header: HeaderMap): ReadonlySet<string> => {
-  const c = header.columns
-  const refs = [c.birth, header.birthBySex?.male, header.birthBySex?.female, c.sexMale, c.sexFemale, c.admitted, c.official]
-  const out = new Set<string>()
-  for (const ref of refs) {
-    if (ref === undefined) continue
-    let dayFirst = 0
-    let monthFirst = 0
-    for (let r = header.firstDataRow; r < sheet.rows.length; r++) {
-      const v = valueAt(sheet.rows[r]!, ref)
-      if (typeof v !== "string") continue
-      const m = DMY_TEXT.exec(v)
-      if (m === null) continue
-      const a = Number(m[1])
-      const b = Number(m[2])
-      if (a > 12 && b <= 12) dayFirst++
-      else if (a <= 12 && b > 12) monthFirst++
-    }
-    if (dayFirst > 0 && monthFirst === 0) out.add(ref.label)
-  }
-  return out
+/** A declared field found in this sheet: where its values are and what its column shows. */
+interface Plan {
+  readonly decl: Fields.FieldDecl<Fields.FieldKey>
+  readonly ref: ColumnRef
+  readonly facts: Fields.ColumnFacts
 }
 
-const parseDateField = (
-  v: CellValue,
-  label: string,
-  fieldName: string,
-  warn: (column: string, reason: string) => void,
-  dayFirst: ReadonlySet<string> = new Set()
-): { readonly date: PartialDate | null; readonly error: string | null } => {
-  if (v === null) return { date: null, error: null }
-  const r = DateP.parseDate(v)
-  if (!r.ok) return { date: null, error: r.reason }
-  const settled = r.value !== null && r.value.day !== null && r.value.day <= 12 && dayFirst.has(label)
-  if (r.ambiguous && r.value !== null && !settled) {
-    warn(label, `${fieldName} "${shown(v)}" có thể bị đảo ngày và tháng; đã đọc là ${DateP.formatDate(r.value)}`)
-  }
-  return { date: r.value, error: null }
+/** What a sheet's rows are decoded with, worked out once per sheet. */
+interface Layout {
+  /** The generic fields (Fields.RosterValueFields) present in the sheet. */
+  readonly plans: ReadonlyArray<Plan>
+  /** Facts of the columns a birth date can come from (birth, Nam / Nữ), by label. */
+  readonly dateFacts: ReadonlyMap<string, Fields.ColumnFacts>
+  readonly attendance: ReturnType<typeof Attendance.detectAttendanceColumns>
+  readonly headerTexts: ReadonlyArray<string | null>
 }
 
-const extractSheet = (ctx: SheetContext, acc: Acc): void => {
-  const { file, sheet, header } = ctx
+const columnValues = function* (sheet: Sheet, header: HeaderMap, ref: ColumnRef): Generator<CellValue> {
+  for (let r = header.firstDataRow; r < sheet.rows.length; r++) yield valueAt(sheet.rows[r]!, ref)
+}
+
+const layoutOf = (ctx: SheetContext): Layout => {
+  const { sheet, header } = ctx
   const cols = header.columns
-  const bySex = header.birthBySex
-  const nameLabel = cols.name?.label ?? "Họ và tên"
-  const unitRef = cols.unitCode
+  const plans: Array<Plan> = []
+  for (const key of Fields.RosterValueFields) {
+    const ref = cols[key as Field]
+    if (ref === undefined) continue
+    const decl = Fields.Fields[key] as Fields.FieldDecl<Fields.FieldKey>
+    plans.push({ decl, ref, facts: Fields.surveyColumn(decl.survey, columnValues(sheet, header, ref)) })
+  }
+  const dateFacts = new Map<string, Fields.ColumnFacts>()
+  for (const ref of [cols.birth, header.birthBySex?.male, header.birthBySex?.female, cols.sexMale, cols.sexFemale]) {
+    if (ref !== undefined) dateFacts.set(ref.label, Fields.surveyColumn("dates", columnValues(sheet, header, ref)))
+  }
   // Monthly attendance / dues columns (T1…T12), under a "Sinh hoạt" / "Đảng phí" group header or not.
   const headerText = (r: number) =>
     (sheet.rows[r] ?? []).map((c) => (isBlankCell(c) ? null : Text.clean(Enc.decodeText(cellText(c), c.font ?? undefined).text)))
   const headerTexts = headerText(header.lastHeaderRow)
-  const dayFirst = dayFirstColumns(sheet, header)
-  const attCols = Attendance.detectAttendanceColumns(
+  const attendance = Attendance.detectAttendanceColumns(
     headerTexts,
     header.lastHeaderRow > header.firstHeaderRow ? headerText(header.lastHeaderRow - 1) : []
   )
+  return { plans, dateFacts, attendance, headerTexts }
+}
+
+type Warn = (column: string | null, reason: string) => void
+
+/** The generic fields of a row: each parsed by its declaration; a bad value is null plus a warning. */
+const decodeValues = (row: ReadonlyArray<Cell>, layout: Layout, env: Fields.DecodeEnv, warn: Warn): Partial<Record<Fields.FieldKey, unknown>> => {
+  const out: Partial<Record<Fields.FieldKey, unknown>> = {}
+  for (const p of layout.plans) {
+    const v = decodedValue(row, p.ref)
+    if (v === null) continue
+    const r = p.decl.parse(v, p.facts, env)
+    if (!r.ok) warn(p.ref.label, `${r.reason}; bỏ qua giá trị`)
+    else {
+      if (r.note !== null) warn(p.ref.label, r.note)
+      out[p.decl.key] = r.value
+    }
+  }
+  return out
+}
+
+/**
+ * Sex and birth date: "Ngày sinh" over Nam | Nữ, X marks, a sex column, or a birth column. A birth
+ * date that does not read costs the birth date (a warning), never the row.
+ */
+const sexAndBirth = (
+  row: ReadonlyArray<Cell>,
+  ctx: SheetContext,
+  layout: Layout,
+  warn: Warn
+): { readonly sex: Sex | null; readonly birth: PartialDate | null } => {
+  const cols = ctx.header.columns
+  const bySex = ctx.header.birthBySex
+  const sexVotes: Array<Sex> = []
+  let birthValue: CellValue = null
+  let birthLabel = cols.birth?.label ?? Fields.Fields.birth.label
+  if (bySex !== null) {
+    const m = valueAt(row, bySex.male)
+    const f = valueAt(row, bySex.female)
+    if (m !== null && f !== null) {
+      warn(bySex.male.label, "Ngày sinh ghi ở cả cột Nam và cột Nữ; không xác định được giới tính")
+      birthValue = m
+      birthLabel = bySex.male.label
+    } else if (m !== null) {
+      birthValue = m
+      birthLabel = bySex.male.label
+      sexVotes.push("M")
+    } else if (f !== null) {
+      birthValue = f
+      birthLabel = bySex.female.label
+      sexVotes.push("F")
+    }
+  }
+  if (cols.birth !== undefined && birthValue === null) birthValue = valueAt(row, cols.birth)
+  for (let k = 0; k < 2; k++) {
+    const ref = k === 0 ? cols.sexMale : cols.sexFemale
+    if (ref === undefined) continue
+    const v = valueAt(row, ref)
+    if (v === null) continue
+    const sex: Sex = k === 0 ? "M" : "F"
+    if (isMark(v)) sexVotes.push(sex)
+    else if (isDateLike(v) && cols.birth === undefined && bySex === null) {
+      // Single-row "Nam | Nữ" headers with the date written under the sex.
+      if (birthValue === null) {
+        birthValue = v
+        birthLabel = ref.label
+      }
+      sexVotes.push(sex)
+    }
+  }
+  if (cols.sex !== undefined) {
+    const v = valueAt(row, cols.sex)
+    const r = Fields.Fields.sex.parse(v === null ? null : Enc.decodeText(shown(v), fontAt(row, cols.sex)).text, Fields.NO_FACTS, ctx.env)
+    if (!r.ok) warn(cols.sex.label, `${r.reason}; bỏ qua giá trị`)
+    else if (r.value !== null) sexVotes.push(r.value)
+  }
+  let sex: Sex | null = sexVotes[0] ?? null
+  if (sexVotes.some((s) => s !== sex)) {
+    warn(null, "Giới tính ghi mâu thuẫn (vừa Nam vừa Nữ); bỏ qua giá trị")
+    sex = null
+  }
+  let birth: PartialDate | null = null
+  if (birthValue !== null) {
+    const r = Fields.Fields.birth.parse(birthValue, layout.dateFacts.get(birthLabel) ?? Fields.NO_FACTS, ctx.env)
+    if (!r.ok) warn(birthLabel, `${r.reason}; bỏ qua giá trị`)
+    else {
+      if (r.note !== null) warn(birthLabel, r.note)
+      birth = r.value
+    }
+  }
+  return { sex, birth }
+}
+
+/** The row's kind: its "Loại" column, else a mark in its note, else the list's. */
+const rowKind = (ctx: SheetContext, kindText: string | null, noteKey: string, warn: Warn): RosterKind => {
+  const fromColumn = kindText === null ? null : kindFromColumn(kindText)
+  if (kindText !== null && fromColumn === null) {
+    warn(ctx.header.columns.kind!.label, `Loại "${kindText}" không rõ; dùng loại của danh sách`)
+  }
+  const fromNote = noteKey === "" ? null : kindFromText(noteKey)
+  return fromColumn ?? fromNote ?? ctx.kind
+}
+
+const nameMissingReason = (row: ReadonlyArray<Cell>, cols: HeaderMap["columns"]): string =>
+  cols.stt === undefined || valueAt(row, cols.stt) === null
+    ? "Thiếu Họ và tên (có thể là dòng nối tiếp của đảng viên ở dòng trên; hãy gộp vào một dòng)"
+    : "Thiếu Họ và tên"
+
+/**
+ * The rows of one roster sheet. A row is rejected only when it has no readable name; every other
+ * field is decoded by its declaration (Fields.ts) and a value that does not read costs that field.
+ */
+const extractSheet = (ctx: SheetContext, acc: Acc): void => {
+  const { file, sheet, header, env } = ctx
+  const cols = header.columns
+  const nameLabel = cols.name?.label ?? Fields.Fields.name.label
+  const layout = layoutOf(ctx)
   // One warn/reject pair per sheet, not per row: closures made per row were a measurable share of
   // the loop. `notes` is the row's own (it goes into the RosterRow); `rowWarnings` is reused.
   let rowNo = 0
   let notes: Array<string> = []
   const rowWarnings: Array<Rejection> = []
-  const warn = (column: string | null, reason: string) => {
+  const warn: Warn = (column, reason) => {
     notes.push(reason)
     rowWarnings.push({ file, sheet: sheet.name, row: rowNo, column, reason })
-  }
-  const reject = (column: string | null, reason: string) => {
-    acc.rowsRejected++
-    acc.rejections.push({ file, sheet: sheet.name, row: rowNo, column, reason })
   }
   for (let r = header.firstDataRow; r < sheet.rows.length; r++) {
     const row = sheet.rows[r]!
@@ -305,149 +391,38 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
     notes = []
     rowWarnings.length = 0
 
-    // Name (required).
-    const nameValue = decodedValue(row, cols.name)
-    // Mẫu 7-HSĐV stacks "Họ và tên / Họ và tên khai sinh" in one cell: the first line is the name in use.
-    const nameText =
-      nameValue === null ? null : typeof nameValue === "string" && nameValue.includes("\n") ? firstLine(nameValue) : shown(nameValue)
-    if (nameText === null) {
-      const sttBlank = cols.stt === undefined || valueAt(row, cols.stt) === null
-      reject(
-        nameLabel,
-        sttBlank
-          ? "Thiếu Họ và tên (có thể là dòng nối tiếp của đảng viên ở dòng trên; hãy gộp vào một dòng)"
-          : "Thiếu Họ và tên"
-      )
+    // The name is the one required field: without it the row names nobody.
+    const name = Fields.Fields.name.parse(decodedValue(row, cols.name), Fields.NO_FACTS, env)
+    if (!name.ok || name.value === null) {
+      acc.rowsRejected++
+      acc.rejections.push({ file, sheet: sheet.name, row: rowNo, column: nameLabel, reason: name.ok ? nameMissingReason(row, cols) : name.reason })
       continue
     }
-    const name = Text.parseName(nameText)
-    if (name === null) {
-      reject(nameLabel, `Họ và tên "${Text.clean(nameText)}" không đọc được thành tên người`)
-      continue
-    }
-
-    // Sex and birth date: "Ngày sinh" over Nam | Nữ, X marks, a sex column, or a birth column.
-    const sexVotes: Array<Sex> = []
-    let birthValue: CellValue = null
-    let birthLabel = cols.birth?.label ?? "Ngày sinh"
-    if (bySex !== null) {
-      const m = valueAt(row, bySex.male)
-      const f = valueAt(row, bySex.female)
-      if (m !== null && f !== null) {
-        warn(bySex.male.label, "Ngày sinh ghi ở cả cột Nam và cột Nữ; không xác định được giới tính")
-        birthValue = m
-        birthLabel = bySex.male.label
-      } else if (m !== null) {
-        birthValue = m
-        birthLabel = bySex.male.label
-        sexVotes.push("M")
-      } else if (f !== null) {
-        birthValue = f
-        birthLabel = bySex.female.label
-        sexVotes.push("F")
-      }
-    }
-    if (cols.birth !== undefined && birthValue === null) birthValue = valueAt(row, cols.birth)
-    for (let k = 0; k < 2; k++) {
-      const ref = k === 0 ? cols.sexMale : cols.sexFemale
-      if (ref === undefined) continue
-      const sex: Sex = k === 0 ? "M" : "F"
-      const v = valueAt(row, ref)
-      if (v === null) continue
-      if (isMark(v)) sexVotes.push(sex)
-      else if (isDateLike(v) && cols.birth === undefined && bySex === null) {
-        // Single-row "Nam | Nữ" headers with the date written under the sex.
-        if (birthValue === null) {
-          birthValue = v
-          birthLabel = ref.label
-        }
-        sexVotes.push(sex)
-      }
-    }
-    if (cols.sex !== undefined) {
-      const v = valueAt(row, cols.sex)
-      // Mẫu 7-HSĐV column 3 stacks "Nam\nKinh\nKhông": sex is the first line.
-      const t = v === null ? null : Text.clean(Enc.decodeText(shown(v).split(/\r?\n/)[0]!, fontAt(row, cols.sex)).text)
-      if (t !== null && t !== "") {
-        const s = Ids.parseSex(t)
-        if (s !== null) sexVotes.push(s)
-        else warn(cols.sex.label, `Giới tính "${t}" không đọc được; bỏ qua giá trị`)
-      }
-    }
-    let sex: Sex | null = sexVotes[0] ?? null
-    if (sexVotes.some((s) => s !== sex)) {
-      warn(null, "Giới tính ghi mâu thuẫn (vừa Nam vừa Nữ); bỏ qua giá trị")
-      sex = null
-    }
-
-    const birth = parseDateField(birthValue, birthLabel, "Ngày sinh", warn, dayFirst)
-    if (birth.error !== null) {
-      reject(birthLabel, birth.error)
-      continue
-    }
-
-    // Identifiers: a bad value is dropped with a warning, the row is kept.
-    let cccd: string | null = null
-    const cccdValue = decodedValue(row, cols.cccd)
-    if (cccdValue !== null) {
-      const r = Ids.parsePersonalId(cccdValue)
-      if (r.ok) cccd = r.value
-      else warn(cols.cccd!.label, `${r.reason}; bỏ qua giá trị`)
-    }
+    const { sex, birth } = sexAndBirth(row, ctx, layout, warn)
+    const v = decodeValues(row, layout, env, warn)
+    const cccd = (v.cccd as string | undefined) ?? null
     if (cccd !== null) {
-      const c = Ids.cccdConsistency(cccd, sex, birth.date?.year ?? null)
+      const c = Ids.cccdConsistency(cccd, sex, birth?.year ?? null)
       if (c !== null) warn(cols.cccd!.label, c)
     }
-    let cardNo: string | null = null
-    const cardValue = decodedValue(row, cols.cardNo)
-    if (cardValue !== null) {
-      const r = Ids.parseCardNo(cardValue)
-      if (r.ok) cardNo = r.value
-      else warn(cols.cardNo!.label, `${r.reason}; bỏ qua giá trị`)
+    let admitted = (v.admitted as PartialDate | undefined) ?? null
+    if (Fields.admittedBeforeEighteen(birth, admitted)) {
+      warn(cols.admitted!.label, Fields.admittedTooYoung(admitted!, birth!))
+      admitted = null
     }
-    let lyLich: string | null = null
-    const lyLichValue = decodedValue(row, cols.lyLich)
-    if (lyLichValue !== null) {
-      const r = Ids.parseLyLich(lyLichValue)
-      if (!r.ok) warn(cols.lyLich!.label, `${r.reason}; bỏ qua giá trị`)
-      else if (r.value !== null) lyLich = `${r.value.digits} ${r.value.letters}`
-    }
-    // Mã đảng viên is the central database's id: kept as typed (an Excel number loses nothing here).
-    const memberIdValue = valueAt(row, cols.memberId)
-    const memberId = memberIdValue === null ? null : Text.clean(shown(memberIdValue)) || null
-
-    const admittedRaw = decodedValue(row, cols.admitted)
-    const admitted = parseDateField(admittedRaw, cols.admitted?.label ?? "", "Ngày vào Đảng", warn, dayFirst)
-    if (admitted.error !== null) warn(cols.admitted!.label, `${admitted.error}; bỏ qua giá trị`)
-    const officialRaw = decodedValue(row, cols.official)
-    const official = parseDateField(officialRaw, cols.official?.label ?? "", "Ngày chính thức", warn, dayFirst)
-    if (official.error !== null) warn(cols.official!.label, `${official.error}; bỏ qua giá trị`)
-
-    const note = textAt(row, cols.note)
+    const note = (v.note as string | undefined) ?? null
     const noteKey = note === null ? "" : Text.fold(note)
-    const exempt = noteKey.includes("mien sinh hoat") || noteKey.includes("mien sh")
-
-    let kind = ctx.kind
-    const kindText = textAt(row, cols.kind)
-    const fromColumn = kindText === null ? null : kindFromColumn(kindText)
-    if (kindText !== null && fromColumn === null) {
-      warn(cols.kind!.label, `Loại "${kindText}" không rõ; dùng loại của danh sách`)
-    }
-    const fromNote = noteKey === "" ? null : kindFromText(noteKey)
-    kind = fromColumn ?? fromNote ?? kind
+    const kind = rowKind(ctx, (v.kind as string | undefined) ?? null, noteKey, warn)
 
     let attendance: RosterRow["attendance"] = null
-    if (attCols !== null) {
-      const att = Attendance.readAttendance(row.map((c) => c.value), attCols)
+    if (layout.attendance !== null) {
+      const att = Attendance.readAttendance(row.map((c) => c.value), layout.attendance)
       attendance = att.attendance
-      for (const p of att.problems) warn(headerTexts[p.columnIndex] ?? `cột ${p.columnIndex + 1}`, p.reason)
+      for (const p of att.problems) warn(layout.headerTexts[p.columnIndex] ?? `cột ${p.columnIndex + 1}`, p.reason)
     }
-
-    if (unitRef !== undefined) {
-      const code = textAt(row, unitRef)
-      if (code !== null && code.toUpperCase() !== ctx.unitCode.toUpperCase()) {
-        warn(unitRef.label, `Mã chi bộ của dòng "${code}" khác mã chi bộ của tệp "${ctx.unitCode}"; đã dùng mã của tệp`)
-      }
+    const code = (v.unitCode as string | undefined) ?? null
+    if (code !== null && code.toUpperCase() !== ctx.unitCode.toUpperCase()) {
+      warn(cols.unitCode!.label, `Mã chi bộ của dòng "${code}" khác mã chi bộ của tệp "${ctx.unitCode}"; đã dùng mã của tệp`)
     }
 
     acc.rows.push({
@@ -456,18 +431,18 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
       row: rowNo,
       unitCode: ctx.unitCode,
       kind,
-      name,
-      birth: birth.date,
+      name: name.value,
+      birth,
       sex,
-      hometown: textAt(row, cols.hometown),
+      hometown: (v.hometown as string | undefined) ?? null,
       cccd,
-      cardNo,
-      memberId,
-      lyLich,
-      admitted: admitted.date,
-      official: official.date,
+      cardNo: (v.cardNo as string | undefined) ?? null,
+      memberId: (v.memberId as string | undefined) ?? null,
+      lyLich: (v.lyLich as string | undefined) ?? null,
+      admitted,
+      official: (v.official as PartialDate | undefined) ?? null,
       note,
-      exempt,
+      exempt: noteKey.includes("mien sinh hoat") || noteKey.includes("mien sh"),
       attendance,
       warnings: notes
     })
@@ -488,7 +463,13 @@ const fileError = (file: string, sha256: string, reason: string, rowsRead = 0): 
  * Pure: the rows of one file's sheets. `file` is the path shown in reports (relative, with "/").
  * The unit is resolved once per file; an unresolved unit rejects the whole file (all its rows).
  */
-export const extractRows = (file: string, sheets: ReadonlyArray<Sheet>, units: UnitIndex, sha256 = ""): FileExtract => {
+export const extractRows = (
+  file: string,
+  sheets: ReadonlyArray<Sheet>,
+  units: UnitIndex,
+  sha256 = "",
+  env: Fields.DecodeEnv = Fields.NO_ENV
+): FileExtract => {
   const rosterSheets: Array<{ sheet: Sheet; header: HeaderMap; titles: Array<string> }> = []
   const skipped: Array<Sheet> = []
   for (const sheet of sheets) {
@@ -527,7 +508,7 @@ export const extractRows = (file: string, sheets: ReadonlyArray<Sheet>, units: U
   for (const s of rosterSheets) {
     const kind = kindFromTitles([...s.titles, s.sheet.name])
     fileKind ??= kind
-    extractSheet({ file, sheet: s.sheet, header: s.header, unitCode, kind }, acc)
+    extractSheet({ file, sheet: s.sheet, header: s.header, unitCode, kind, env }, acc)
   }
 
   if (!resolution.ok) return fileError(file, sha256, resolution.reason, acc.rowsRead)
@@ -586,7 +567,12 @@ const defectReason = (d: unknown) => `lỗi khi đọc tệp (${d instanceof Err
  * an unresolved unit and even a bug on one odd file become a file-level error, so the other files'
  * rows are never lost. The same function runs in the worker threads (Pool.ts).
  */
-export const readRosterFile = async (dir: string, rel: string, units: UnitIndex): Promise<FileExtract> => {
+export const readRosterFile = async (
+  dir: string,
+  rel: string,
+  units: UnitIndex,
+  env: Fields.DecodeEnv = Fields.NO_ENV
+): Promise<FileExtract> => {
   let bytes: Uint8Array
   try {
     // Sync: rosters are small, and a promise-based read (open, fstat, read, close) cost more than parsing some of them.
@@ -598,7 +584,7 @@ export const readRosterFile = async (dir: string, rel: string, units: UnitIndex)
   try {
     const sheets = await readSheets(rel, bytes)
     if (Either.isLeft(sheets)) return fileError(rel, sha256, sheets.left)
-    return extractRows(rel, sheets.right, units, sha256)
+    return extractRows(rel, sheets.right, units, sha256, env)
   } catch (d) {
     return fileError(rel, sha256, defectReason(d))
   }
