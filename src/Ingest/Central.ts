@@ -280,6 +280,7 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
   const members: Array<CentralMember> = []
   const rejections: Array<Rejection> = []
   const warnings: Array<Rejection> = []
+  const restored = fields.map((): Array<number> => [])
   rows: for (const r of rows) {
     tally.rowsRead++
     const reject = (column: string, reason: string) => {
@@ -309,6 +310,7 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
         continue
       }
       if (p.note !== null) rowWarnings.push({ ...at(r.row, column), reason: p.note })
+      if (p.restored === true) restored[i]!.push(r.row)
       v[decl.key] = p.value
       if (decl.key === "memberId") {
         const dup = duplicated.get(p.value as string)
@@ -337,6 +339,13 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
     members.push(member)
     for (const w of rowWarnings) warnings.push(w)
   }
+  fields.forEach((f, i) => {
+    const rs = restored[i]!
+    if (rs.length > 0) warnings.push({ ...at(rs[0]!, f.decl.centralColumn), reason: Fields.restoredWarning(f.decl.label, rs) })
+  })
+  // Reading order: by row, then by column as the sheet lays them out.
+  const colIndex = new Map(MemberSheet.columns.map((c, i) => [c.header, i]))
+  warnings.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (colIndex.get(a.column ?? "") ?? 99) - (colIndex.get(b.column ?? "") ?? 99))
   return { members, rejections, warnings, duplicateIds }
 }
 

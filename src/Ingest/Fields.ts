@@ -41,14 +41,24 @@ export type FieldKey = keyof FieldValues
 
 /** A parsed value: a value (null when blank) with an optional remark, or the reason it does not read. */
 export type Parsed<A> =
-  | { readonly ok: true; readonly value: A | null; readonly note: string | null }
+  | {
+    readonly ok: true
+    readonly value: A | null
+    readonly note: string | null
+    /** Leading zeros a number cell lost were put back (reported once per column, see restoredWarning). */
+    readonly restored?: boolean
+  }
   | { readonly ok: false; readonly reason: string }
 
 /** What the other values of a column show, surveyed once per sheet before its rows are decoded. */
 export interface ColumnFacts {
   /** Some date of the column is day-first beyond doubt (first number > 12) and none is month-first. */
   readonly dayFirst: boolean
-  /** Some value of the column has the identifier's full width (8 digits for a card, 12 or 9 for a CCCD/CMND). */
+  /**
+   * The column's values show the identifier's width: its longest value has 7 or 8 digits for a card
+   * (8, or 8 less the one leading zero every number of a card series starting with 0 loses), 8, 9,
+   * 11 or 12 for a CCCD/CMND.
+   */
   readonly fullWidth: boolean
 }
 
@@ -148,13 +158,16 @@ const dateOfDay = (day: number): PartialDate => {
 const cccd = (v: CellValue, facts: ColumnFacts): Parsed<string> => {
   if (v === null) return BLANK
   const r = Ids.parsePersonalId(v, facts.fullWidth)
-  return r.ok ? ok(r.value, r.note ?? null) : bad(r.reason)
+  return r.ok ? restoredOr(r) : bad(r.reason)
 }
+
+const restoredOr = (r: { readonly value: string | null; readonly note?: string }): Parsed<string> =>
+  r.note === undefined ? ok(r.value) : { ok: true, value: r.value, note: null, restored: true }
 
 const cardNo = (v: CellValue, facts: ColumnFacts): Parsed<string> => {
   if (v === null) return BLANK
   const r = Ids.parseCardNo(v, facts.fullWidth)
-  return r.ok ? ok(r.value, r.note ?? null) : bad(r.reason)
+  return r.ok ? restoredOr(r) : bad(r.reason)
 }
 
 const lyLich = (v: CellValue): Parsed<string> => {
@@ -329,12 +342,10 @@ export const surveyColumn = (kind: FieldDecl<FieldKey>["survey"], values: Iterab
     }
     return { dayFirst: dayFirst > 0 && monthFirst === 0, fullWidth: false }
   }
-  const widths = kind === "cardWidth" ? [8] : [12, 9]
-  for (const v of values) {
-    const n = digitCount(v)
-    if (n !== null && widths.includes(n)) return { dayFirst: false, fullWidth: true }
-  }
-  return NO_FACTS
+  let longest = 0
+  for (const v of values) longest = Math.max(longest, digitCount(v) ?? 0)
+  const widths = kind === "cardWidth" ? [7, 8] : [8, 9, 11, 12]
+  return widths.includes(longest) ? { dayFirst: false, fullWidth: true } : NO_FACTS
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,3 +365,11 @@ export const envAsOf = (asOf: string | null | undefined): DecodeEnv => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(asOf)
   return m === null ? NO_ENV : { asOfDay: Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!) / 86_400_000 }
 }
+
+/**
+ * One warning per column for the number cells whose leading zeros were put back: a column of
+ * numbers loses them on every row, and a warning per row would bury the others.
+ */
+export const restoredWarning = (label: string, rows: ReadonlyArray<number>): string =>
+  `${label}: ${rows.length} ô được Excel lưu dạng số nên mất số 0 ở đầu (dòng ${rows.slice(0, 12).join(", ")}${rows.length > 12 ? ", …" : ""}); ` +
+  `đã thêm lại số 0 cho đủ độ dài. Hãy định dạng cột là văn bản để giữ nguyên số như đã nhập`

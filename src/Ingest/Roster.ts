@@ -216,6 +216,8 @@ interface Plan {
   readonly decl: Fields.FieldDecl<Fields.FieldKey>
   readonly ref: ColumnRef
   readonly facts: Fields.ColumnFacts
+  /** Rows whose number cell had its leading zeros put back (one warning for the column). */
+  readonly restored: Array<number>
 }
 
 /** What a sheet's rows are decoded with, worked out once per sheet. */
@@ -240,7 +242,7 @@ const layoutOf = (ctx: SheetContext): Layout => {
     const ref = cols[key as Field]
     if (ref === undefined) continue
     const decl = Fields.Fields[key] as Fields.FieldDecl<Fields.FieldKey>
-    plans.push({ decl, ref, facts: Fields.surveyColumn(decl.survey, columnValues(sheet, header, ref)) })
+    plans.push({ decl, ref, facts: Fields.surveyColumn(decl.survey, columnValues(sheet, header, ref)), restored: [] })
   }
   const dateFacts = new Map<string, Fields.ColumnFacts>()
   for (const ref of [cols.birth, header.birthBySex?.male, header.birthBySex?.female, cols.sexMale, cols.sexFemale]) {
@@ -260,7 +262,13 @@ const layoutOf = (ctx: SheetContext): Layout => {
 type Warn = (column: string | null, reason: string) => void
 
 /** The generic fields of a row: each parsed by its declaration; a bad value is null plus a warning. */
-const decodeValues = (row: ReadonlyArray<Cell>, layout: Layout, env: Fields.DecodeEnv, warn: Warn): Partial<Record<Fields.FieldKey, unknown>> => {
+const decodeValues = (
+  row: ReadonlyArray<Cell>,
+  rowNo: number,
+  layout: Layout,
+  env: Fields.DecodeEnv,
+  warn: Warn
+): Partial<Record<Fields.FieldKey, unknown>> => {
   const out: Partial<Record<Fields.FieldKey, unknown>> = {}
   for (const p of layout.plans) {
     const v = decodedValue(row, p.ref)
@@ -269,6 +277,7 @@ const decodeValues = (row: ReadonlyArray<Cell>, layout: Layout, env: Fields.Deco
     if (!r.ok) warn(p.ref.label, `${r.reason}; bỏ qua giá trị`)
     else {
       if (r.note !== null) warn(p.ref.label, r.note)
+      if (r.restored === true) p.restored.push(rowNo)
       out[p.decl.key] = r.value
     }
   }
@@ -399,7 +408,7 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
       continue
     }
     const { sex, birth } = sexAndBirth(row, ctx, layout, warn)
-    const v = decodeValues(row, layout, env, warn)
+    const v = decodeValues(row, rowNo, layout, env, warn)
     const cccd = (v.cccd as string | undefined) ?? null
     if (cccd !== null) {
       const c = Ids.cccdConsistency(cccd, sex, birth?.year ?? null)
@@ -447,6 +456,10 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
       warnings: notes
     })
     for (const w of rowWarnings) acc.warnings.push(w)
+  }
+  for (const p of layout.plans) {
+    if (p.restored.length === 0) continue
+    acc.warnings.push({ file, sheet: sheet.name, row: p.restored[0]!, column: p.ref.label, reason: Fields.restoredWarning(p.ref.label, p.restored) })
   }
 }
 

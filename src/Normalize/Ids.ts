@@ -155,8 +155,8 @@ const CARD_LENGTH = 8
 /**
  * Party card number (số thẻ đảng viên): 8 digits kept as text, as typed (spaces, dots and dashes
  * removed). A number cell shorter than 8 digits lost its leading zeros: it is padded back, with a
- * note, only when the column shows the width (`fullWidth`: another value of the column has 8
- * digits). Text shorter than 8 digits is not padded: it does not read as a card number.
+ * note, only when the column shows the width (`fullWidth`, see Fields.ColumnFacts) and at most two
+ * zeros are missing. Text shorter than 8 digits is not padded: it does not read as a card number.
  */
 export const parseCardNo = (v: unknown, fullWidth = false): IdResult => {
   if (isBlank(v)) return NONE
@@ -165,10 +165,11 @@ export const parseCardNo = (v: unknown, fullWidth = false): IdResult => {
     const digits = integerDigits(v)
     if (digits === null || digits.length > CARD_LENGTH) return { ok: false, reason: need(String(v)) }
     if (digits.length === CARD_LENGTH) return { ok: true, value: digits, kind: null }
-    if (!fullWidth) {
+    // At most two zeros lost: "1234" in a column of card numbers is not 00001234.
+    if (!fullWidth || digits.length < CARD_LENGTH - 2) {
       return {
         ok: false,
-        reason: `${need(digits)} (ô dạng số, có thể đã mất số 0 ở đầu, nhưng các số khác trong cột không cho biết độ dài; hãy định dạng cột là văn bản và nhập lại)`
+        reason: `${need(digits)} (ô dạng số, có thể đã mất số 0 ở đầu, nhưng không đủ căn cứ để thêm lại; hãy định dạng cột là văn bản và nhập lại)`
       }
     }
     const padded = digits.padStart(CARD_LENGTH, "0")

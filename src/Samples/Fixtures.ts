@@ -333,13 +333,13 @@ const fixtures: ReadonlyArray<Fixture> = [
       rowsRejected: 0,
       error: null,
       rows: [
-        { sheet: "Chính thức", row: 6, display: "Ngô Văn Bình", kind: "OFFICIAL", sex: "M", birth: d(12, 3, 1965), cardNo: "01234567", cccd: "123456789", admitted: d(30, 4, 2008), warnings: ["đảo ngày và tháng", "1234567 được Excel lưu dạng số"] }, // padded: 23456789 below shows the width,
+        { sheet: "Chính thức", row: 6, display: "Ngô Văn Bình", kind: "OFFICIAL", sex: "M", birth: d(12, 3, 1965), cardNo: "01234567", cccd: "123456789", admitted: d(30, 4, 2008), warnings: ["đảo ngày và tháng"] }, // 1234567 padded: 23456789 below shows the width (one warning for the column),
         { sheet: "Chính thức", row: 7, display: "Đặng Thị Hoa", kind: "OFFICIAL", sex: "F", birth: d(25, 12, 1971), cardNo: "23456789", cccd: "079171000321", admitted: d(2, 9, 1999), warnings: [] }, // 02/09: the column has 30/04/2008, so it is day-first
-        { sheet: "Dự bị", row: 2, display: "Trịnh Quang Huy", kind: "OFFICIAL", sex: "M", birth: d(5, 11, 1990), cccd: "079090000111", warnings: ["79090000111 được Excel lưu dạng số"] }, // 05/11: settled by 17/06/1993 below; the number lost the 0 of province code 079
+        { sheet: "Dự bị", row: 2, display: "Trịnh Quang Huy", kind: "OFFICIAL", sex: "M", birth: d(5, 11, 1990), cccd: "079090000111", warnings: [] }, // 05/11: settled by 17/06/1993 below; the number lost the 0 of province code 079 (one warning for the column)
         { sheet: "Dự bị", row: 3, display: "Mai Thị Thu", kind: "OFFICIAL", sex: "F", birth: d(17, 6, 1993), cccd: "079193000222" }
       ],
       rejections: [],
-      warnings: ["Trang tính không có bảng danh sách"]
+      warnings: ["Trang tính không có bảng danh sách", "Số thẻ ĐV: 1 ô được Excel lưu dạng số nên mất số 0 ở đầu (dòng 6)", "Số định danh cá nhân: 1 ô được Excel lưu dạng số nên mất số 0 ở đầu (dòng 2)"]
     }
   },
   {
@@ -380,7 +380,7 @@ const fixtures: ReadonlyArray<Fixture> = [
         { sheet: "Danh sách", row: 6, display: "Lê Văn Thuỷ", key: "lê văn thủy", kind: "OFFICIAL", sex: "M", birth: d(null, null, 1965), memberId: "DV000103" },
         { sheet: "Danh sách", row: 7, display: "Phan Thị Thu Hà", key: "phan thị thu hà", kind: "TEMPORARY", sex: "F", birth: d(null, null, 1975), cccd: "001075000104", memberId: "DV000104", warnings: ["CCCD"] },
         { sheet: "Danh sách", row: 10, display: "Hồ Văn Nam", kind: "OFFICIAL", sex: "M", birth: d(20, 10, 1968), cccd: null, lyLich: null, memberId: "DV000106", admitted: d(null, null, 1992), exempt: true, warnings: ["12345", "Số lý lịch"] },
-        { sheet: "Danh sách", row: 11, display: "Tô Thị Vân", kind: "OFFICIAL", sex: "F", birth: d(9, 7, 1981), cccd: "001181000107", memberId: "107", admitted: d(15, 1, 2005), warnings: ["1181000107 được Excel lưu dạng số"] },
+        { sheet: "Danh sách", row: 11, display: "Tô Thị Vân", kind: "OFFICIAL", sex: "F", birth: d(9, 7, 1981), cccd: "001181000107", memberId: "107", admitted: d(15, 1, 2005) },
         { sheet: "Danh sách", row: 12, display: "Kim Văn Bảy", kind: "OFFICIAL", sex: "M", birth: null, memberId: "DV000108", warnings: ["31/02/1970"] } // the impossible date costs the date, not the row
       ],
       rejections: [

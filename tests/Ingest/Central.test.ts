@@ -159,8 +159,8 @@ describe("readCentral (xlsx)", () => {
         ["DangVien", 7, "Số CCCD"],
         ["DangVien", 7, "Mã chi bộ"]
       ])
-      // 1234567 was a number cell; "00123456" in the column shows the width: padded, with a warning.
-      expect(warnings[0]!.reason).toContain("01234567")
+      // 1234567 was a number cell; "00123456" in the column shows the width: padded, with a warning for the column.
+      expect(warnings[0]!.reason).toContain("1 ô được Excel lưu dạng số nên mất số 0 ở đầu (dòng 2)")
       expect(warnings[1]!.reason).toContain("31/02/1960")
     })
   )
