@@ -23,8 +23,14 @@
  * SQLite file gives the same data, rejections and warnings as reading the workbook.
  *
  * Accounting: rows read = ingested + rejected. A row is rejected only when it cannot be used (no
- * id, no name, no unit code, duplicate id, unknown status or transfer kind); a bad optional value
- * (date, sex, CCCD, card number) becomes null and is listed in `warnings`.
+ * id, no name, no unit code, unknown status or transfer kind); a bad optional value (date, sex,
+ * CCCD, card number) becomes null and is listed in `warnings`. The member columns are the ones
+ * declared in Fields.ts, decoded by one loop (`parseMembers`) as roster rows are.
+ *
+ * Integrity: a member id on several DangVien rows rejects all of them (never first-wins: which row
+ * is the person cannot be known) and is listed in `duplicateIds`; a unit that is its own parent or
+ * on a cycle of parents is rejected with the units named; a transfer of a member id on no ingested
+ * DangVien row is rejected, so the rules never raise TRANSFER_OVERDUE for nobody.
  */
 import { createHash } from "node:crypto"
 import * as fs from "node:fs/promises"
@@ -272,36 +278,45 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
   const at = locator(file, MemberSheet)
   const fields = Fields.CentralMemberFields
   // The export writes dates dd/mm/yyyy (the contract): day-first is settled, as a roster column showing it would be.
-  const facts = fields.map((f, i) =>
-    f.decl.survey === "dates" ? DAY_FIRST : Fields.surveyColumn(f.decl.survey, rows.map((r) => r.values[i] ?? null))
-  )
   const duplicateIds = duplicateIdsOf(rows, 0)
   const duplicated = new Map(duplicateIds.map((d) => [d.id, d.rows]))
   const members: Array<CentralMember> = []
   const rejections: Array<Rejection> = []
   const warnings: Array<Rejection> = []
   const restored = fields.map((): Array<number> => [])
+  // Where parsers' remarks go: the row being decoded.
+  let rowNo = 0
+  let rowWarnings: Array<Rejection> = []
+  const contexts = fields.map((f, i) =>
+    Fields.contextOf(
+      env,
+      f.decl.survey === "dates" ? DAY_FIRST : Fields.lazyFacts(f.decl.survey, () => rows.map((r) => r.values[i] ?? null)),
+      (remark) => rowWarnings.push({ ...at(rowNo, f.decl.centralColumn), reason: remark }),
+      () => restored[i]!.push(rowNo)
+    )
+  )
   rows: for (const r of rows) {
     tally.rowsRead++
     const reject = (column: string, reason: string) => {
       tally.rowsRejected++
       rejections.push({ ...at(r.row, column), reason })
     }
-    const rowWarnings: Array<Rejection> = []
+    rowNo = r.row
+    rowWarnings = []
     const v: Partial<Record<Fields.FieldKey, unknown>> = {}
     for (let i = 0; i < fields.length; i++) {
       const { decl, required } = fields[i]!
       const column = decl.centralColumn!
       const raw = r.values[i] ?? null
-      const p = raw === null || (typeof raw === "string" && raw.trim() === "") ? null : decl.parse(typeof raw === "string" ? raw.trim() : raw, facts[i]!, env)
-      if (p === null || (p.ok && p.value === null)) {
+      const p = raw === null || (typeof raw === "string" && raw.trim() === "") ? null : decl.parse(typeof raw === "string" ? raw.trim() : raw, contexts[i]!)
+      if (p === null) {
         if (required) {
           reject(column, decl.key === "status" ? `Thiếu ${decl.label} (cần một trong: Đang sinh hoạt, Đã chuyển đi, Từ trần, Xóa tên, Khai trừ, Ra khỏi Đảng)` : `Thiếu ${decl.label}`)
           continue rows
         }
         continue
       }
-      if (!p.ok) {
+      if (p instanceof Fields.Bad) {
         if (required) {
           reject(column, p.reason)
           continue rows
@@ -309,16 +324,14 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
         rowWarnings.push({ ...at(r.row, column), reason: `${p.reason}; bỏ qua giá trị` })
         continue
       }
-      if (p.note !== null) rowWarnings.push({ ...at(r.row, column), reason: p.note })
-      if (p.restored === true) restored[i]!.push(r.row)
-      v[decl.key] = p.value
+      v[decl.key] = p
       if (decl.key === "memberId") {
-        const dup = duplicated.get(p.value as string)
+        const dup = duplicated.get(p as string)
         if (dup !== undefined) {
           const others = dup.filter((x) => x !== r.row)
           reject(
             column,
-            `Mã đảng viên "${p.value as string}" trùng ở các dòng ${dup.join(", ")} của trang ${MemberSheet.sheet} ` +
+            `Mã đảng viên "${p as string}" trùng ở các dòng ${dup.join(", ")} của trang ${MemberSheet.sheet} ` +
               `(dòng này và dòng ${others.join(", ")}); không biết dòng nào đúng nên không dùng dòng nào. Hãy sửa dữ liệu trung ương`
           )
           continue rows

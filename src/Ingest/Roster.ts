@@ -211,42 +211,86 @@ interface SheetContext {
   readonly env: Fields.DecodeEnv
 }
 
-/** A declared field found in this sheet: where its values are and what its column shows. */
-interface Plan {
-  readonly decl: Fields.FieldDecl<Fields.FieldKey>
-  readonly ref: ColumnRef
-  readonly facts: Fields.ColumnFacts
+/** Where a sheet's parse remarks go: the warn function and the row being decoded (set per row). */
+interface Sink {
+  readonly warn: Warn
+  row: number
+}
+
+/**
+ * The context a column's parser runs in. A class, not closures: a sheet holds ~20 rows, so what is
+ * built per sheet weighs as much as what is done per row (closures and getter objects built per
+ * column cost more than the parsing of a small file's rows).
+ */
+class ColumnContext implements Fields.ParseContext, Fields.ColumnFacts {
   /** Rows whose number cell had its leading zeros put back (one warning for the column). */
-  readonly restored: Array<number>
+  restoredRows: Array<number> | null = null
+  private survey: Fields.ColumnFacts | null = null
+  constructor(
+    readonly env: Fields.DecodeEnv,
+    private readonly kind: Fields.FieldDecl<Fields.FieldKey>["survey"],
+    private readonly sheet: Sheet,
+    private readonly header: HeaderMap,
+    readonly ref: ColumnRef,
+    private readonly sink: Sink
+  ) {}
+  get facts(): Fields.ColumnFacts {
+    return this
+  }
+  /** Surveyed on first use: only an ambiguous date or a short number cell asks. */
+  private surveyed(): Fields.ColumnFacts {
+    if (this.survey === null) {
+      const values: Array<CellValue> = []
+      for (let r = this.header.firstDataRow; r < this.sheet.rows.length; r++) values.push(valueAt(this.sheet.rows[r]!, this.ref))
+      this.survey = Fields.surveyColumn(this.kind, values)
+    }
+    return this.survey
+  }
+  get dayFirst(): boolean {
+    return this.surveyed().dayFirst
+  }
+  get fullWidth(): boolean {
+    return this.surveyed().fullWidth
+  }
+  note(remark: string): void {
+    this.sink.warn(this.ref.label, remark)
+  }
+  restored(): void {
+    ;(this.restoredRows ??= []).push(this.sink.row)
+  }
+}
+
+/** A declared field found in this sheet: its declaration and its column's context. */
+interface Plan {
+  readonly decl: Fields.FieldDecl<Fields.RosterValueField>
+  readonly cx: ColumnContext
 }
 
 /** What a sheet's rows are decoded with, worked out once per sheet. */
 interface Layout {
   /** The generic fields (Fields.RosterValueFields) present in the sheet. */
   readonly plans: ReadonlyArray<Plan>
-  /** Facts of the columns a birth date can come from (birth, Nam / Nữ), by label. */
-  readonly dateFacts: ReadonlyMap<string, Fields.ColumnFacts>
+  /** Contexts of the columns a birth date can come from (birth, Nam / Nữ). */
+  readonly dateCx: ReadonlyArray<ColumnContext>
   readonly attendance: ReturnType<typeof Attendance.detectAttendanceColumns>
   readonly headerTexts: ReadonlyArray<string | null>
 }
 
-const columnValues = function* (sheet: Sheet, header: HeaderMap, ref: ColumnRef): Generator<CellValue> {
-  for (let r = header.firstDataRow; r < sheet.rows.length; r++) yield valueAt(sheet.rows[r]!, ref)
-}
+type Warn = (column: string | null, reason: string) => void
 
-const layoutOf = (ctx: SheetContext): Layout => {
+const layoutOf = (ctx: SheetContext, sink: Sink): Layout => {
   const { sheet, header } = ctx
   const cols = header.columns
   const plans: Array<Plan> = []
   for (const key of Fields.RosterValueFields) {
     const ref = cols[key as Field]
     if (ref === undefined) continue
-    const decl = Fields.Fields[key] as Fields.FieldDecl<Fields.FieldKey>
-    plans.push({ decl, ref, facts: Fields.surveyColumn(decl.survey, columnValues(sheet, header, ref)), restored: [] })
+    const decl = Fields.Fields[key] as Fields.FieldDecl<Fields.RosterValueField>
+    plans.push({ decl, cx: new ColumnContext(ctx.env, decl.survey, sheet, header, ref, sink) })
   }
-  const dateFacts = new Map<string, Fields.ColumnFacts>()
+  const dateCx: Array<ColumnContext> = []
   for (const ref of [cols.birth, header.birthBySex?.male, header.birthBySex?.female, cols.sexMale, cols.sexFemale]) {
-    if (ref !== undefined) dateFacts.set(ref.label, Fields.surveyColumn("dates", columnValues(sheet, header, ref)))
+    if (ref !== undefined) dateCx.push(new ColumnContext(ctx.env, "dates", sheet, header, ref, sink))
   }
   // Monthly attendance / dues columns (T1…T12), under a "Sinh hoạt" / "Đảng phí" group header or not.
   const headerText = (r: number) =>
@@ -256,32 +300,22 @@ const layoutOf = (ctx: SheetContext): Layout => {
     headerTexts,
     header.lastHeaderRow > header.firstHeaderRow ? headerText(header.lastHeaderRow - 1) : []
   )
-  return { plans, dateFacts, attendance, headerTexts }
+  return { plans, dateCx, attendance, headerTexts }
 }
 
-type Warn = (column: string | null, reason: string) => void
-
-/** The generic fields of a row: each parsed by its declaration; a bad value is null plus a warning. */
-const decodeValues = (
-  row: ReadonlyArray<Cell>,
-  rowNo: number,
-  layout: Layout,
-  env: Fields.DecodeEnv,
-  warn: Warn
-): Partial<Record<Fields.FieldKey, unknown>> => {
-  const out: Partial<Record<Fields.FieldKey, unknown>> = {}
+/**
+ * The generic fields of a row, each parsed by its declaration; a bad value is null plus a warning.
+ * Fields the sheet has no column for stay null.
+ */
+const decodeValues = (row: ReadonlyArray<Cell>, layout: Layout, warn: Warn): Fields.RosterValues => {
+  const values = Fields.emptyRosterValues()
   for (const p of layout.plans) {
-    const v = decodedValue(row, p.ref)
-    if (v === null) continue
-    const r = p.decl.parse(v, p.facts, env)
-    if (!r.ok) warn(p.ref.label, `${r.reason}; bỏ qua giá trị`)
-    else {
-      if (r.note !== null) warn(p.ref.label, r.note)
-      if (r.restored === true) p.restored.push(rowNo)
-      out[p.decl.key] = r.value
-    }
+    const v = decodedValue(row, p.cx.ref)
+    const r = v === null ? null : p.decl.parse(v, p.cx)
+    if (r instanceof Fields.Bad) warn(p.cx.ref.label, `${r.reason}; bỏ qua giá trị`)
+    else (values as Record<Fields.RosterValueField, unknown>)[p.decl.key] = r
   }
-  return out
+  return values
 }
 
 /**
@@ -335,9 +369,9 @@ const sexAndBirth = (
   }
   if (cols.sex !== undefined) {
     const v = valueAt(row, cols.sex)
-    const r = Fields.Fields.sex.parse(v === null ? null : Enc.decodeText(shown(v), fontAt(row, cols.sex)).text, Fields.NO_FACTS, ctx.env)
-    if (!r.ok) warn(cols.sex.label, `${r.reason}; bỏ qua giá trị`)
-    else if (r.value !== null) sexVotes.push(r.value)
+    const r = v === null ? null : Fields.Fields.sex.parse(Enc.decodeText(shown(v), fontAt(row, cols.sex)).text, QUIET)
+    if (r instanceof Fields.Bad) warn(cols.sex.label, `${r.reason}; bỏ qua giá trị`)
+    else if (r !== null) sexVotes.push(r)
   }
   let sex: Sex | null = sexVotes[0] ?? null
   if (sexVotes.some((s) => s !== sex)) {
@@ -346,15 +380,14 @@ const sexAndBirth = (
   }
   let birth: PartialDate | null = null
   if (birthValue !== null) {
-    const r = Fields.Fields.birth.parse(birthValue, layout.dateFacts.get(birthLabel) ?? Fields.NO_FACTS, ctx.env)
-    if (!r.ok) warn(birthLabel, `${r.reason}; bỏ qua giá trị`)
-    else {
-      if (r.note !== null) warn(birthLabel, r.note)
-      birth = r.value
-    }
+    const r = Fields.Fields.birth.parse(birthValue, layout.dateCx.find((c) => c.ref.label === birthLabel) ?? Fields.contextOf(ctx.env))
+    if (r instanceof Fields.Bad) warn(birthLabel, `${r.reason}; bỏ qua giá trị`)
+    else birth = r
   }
   return { sex, birth }
 }
+
+const QUIET = Fields.contextOf()
 
 /** The row's kind: its "Loại" column, else a mark in its note, else the list's. */
 const rowKind = (ctx: SheetContext, kindText: string | null, noteKey: string, warn: Warn): RosterKind => {
@@ -376,10 +409,9 @@ const nameMissingReason = (row: ReadonlyArray<Cell>, cols: HeaderMap["columns"])
  * field is decoded by its declaration (Fields.ts) and a value that does not read costs that field.
  */
 const extractSheet = (ctx: SheetContext, acc: Acc): void => {
-  const { file, sheet, header, env } = ctx
+  const { file, sheet, header } = ctx
   const cols = header.columns
   const nameLabel = cols.name?.label ?? Fields.Fields.name.label
-  const layout = layoutOf(ctx)
   // One warn/reject pair per sheet, not per row: closures made per row were a measurable share of
   // the loop. `notes` is the row's own (it goes into the RosterRow); `rowWarnings` is reused.
   let rowNo = 0
@@ -389,6 +421,8 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
     notes.push(reason)
     rowWarnings.push({ file, sheet: sheet.name, row: rowNo, column, reason })
   }
+  const sink: Sink = { warn, row: 0 }
+  const layout = layoutOf(ctx, sink)
   for (let r = header.firstDataRow; r < sheet.rows.length; r++) {
     const row = sheet.rows[r]!
     if (isBlankRow(row)) continue
@@ -396,32 +430,34 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
     if (cls === "end") break
     if (cls === "skip") continue
     rowNo = sheet.rowNumbers[r]!
+    sink.row = rowNo
     acc.rowsRead++
     notes = []
     rowWarnings.length = 0
 
     // The name is the one required field: without it the row names nobody.
-    const name = Fields.Fields.name.parse(decodedValue(row, cols.name), Fields.NO_FACTS, env)
-    if (!name.ok || name.value === null) {
+    const nameValue = decodedValue(row, cols.name)
+    const name = nameValue === null ? null : Fields.Fields.name.parse(nameValue, QUIET)
+    if (name === null || name instanceof Fields.Bad) {
       acc.rowsRejected++
-      acc.rejections.push({ file, sheet: sheet.name, row: rowNo, column: nameLabel, reason: name.ok ? nameMissingReason(row, cols) : name.reason })
+      acc.rejections.push({ file, sheet: sheet.name, row: rowNo, column: nameLabel, reason: name === null ? nameMissingReason(row, cols) : name.reason })
       continue
     }
     const { sex, birth } = sexAndBirth(row, ctx, layout, warn)
-    const v = decodeValues(row, rowNo, layout, env, warn)
-    const cccd = (v.cccd as string | undefined) ?? null
+    const v = decodeValues(row, layout, warn)
+    const cccd = v.cccd
     if (cccd !== null) {
       const c = Ids.cccdConsistency(cccd, sex, birth?.year ?? null)
       if (c !== null) warn(cols.cccd!.label, c)
     }
-    let admitted = (v.admitted as PartialDate | undefined) ?? null
+    let admitted = v.admitted
     if (Fields.admittedBeforeEighteen(birth, admitted)) {
       warn(cols.admitted!.label, Fields.admittedTooYoung(admitted!, birth!))
       admitted = null
     }
-    const note = (v.note as string | undefined) ?? null
+    const note = v.note
     const noteKey = note === null ? "" : Text.fold(note)
-    const kind = rowKind(ctx, (v.kind as string | undefined) ?? null, noteKey, warn)
+    const kind = rowKind(ctx, v.kind, noteKey, warn)
 
     let attendance: RosterRow["attendance"] = null
     if (layout.attendance !== null) {
@@ -429,7 +465,7 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
       attendance = att.attendance
       for (const p of att.problems) warn(layout.headerTexts[p.columnIndex] ?? `cột ${p.columnIndex + 1}`, p.reason)
     }
-    const code = (v.unitCode as string | undefined) ?? null
+    const code = v.unitCode
     if (code !== null && code.toUpperCase() !== ctx.unitCode.toUpperCase()) {
       warn(cols.unitCode!.label, `Mã chi bộ của dòng "${code}" khác mã chi bộ của tệp "${ctx.unitCode}"; đã dùng mã của tệp`)
     }
@@ -440,16 +476,16 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
       row: rowNo,
       unitCode: ctx.unitCode,
       kind,
-      name: name.value,
+      name,
       birth,
       sex,
-      hometown: (v.hometown as string | undefined) ?? null,
+      hometown: v.hometown,
       cccd,
-      cardNo: (v.cardNo as string | undefined) ?? null,
-      memberId: (v.memberId as string | undefined) ?? null,
-      lyLich: (v.lyLich as string | undefined) ?? null,
+      cardNo: v.cardNo,
+      memberId: v.memberId,
+      lyLich: v.lyLich,
       admitted,
-      official: (v.official as PartialDate | undefined) ?? null,
+      official: v.official,
       note,
       exempt: noteKey.includes("mien sinh hoat") || noteKey.includes("mien sh"),
       attendance,
@@ -457,9 +493,9 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
     })
     for (const w of rowWarnings) acc.warnings.push(w)
   }
-  for (const p of layout.plans) {
-    if (p.restored.length === 0) continue
-    acc.warnings.push({ file, sheet: sheet.name, row: p.restored[0]!, column: p.ref.label, reason: Fields.restoredWarning(p.ref.label, p.restored) })
+  for (const { cx } of layout.plans) {
+    const rows = cx.restoredRows
+    if (rows !== null) acc.warnings.push({ file, sheet: sheet.name, row: rows[0]!, column: cx.ref.label, reason: Fields.restoredWarning(cx.ref.label, rows) })
   }
 }
 
