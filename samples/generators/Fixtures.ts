@@ -325,7 +325,7 @@ const fixtures: ReadonlyArray<Fixture> = [
         { name: "Ghi chú", rows: [["Danh sách đã được chi ủy rà soát ngày 10/10/2025."]] }
       ]),
     expected: {
-      covers: ["merged two-row header (Ngày sinh over Nam | Nữ)", "X in Nam / Nữ columns", "several sheets", "sheet without a table", "card number typed as a number (leading zero restored)", "CMND 9 digits", "CCCD typed as a number (leading zero restored)", "dd.mm.yyyy", "header synonyms (Họ và tên khai sinh, Số thẻ ĐV, Số CMND/CCCD, Số định danh cá nhân)", "unit by title narrowed by the ĐẢNG BỘ line"],
+      covers: ["merged two-row header (Ngày sinh over Nam | Nữ)", "X in Nam / Nữ columns", "several sheets", "sheet without a table", "card number typed as a number (leading zero restored, the column showing 8 digits)", "CMND 9 digits", "CCCD typed as a number (leading zero restored by its province code, with a warning)", "dd.mm.yyyy", "header synonyms (Họ và tên khai sinh, Số thẻ ĐV, Số CMND/CCCD, Số định danh cá nhân)", "unit by title narrowed by the ĐẢNG BỘ line"],
       kind: "OFFICIAL",
       unitCode: "CB04",
       rowsRead: 4,
@@ -333,13 +333,13 @@ const fixtures: ReadonlyArray<Fixture> = [
       rowsRejected: 0,
       error: null,
       rows: [
-        { sheet: "Chính thức", row: 6, display: "Ngô Văn Bình", kind: "OFFICIAL", sex: "M", birth: d(12, 3, 1965), cardNo: "01234567", cccd: "123456789", admitted: d(30, 4, 2008), warnings: ["đảo ngày và tháng"] },
+        { sheet: "Chính thức", row: 6, display: "Ngô Văn Bình", kind: "OFFICIAL", sex: "M", birth: d(12, 3, 1965), cardNo: "01234567", cccd: "123456789", admitted: d(30, 4, 2008), warnings: ["đảo ngày và tháng"] }, // 1234567 padded: 23456789 below shows the width (one warning for the column),
         { sheet: "Chính thức", row: 7, display: "Đặng Thị Hoa", kind: "OFFICIAL", sex: "F", birth: d(25, 12, 1971), cardNo: "23456789", cccd: "079171000321", admitted: d(2, 9, 1999), warnings: [] }, // 02/09: the column has 30/04/2008, so it is day-first
-        { sheet: "Dự bị", row: 2, display: "Trịnh Quang Huy", kind: "OFFICIAL", sex: "M", birth: d(5, 11, 1990), cccd: "079090000111", warnings: [] }, // 05/11: settled by 17/06/1993 below
+        { sheet: "Dự bị", row: 2, display: "Trịnh Quang Huy", kind: "OFFICIAL", sex: "M", birth: d(5, 11, 1990), cccd: "079090000111", warnings: [] }, // 05/11: settled by 17/06/1993 below; the number lost the 0 of province code 079 (one warning for the column)
         { sheet: "Dự bị", row: 3, display: "Mai Thị Thu", kind: "OFFICIAL", sex: "F", birth: d(17, 6, 1993), cccd: "079193000222" }
       ],
       rejections: [],
-      warnings: ["Trang tính không có bảng danh sách"]
+      warnings: ["Trang tính không có bảng danh sách", "Số thẻ ĐV: 1 ô được Excel lưu dạng số nên mất số 0 ở đầu (dòng 6)", "Số định danh cá nhân: 1 ô được Excel lưu dạng số nên mất số 0 ở đầu (dòng 2)"]
     }
   },
   {
@@ -367,12 +367,12 @@ const fixtures: ReadonlyArray<Fixture> = [
         }
       ]),
     expected: {
-      covers: ["NFD → NFC", "Ð look-alike", "Qúy → Quý key", "hoà ≡ hòa key, thuỷ ≡ thủy key", "honorifics dropped (Đ/c, đồng chí)", "stray spaces", "missing space between name parts", "unambiguous dd/mm", "ambiguous dd/mm settled by another date in the column (05/06 under 13/02)", "2-digit year", "year only", "impossible date rejected", "row without a name rejected", "blank row inside the table", "CCCD inconsistent with sex flagged", "bad CCCD and lý lịch dropped with a warning", "CCCD typed as a number", "Mã đảng viên", "lý lịch", "kinds per row note (213, tạm thời)", "miễn sinh hoạt", "unit by a 'Mã chi bộ:' title line"],
+      covers: ["NFD → NFC", "Ð look-alike", "Qúy → Quý key", "hoà ≡ hòa key, thuỷ ≡ thủy key", "honorifics dropped (Đ/c, đồng chí)", "stray spaces", "missing space between name parts", "unambiguous dd/mm", "ambiguous dd/mm settled by another date in the column (05/06 under 13/02)", "2-digit year", "year only", "impossible date left blank with a warning, the row kept", "row without a name rejected", "blank row inside the table", "CCCD inconsistent with sex flagged", "bad CCCD and lý lịch dropped with a warning", "CCCD typed as a number", "Mã đảng viên", "lý lịch", "kinds per row note (213, tạm thời)", "miễn sinh hoạt", "unit by a 'Mã chi bộ:' title line"],
       kind: "OFFICIAL",
       unitCode: "CB05",
       rowsRead: 8,
-      rowsIngested: 6,
-      rowsRejected: 2,
+      rowsIngested: 7,
+      rowsRejected: 1,
       error: null,
       rows: [
         { sheet: "Danh sách", row: 4, display: "Nguyễn Văn Hoà", key: "nguyễn văn hòa", kind: "OFFICIAL", sex: "M", birth: d(13, 2, 1970), cccd: "001070000101", lyLich: "000101 HN", memberId: "DV000101", admitted: d(3, 2, 1995), warnings: ["đảo ngày và tháng"] },
@@ -380,11 +380,11 @@ const fixtures: ReadonlyArray<Fixture> = [
         { sheet: "Danh sách", row: 6, display: "Lê Văn Thuỷ", key: "lê văn thủy", kind: "OFFICIAL", sex: "M", birth: d(null, null, 1965), memberId: "DV000103" },
         { sheet: "Danh sách", row: 7, display: "Phan Thị Thu Hà", key: "phan thị thu hà", kind: "TEMPORARY", sex: "F", birth: d(null, null, 1975), cccd: "001075000104", memberId: "DV000104", warnings: ["CCCD"] },
         { sheet: "Danh sách", row: 10, display: "Hồ Văn Nam", kind: "OFFICIAL", sex: "M", birth: d(20, 10, 1968), cccd: null, lyLich: null, memberId: "DV000106", admitted: d(null, null, 1992), exempt: true, warnings: ["12345", "Số lý lịch"] },
-        { sheet: "Danh sách", row: 11, display: "Tô Thị Vân", kind: "OFFICIAL", sex: "F", birth: d(9, 7, 1981), cccd: "001181000107", memberId: "107", admitted: d(15, 1, 2005) }
+        { sheet: "Danh sách", row: 11, display: "Tô Thị Vân", kind: "OFFICIAL", sex: "F", birth: d(9, 7, 1981), cccd: "001181000107", memberId: "107", admitted: d(15, 1, 2005) },
+        { sheet: "Danh sách", row: 12, display: "Kim Văn Bảy", kind: "OFFICIAL", sex: "M", birth: null, memberId: "DV000108", warnings: ["31/02/1970"] } // the impossible date costs the date, not the row
       ],
       rejections: [
-        { sheet: "Danh sách", row: 9, column: "Họ và tên", reason: "Thiếu Họ và tên" },
-        { sheet: "Danh sách", row: 12, column: "Ngày sinh", reason: "31/02/1970" }
+        { sheet: "Danh sách", row: 9, column: "Họ và tên", reason: "Thiếu Họ và tên" }
       ]
     }
   },

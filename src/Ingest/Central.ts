@@ -23,8 +23,14 @@
  * SQLite file gives the same data, rejections and warnings as reading the workbook.
  *
  * Accounting: rows read = ingested + rejected. A row is rejected only when it cannot be used (no
- * id, no name, no unit code, duplicate id, unknown status or transfer kind); a bad optional value
- * (date, sex, CCCD, card number) becomes null and is listed in `warnings`.
+ * id, no name, no unit code, unknown status or transfer kind); a bad optional value (date, sex,
+ * CCCD, card number) becomes null and is listed in `warnings`. The member columns are the ones
+ * declared in Fields.ts, decoded by one loop (`parseMembers`) as roster rows are.
+ *
+ * Integrity: a member id on several DangVien rows rejects all of them (never first-wins: which row
+ * is the person cannot be known) and is listed in `duplicateIds`; a unit that is its own parent or
+ * on a cycle of parents is rejected with the units named; a transfer of a member id on no ingested
+ * DangVien row is rejected, so the rules never raise TRANSFER_OVERDUE for nobody.
  */
 import { createHash } from "node:crypto"
 import * as fs from "node:fs/promises"
@@ -39,6 +45,7 @@ import type {
   FileSummary,
   MemberStatus,
   PartialDate,
+  PersonName,
   Rejection,
   Sex,
   Transfer,
@@ -47,6 +54,7 @@ import type {
 } from "../Domain.js"
 import * as DateP from "../Normalize/Date.js"
 import * as Ids from "../Normalize/Ids.js"
+import * as Fields from "./Fields.js"
 import * as Text from "../Normalize/Text.js"
 import { type Cell, cellText, isBlankCell, type Sheet } from "./Grid.js"
 import { readXlsx } from "./GridEffect.js"
@@ -59,6 +67,8 @@ export class CentralError extends Schema.TaggedError<CentralError>()("CentralErr
 
 export interface CentralIngest {
   readonly data: CentralData
+  /** Member ids on several DangVien rows (all of them rejected): see CentralParse.duplicateIds. */
+  readonly duplicateIds: CentralParse["duplicateIds"]
   readonly rejections: ReadonlyArray<Rejection>
   readonly warnings: ReadonlyArray<Rejection>
   readonly summary: FileSummary
@@ -71,6 +81,8 @@ interface ColumnSpec {
   readonly header: string
   readonly column: string
   readonly required: boolean
+  /** Other header spellings accepted (folded, as Header.headerKey makes them). */
+  readonly words: ReadonlyArray<string>
 }
 
 interface SheetSpec {
@@ -79,24 +91,18 @@ interface SheetSpec {
   readonly columns: ReadonlyArray<ColumnSpec>
 }
 
-const col = (header: string, column: string, required = false): ColumnSpec => ({ header, column, required })
+const col = (header: string, column: string, required = false, words: ReadonlyArray<string> = []): ColumnSpec => ({
+  header,
+  column,
+  required,
+  words
+})
 
+/** DangVien: the member fields as declared once (Fields.ts), in the export's column order. */
 export const MemberSheet: SheetSpec = {
   sheet: "DangVien",
   table: "central_members",
-  columns: [
-    col("Mã đảng viên", "member_id", true),
-    col("Họ và tên", "full_name", true),
-    col("Ngày sinh", "birth_date"),
-    col("Giới tính", "sex"),
-    col("Quê quán", "hometown"),
-    col("Số CCCD", "cccd"),
-    col("Số thẻ đảng viên", "card_no"),
-    col("Ngày vào Đảng", "admitted_date"),
-    col("Ngày chính thức", "official_date"),
-    col("Mã chi bộ", "unit_code", true),
-    col("Trạng thái", "status", true)
-  ]
+  columns: Fields.CentralMemberFields.map((f) => col(f.decl.label, f.decl.centralColumn!, f.required, f.decl.words))
 }
 
 export const UnitSheet: SheetSpec = {
@@ -141,15 +147,6 @@ export interface CentralRaw {
   readonly transfers: ReadonlyArray<RawRow>
 }
 
-const STATUS: ReadonlyMap<string, MemberStatus> = new Map([
-  ["dang sinh hoat", "ACTIVE"],
-  ["da chuyen di", "TRANSFERRED_OUT"],
-  ["tu tran", "DECEASED"],
-  ["xoa ten", "REMOVED"],
-  ["khai tru", "EXPELLED"],
-  ["ra khoi dang", "LEFT"]
-])
-
 const TRANSFER_KIND: ReadonlyMap<string, TransferKind> = new Map([
   ["chinh thuc", "OFFICIAL"],
   ["tam thoi", "TEMPORARY"]
@@ -164,6 +161,12 @@ export interface CentralParse {
   readonly warnings: ReadonlyArray<Rejection>
   readonly rowsRead: number
   readonly rowsRejected: number
+  /**
+   * Member ids found on more than one DangVien row: every such row is rejected (the database holds
+   * two people under one id, or one person twice; recon cannot tell which row is right). A record
+   * for the central data, for a finding addressed to whoever keeps the database.
+   */
+  readonly duplicateIds: ReadonlyArray<{ readonly id: string; readonly rows: ReadonlyArray<number> }>
 }
 
 const textOf = (v: RawValue | undefined): string | null => {
@@ -172,192 +175,281 @@ const textOf = (v: RawValue | undefined): string | null => {
   return t === "" ? null : t
 }
 
-/** Turns the raw rows of the three sheets into CentralData plus rejections and warnings. */
-export const parseCentral = (file: string, raw: CentralRaw): CentralParse => {
-  const warnings: Array<Rejection> = []
-  const at = (spec: SheetSpec, row: number, i: number | null) => ({
-    file,
-    sheet: spec.sheet,
-    row,
-    column: i === null ? null : spec.columns[i]!.header
-  })
-  let rowsRead = 0
-  let rowsRejected = 0
+/** A sheet spec's columns by SQLite column name: rows are read by name, never by position. */
+const columnIndex = (spec: SheetSpec) => {
+  const index = new Map(spec.columns.map((c, i) => [c.column, i]))
+  return (column: string): number => index.get(column)!
+}
 
-  const optionalDate = (spec: SheetSpec, r: RawRow, i: number, what: string): PartialDate | null => {
-    const v = r.values[i] ?? null
+type At = (row: number, column: string | null) => Omit<Rejection, "reason">
+
+const locator = (file: string, spec: SheetSpec): At => {
+  const header = new Map(spec.columns.map((c) => [c.column, c.header]))
+  return (row, column) => ({ file, sheet: spec.sheet, row, column: column === null ? null : header.get(column)! })
+}
+
+interface Tally {
+  rowsRead: number
+  rowsRejected: number
+}
+
+/**
+ * ChiBo: a unit needs a code and a name; a code seen twice keeps its first row. A unit that is its
+ * own parent, or on a cycle of parents, is rejected with the units named: the tree above it
+ * cannot be known.
+ */
+const parseUnits = (file: string, rows: ReadonlyArray<RawRow>, tally: Tally) => {
+  const at = locator(file, UnitSheet)
+  const ix = columnIndex(UnitSheet)
+  const rejections: Array<Rejection> = []
+  const reject = (row: number, column: string | null, reason: string) => {
+    tally.rowsRejected++
+    rejections.push({ ...at(row, column), reason })
+  }
+  const kept: Array<{ unit: Unit; row: number }> = []
+  const seen = new Map<string, number>()
+  for (const r of rows) {
+    tally.rowsRead++
+    const code = textOf(r.values[ix("unit_code")])
+    const name = textOf(r.values[ix("unit_name")])
+    if (code === null) {
+      reject(r.row, "unit_code", "Thiếu Mã chi bộ")
+      continue
+    }
+    const first = seen.get(code)
+    if (first !== undefined) {
+      reject(r.row, "unit_code", `Mã chi bộ "${code}" trùng với dòng ${first}`)
+      continue
+    }
+    seen.set(code, r.row)
+    if (name === null) {
+      reject(r.row, "unit_name", "Thiếu Tên chi bộ")
+      continue
+    }
+    kept.push({ unit: { code, name, parentCode: textOf(r.values[ix("parent_code")]), parentName: textOf(r.values[ix("parent_name")]) }, row: r.row })
+  }
+  const parentOf = new Map(kept.map((k) => [k.unit.code, k.unit.parentCode]))
+  const bad = new Map<string, string>()
+  for (const { unit } of kept) {
+    if (unit.parentCode === unit.code) {
+      bad.set(unit.code, `Chi bộ "${unit.code}" ghi đơn vị cấp trên là chính nó; không xác định được cây tổ chức. Hãy sửa Mã đơn vị cấp trên`)
+      continue
+    }
+    // Walk up from the unit; meeting a unit already on the path is a cycle through it.
+    const path: Array<string> = [unit.code]
+    let p = unit.parentCode
+    while (p !== null && parentOf.has(p) && !path.includes(p)) {
+      path.push(p)
+      p = parentOf.get(p) ?? null
+    }
+    if (p !== null && path.includes(p) && p === unit.code) {
+      bad.set(unit.code, `Đơn vị cấp trên tạo thành vòng lặp: ${[...path, p].join(" → ")}; không xác định được cây tổ chức. Hãy sửa Mã đơn vị cấp trên`)
+    }
+  }
+  const units: Array<Unit> = []
+  for (const k of kept) {
+    const reason = bad.get(k.unit.code)
+    if (reason === undefined) units.push(k.unit)
+    else reject(k.row, "parent_code", reason)
+  }
+  return { units, rejections }
+}
+
+const DAY_FIRST: Fields.ColumnFacts = { dayFirst: true, fullWidth: false }
+
+const duplicateIdsOf = (rows: ReadonlyArray<RawRow>, idColumn: number) => {
+  const rowsOf = new Map<string, Array<number>>()
+  for (const r of rows) {
+    const id = textOf(r.values[idColumn])
+    if (id === null) continue
+    const list = rowsOf.get(id)
+    if (list === undefined) rowsOf.set(id, [r.row])
+    else list.push(r.row)
+  }
+  return [...rowsOf].filter(([, rs]) => rs.length > 1).map(([id, rs]) => ({ id, rows: rs }))
+}
+
+/**
+ * DangVien: each row decoded by the declared fields (Fields.CentralMemberFields) in one loop. A
+ * required field that is blank or does not read rejects the row; another costs the field (null
+ * and a warning). A member id on several rows rejects all of them.
+ */
+const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: ReadonlySet<string>, env: Fields.DecodeEnv, tally: Tally) => {
+  const at = locator(file, MemberSheet)
+  const fields = Fields.CentralMemberFields
+  // The export writes dates dd/mm/yyyy (the contract): day-first is settled, as a roster column showing it would be.
+  const duplicateIds = duplicateIdsOf(rows, 0)
+  const duplicated = new Map(duplicateIds.map((d) => [d.id, d.rows]))
+  const members: Array<CentralMember> = []
+  const rejections: Array<Rejection> = []
+  const warnings: Array<Rejection> = []
+  const restored = fields.map((): Array<number> => [])
+  // Where parsers' remarks go: the row being decoded.
+  let rowNo = 0
+  let rowWarnings: Array<Rejection> = []
+  const contexts = fields.map((f, i) =>
+    Fields.contextOf(
+      env,
+      f.decl.survey === "dates" ? DAY_FIRST : Fields.lazyFacts(f.decl.survey, () => rows.map((r) => r.values[i] ?? null)),
+      (remark) => rowWarnings.push({ ...at(rowNo, f.decl.centralColumn), reason: remark }),
+      () => restored[i]!.push(rowNo)
+    )
+  )
+  rows: for (const r of rows) {
+    tally.rowsRead++
+    const reject = (column: string, reason: string) => {
+      tally.rowsRejected++
+      rejections.push({ ...at(r.row, column), reason })
+    }
+    rowNo = r.row
+    rowWarnings = []
+    const v: Partial<Record<Fields.FieldKey, unknown>> = {}
+    for (let i = 0; i < fields.length; i++) {
+      const { decl, required } = fields[i]!
+      const column = decl.centralColumn!
+      const raw = r.values[i] ?? null
+      const p = raw === null || (typeof raw === "string" && raw.trim() === "") ? null : decl.parse(typeof raw === "string" ? raw.trim() : raw, contexts[i]!)
+      if (p === null) {
+        if (required) {
+          reject(column, decl.key === "status" ? `Thiếu ${decl.label} (cần một trong: Đang sinh hoạt, Đã chuyển đi, Từ trần, Xóa tên, Khai trừ, Ra khỏi Đảng)` : `Thiếu ${decl.label}`)
+          continue rows
+        }
+        continue
+      }
+      if (p instanceof Fields.Bad) {
+        if (required) {
+          reject(column, p.reason)
+          continue rows
+        }
+        rowWarnings.push({ ...at(r.row, column), reason: `${p.reason}; bỏ qua giá trị` })
+        continue
+      }
+      v[decl.key] = p
+      if (decl.key === "memberId") {
+        const dup = duplicated.get(p as string)
+        if (dup !== undefined) {
+          const others = dup.filter((x) => x !== r.row)
+          reject(
+            column,
+            `Mã đảng viên "${p as string}" trùng ở các dòng ${dup.join(", ")} của trang ${MemberSheet.sheet} ` +
+              `(dòng này và dòng ${others.join(", ")}); không biết dòng nào đúng nên không dùng dòng nào. Hãy sửa dữ liệu trung ương`
+          )
+          continue rows
+        }
+      }
+    }
+    const m = memberOf(v, r.row)
+    if (m.cccd !== null) {
+      const c = Ids.cccdConsistency(m.cccd, m.sex, m.birth?.year ?? null)
+      if (c !== null) rowWarnings.push({ ...at(r.row, "cccd"), reason: c })
+    }
+    let member = m
+    if (Fields.admittedBeforeEighteen(m.birth, m.admitted)) {
+      rowWarnings.push({ ...at(r.row, "admitted_date"), reason: Fields.admittedTooYoung(m.admitted!, m.birth!) })
+      member = { ...m, admitted: null }
+    }
+    if (!unitCodes.has(member.unitCode)) rowWarnings.push({ ...at(r.row, "unit_code"), reason: `Mã chi bộ "${member.unitCode}" không có trong trang ChiBo` })
+    members.push(member)
+    for (const w of rowWarnings) warnings.push(w)
+  }
+  fields.forEach((f, i) => {
+    const rs = restored[i]!
+    if (rs.length > 0) warnings.push({ ...at(rs[0]!, f.decl.centralColumn), reason: Fields.restoredWarning(f.decl.label, rs) })
+  })
+  // Reading order: by row, then by column as the sheet lays them out.
+  const colIndex = new Map(MemberSheet.columns.map((c, i) => [c.header, i]))
+  warnings.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (colIndex.get(a.column ?? "") ?? 99) - (colIndex.get(b.column ?? "") ?? 99))
+  return { members, rejections, warnings, duplicateIds }
+}
+
+const memberOf = (v: Partial<Record<Fields.FieldKey, unknown>>, row: number): CentralMember => ({
+  id: v.memberId as string,
+  name: v.name as PersonName,
+  birth: (v.birth as PartialDate | undefined) ?? null,
+  sex: (v.sex as Sex | undefined) ?? null,
+  hometown: (v.hometown as string | undefined) ?? null,
+  cccd: (v.cccd as string | undefined) ?? null,
+  cardNo: (v.cardNo as string | undefined) ?? null,
+  admitted: (v.admitted as PartialDate | undefined) ?? null,
+  official: (v.official as PartialDate | undefined) ?? null,
+  unitCode: v.unitCode as string,
+  status: v.status as MemberStatus,
+  sourceRow: row
+})
+
+/**
+ * ChuyenSinhHoat: a transfer needs a member id and a kind. A transfer of a member id on no
+ * DangVien row is rejected (it is no transfer the rules can judge: no TRANSFER_OVERDUE for nobody),
+ * as is one whose member's rows were rejected.
+ */
+const parseTransfers = (file: string, rows: ReadonlyArray<RawRow>, memberRows: ReadonlySet<string>, tally: Tally) => {
+  const at = locator(file, TransferSheet)
+  const ix = columnIndex(TransferSheet)
+  const transfers: Array<Transfer> = []
+  const rejections: Array<Rejection> = []
+  const warnings: Array<Rejection> = []
+  const date = (r: RawRow, column: string, what: string): PartialDate | null => {
+    const v = r.values[ix(column)] ?? null
     if (v === null || (typeof v === "string" && v.trim() === "")) return null
     const res = DateP.parseDate(typeof v === "string" ? v.trim() : v)
-    if (res.ok) return res.value
-    warnings.push({ ...at(spec, r.row, i), reason: `${what}: ${res.reason}; bỏ qua giá trị` })
+    const plausible = res.ok && res.value !== null && res.value.year < Fields.MIN_PLAUSIBLE_YEAR
+      ? `năm ${res.value.year} trước năm ${Fields.MIN_PLAUSIBLE_YEAR}, không thể đúng`
+      : null
+    if (res.ok && plausible === null) return res.value
+    warnings.push({ ...at(r.row, column), reason: `${what}: ${res.ok ? `"${String(v)}" ${plausible}` : res.reason}; bỏ qua giá trị` })
     return null
   }
-
-  // ChiBo first: members and transfers are checked against the unit codes.
-  const unitRejections: Array<Rejection> = []
-  const units: Array<Unit> = []
-  const unitRows = new Map<string, number>()
-  for (const r of raw.units) {
-    rowsRead++
-    const code = textOf(r.values[0])
-    const name = textOf(r.values[1])
-    const reject = (i: number, reason: string) => {
-      rowsRejected++
-      unitRejections.push({ ...at(UnitSheet, r.row, i), reason })
+  for (const r of rows) {
+    tally.rowsRead++
+    const reject = (column: string, reason: string) => {
+      tally.rowsRejected++
+      rejections.push({ ...at(r.row, column), reason })
     }
-    if (code === null) {
-      reject(0, "Thiếu Mã chi bộ")
-      continue
-    }
-    const seen = unitRows.get(code)
-    if (seen !== undefined) {
-      reject(0, `Mã chi bộ "${code}" trùng với dòng ${seen}`)
-      continue
-    }
-    unitRows.set(code, r.row)
-    if (name === null) {
-      reject(1, "Thiếu Tên chi bộ")
-      continue
-    }
-    units.push({ code, name, parentCode: textOf(r.values[2]), parentName: textOf(r.values[3]) })
-  }
-
-  const members: Array<CentralMember> = []
-  const memberRows = new Map<string, number>()
-  const memberRejections: Array<Rejection> = []
-  const memberWarnings: Array<Rejection> = []
-  for (const r of raw.members) {
-    rowsRead++
-    const v = r.values
-    const reject = (i: number, reason: string) => {
-      rowsRejected++
-      memberRejections.push({ ...at(MemberSheet, r.row, i), reason })
-    }
-    const warn = (i: number, reason: string) => memberWarnings.push({ ...at(MemberSheet, r.row, i), reason })
-    const id = textOf(v[0])
-    if (id === null) {
-      reject(0, "Thiếu Mã đảng viên")
-      continue
-    }
-    const seen = memberRows.get(id)
-    if (seen !== undefined) {
-      reject(0, `Mã đảng viên "${id}" trùng với dòng ${seen}`)
-      continue
-    }
-    memberRows.set(id, r.row)
-    const nameText = textOf(v[1])
-    const name = nameText === null ? null : Text.parseName(nameText)
-    if (name === null) {
-      reject(1, nameText === null ? "Thiếu Họ và tên" : `Họ và tên "${nameText}" không đọc được thành tên người`)
-      continue
-    }
-    const unitCode = textOf(v[9])
-    if (unitCode === null) {
-      reject(9, "Thiếu Mã chi bộ")
-      continue
-    }
-    const statusText = textOf(v[10])
-    const status = statusText === null ? undefined : STATUS.get(headerKey(statusText))
-    if (status === undefined) {
-      reject(
-        10,
-        `${statusText === null ? "Thiếu Trạng thái" : `Trạng thái "${statusText}" không rõ`} (cần một trong: Đang sinh hoạt, Đã chuyển đi, Từ trần, Xóa tên, Khai trừ, Ra khỏi Đảng)`
-      )
-      continue
-    }
-    // From here on the row is ingested; bad optional values become null with a warning.
-    const birth = optionalDate(MemberSheet, r, 2, "Ngày sinh")
-    let sex: Sex | null = null
-    const sexText = textOf(v[3])
-    if (sexText !== null) {
-      sex = Ids.parseSex(sexText)
-      if (sex === null) warn(3, `Giới tính "${sexText}" không đọc được; bỏ qua giá trị`)
-    }
-    let cccd: string | null = null
-    if (textOf(v[5]) !== null) {
-      const res = Ids.parsePersonalId(v[5])
-      if (res.ok) cccd = res.value
-      else warn(5, `${res.reason}; bỏ qua giá trị`)
-    }
-    if (cccd !== null) {
-      const c = Ids.cccdConsistency(cccd, sex, birth?.year ?? null)
-      if (c !== null) warn(5, c)
-    }
-    let cardNo: string | null = null
-    if (textOf(v[6]) !== null) {
-      const res = Ids.parseCardNo(v[6])
-      if (res.ok) cardNo = res.value
-      else warn(6, `${res.reason}; bỏ qua giá trị`)
-    }
-    if (!unitRows.has(unitCode)) warn(9, `Mã chi bộ "${unitCode}" không có trong trang ChiBo`)
-    members.push({
-      id,
-      name,
-      birth,
-      sex,
-      hometown: textOf(v[4]),
-      cccd,
-      cardNo,
-      admitted: optionalDate(MemberSheet, r, 7, "Ngày vào Đảng"),
-      official: optionalDate(MemberSheet, r, 8, "Ngày chính thức"),
-      unitCode,
-      status,
-      sourceRow: r.row
-    })
-  }
-  // optionalDate pushes into `warnings`; keep the sheet order DangVien, ChiBo, ChuyenSinhHoat.
-  const memberDateWarnings = warnings.splice(0)
-
-  const transfers: Array<Transfer> = []
-  const transferRejections: Array<Rejection> = []
-  const transferWarnings: Array<Rejection> = []
-  for (const r of raw.transfers) {
-    rowsRead++
-    const v = r.values
-    const reject = (i: number, reason: string) => {
-      rowsRejected++
-      transferRejections.push({ ...at(TransferSheet, r.row, i), reason })
-    }
-    const memberId = textOf(v[0])
+    const memberId = textOf(r.values[ix("member_id")])
     if (memberId === null) {
-      reject(0, "Thiếu Mã đảng viên")
+      reject("member_id", "Thiếu Mã đảng viên")
       continue
     }
-    const kindText = textOf(v[3])
+    const kindText = textOf(r.values[ix("kind")])
     const kind = kindText === null ? undefined : TRANSFER_KIND.get(headerKey(kindText))
     if (kind === undefined) {
-      reject(3, `${kindText === null ? "Thiếu Loại" : `Loại "${kindText}" không rõ`} (cần "Chính thức" hoặc "Tạm thời")`)
+      reject("kind", `${kindText === null ? "Thiếu Loại" : `Loại "${kindText}" không rõ`} (cần "Chính thức" hoặc "Tạm thời")`)
       continue
     }
     if (!memberRows.has(memberId)) {
-      transferWarnings.push({ ...at(TransferSheet, r.row, 0), reason: `Mã đảng viên "${memberId}" không có trong trang DangVien` })
+      reject(
+        "member_id",
+        `Mã đảng viên "${memberId}" không có trong trang DangVien (hoặc dòng của đảng viên đó bị loại); bỏ qua việc chuyển sinh hoạt này, không xét quá hạn`
+      )
+      continue
     }
     transfers.push({
       memberId,
-      fromUnit: textOf(v[1]),
-      toUnit: textOf(v[2]),
+      fromUnit: textOf(r.values[ix("from_unit")]),
+      toUnit: textOf(r.values[ix("to_unit")]),
       kind,
-      introduced: optionalDate(TransferSheet, r, 4, "Ngày giới thiệu"),
-      received: optionalDate(TransferSheet, r, 5, "Ngày tiếp nhận"),
+      introduced: date(r, "introduced_date", "Ngày giới thiệu"),
+      received: date(r, "received_date", "Ngày tiếp nhận"),
       sourceRow: r.row
     })
   }
-  const transferDateWarnings = warnings.splice(0)
+  return { transfers, rejections, warnings }
+}
 
-  // Warnings in reading order: by row, then by column as laid out in the contract.
-  const inOrder = (spec: SheetSpec, list: Array<Rejection>) => {
-    const colIndex = (r: Rejection) => spec.columns.findIndex((c) => c.header === r.column)
-    return list.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || colIndex(a) - colIndex(b))
-  }
+/** Turns the raw rows of the three sheets into CentralData plus rejections and warnings. */
+export const parseCentral = (file: string, raw: CentralRaw, env: Fields.DecodeEnv = Fields.NO_ENV): CentralParse => {
+  const tally: Tally = { rowsRead: 0, rowsRejected: 0 }
+  // ChiBo first: members are checked against the unit codes.
+  const u = parseUnits(file, raw.units, tally)
+  const m = parseMembers(file, raw.members, new Set(u.units.map((x) => x.code)), env, tally)
+  const t = parseTransfers(file, raw.transfers, new Set(m.members.map((x) => x.id)), tally)
   return {
-    data: { members, units, transfers },
-    rejections: [...memberRejections, ...unitRejections, ...transferRejections],
-    warnings: [
-      ...inOrder(MemberSheet, [...memberWarnings, ...memberDateWarnings]),
-      ...inOrder(TransferSheet, [...transferWarnings, ...transferDateWarnings])
-    ],
-    rowsRead,
-    rowsRejected
+    data: { members: m.members, units: u.units, transfers: t.transfers },
+    rejections: [...m.rejections, ...u.rejections, ...t.rejections],
+    warnings: [...m.warnings, ...t.warnings],
+    rowsRead: tally.rowsRead,
+    rowsRejected: tally.rowsRejected,
+    duplicateIds: m.duplicateIds
   }
 }
 
@@ -387,7 +479,10 @@ export const rawFromSheets = (file: string, sheets: ReadonlyArray<Sheet>): Effec
       }
       const header = sheet.rows[0] ?? []
       const keys = header.map((c) => headerKey(cellText(c)))
-      const index = spec.columns.map((c) => keys.indexOf(headerKey(c.header)))
+      const index = spec.columns.map((c) => {
+        const exact = keys.indexOf(headerKey(c.header))
+        return exact !== -1 ? exact : keys.findIndex((k) => c.words.includes(k))
+      })
       const missing = spec.columns.filter((c, i) => c.required && index[i] === -1).map((c) => `"${c.header}"`)
       if (missing.length > 0) {
         return yield* new CentralError({
@@ -433,10 +528,11 @@ const readXlsxRaw = (file: string) =>
     return { raw, sha256: sha256Of(bytes) }
   })
 
-const toIngest = (summaryFile: string, rowsFile: string, sha256: string, raw: CentralRaw): CentralIngest => {
-  const p = parseCentral(rowsFile, raw)
+const toIngest = (summaryFile: string, rowsFile: string, sha256: string, raw: CentralRaw, env: Fields.DecodeEnv = Fields.NO_ENV): CentralIngest => {
+  const p = parseCentral(rowsFile, raw, env)
   return {
     data: p.data,
+    duplicateIds: p.duplicateIds,
     rejections: p.rejections,
     warnings: p.warnings,
     summary: {
@@ -532,11 +628,12 @@ const readSqliteRaw = (file: string) =>
  * Rejections and warnings name the workbook (for SQLite: the workbook it was imported from) with
  * its sheet and row; the summary names the file actually read.
  */
-export const readCentral = (file: string): Effect.Effect<CentralIngest, CentralError> => {
+export const readCentral = (file: string, options: { readonly asOf?: string } = {}): Effect.Effect<CentralIngest, CentralError> => {
   const base = path.basename(file)
+  const env = Fields.envAsOf(options.asOf)
   const ext = path.extname(file).toLowerCase()
   if (ext === ".xlsx") {
-    return readXlsxRaw(file).pipe(Effect.map(({ raw, sha256 }) => toIngest(base, base, sha256, raw)))
+    return readXlsxRaw(file).pipe(Effect.map(({ raw, sha256 }) => toIngest(base, base, sha256, raw, env)))
   }
   if (ext === ".sqlite" || ext === ".db") {
     return Effect.gen(function* () {
@@ -546,7 +643,7 @@ export const readCentral = (file: string): Effect.Effect<CentralIngest, CentralE
         Effect.provide(SqliteClient.layer({ filename: file, readonly: true, disableWAL: true })),
         Effect.catchAll((e) => (e instanceof CentralError ? Effect.fail(e) : Effect.fail(sqlError(base, "không đọc được cơ sở dữ liệu SQLite")(e))))
       )
-      return toIngest(base, sourceFile, sha256Of(bytes), raw)
+      return toIngest(base, sourceFile, sha256Of(bytes), raw, env)
     })
   }
   return Effect.fail(

@@ -9,67 +9,18 @@
 import levenshtein from "fast-levenshtein"
 import * as Enc from "../Normalize/Encoding.js"
 import * as Text from "../Normalize/Text.js"
+import { type FieldKey, Fields } from "./Fields.js"
 import { type Cell, cellText, isBlankCell } from "./Grid.js"
 
-export type Field =
-  | "stt"
-  | "name"
-  | "birth"
-  | "sexMale"
-  | "sexFemale"
-  | "sex"
-  | "hometown"
-  | "cccd"
-  | "cardNo"
-  | "lyLich"
-  | "admitted"
-  | "official"
-  | "unitCode"
-  | "note"
-  | "kind"
-  | "memberId"
+/** The roster columns: every declared field with header words (Fields.ts); "status" is central-only. */
+export type Field = Exclude<FieldKey, "status">
 
-/** Folded spellings per field; compared after `headerKey` (fold, punctuation → space). */
-export const Vocabulary: Readonly<Record<Field, ReadonlyArray<string>>> = {
-  stt: ["stt", "tt", "so tt", "so thu tu"],
-  name: [
-    "ho va ten",
-    "ho ten",
-    "ho va ten khai sinh",
-    "ho va ten dang dung",
-    "ho va ten dang vien",
-    "ho ten dang vien",
-    "ho va ten khai sinh ho va ten dang dung"
-  ],
-  birth: ["ngay sinh", "ngay thang nam sinh", "nam sinh", "sinh ngay", "ngay thang sinh"],
-  sexMale: ["nam"],
-  sexFemale: ["nu"],
-  sex: ["gioi tinh", "nam nu", "nam nu dan toc ton giao", "phai"],
-  hometown: ["que quan", "nguyen quan"],
-  cccd: [
-    "so cccd",
-    "cccd",
-    "so dinh danh",
-    "so dinh danh ca nhan",
-    "cmnd",
-    "so cmnd",
-    "cmnd cccd",
-    "cccd cmnd",
-    "so cmnd cccd",
-    "so cccd cmnd",
-    "can cuoc cong dan",
-    "so can cuoc cong dan",
-    "so can cuoc"
-  ],
-  cardNo: ["so the", "so the dv", "so the dang vien", "so the dang", "the dang vien"],
-  lyLich: ["so ly lich", "so ll", "so ly lich dang vien"],
-  admitted: ["ngay vao dang", "ngay ket nap", "ngay ket nap dang", "ngay ket nap vao dang"],
-  official: ["ngay chinh thuc", "ngay cong nhan chinh thuc", "ngay chuyen chinh thuc", "ngay dang vien chinh thuc"],
-  unitCode: ["ma chi bo"],
-  note: ["ghi chu"],
-  kind: ["loai", "hinh thuc sinh hoat", "loai sinh hoat", "hinh thuc"],
-  memberId: ["ma dang vien", "ma dv", "ma so dang vien"]
-}
+/** Folded spellings per field, from the one declaration (Fields.ts); compared after `headerKey`. */
+export const Vocabulary: Readonly<Record<Field, ReadonlyArray<string>>> = Object.fromEntries(
+  // In this order: a typo equally close to two fields' words goes to the first.
+  (["stt", "name", "birth", "sexMale", "sexFemale", "sex", "hometown", "cccd", "cardNo", "lyLich", "admitted", "official", "unitCode", "note", "kind", "memberId"] as const)
+    .map((k) => [k, Fields[k].words])
+) as Record<Field, ReadonlyArray<string>>
 
 interface Term {
   readonly key: string

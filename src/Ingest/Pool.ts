@@ -19,6 +19,7 @@
  */
 import { Worker } from "node:worker_threads"
 import type { Unit } from "../Domain.js"
+import type { DecodeEnv } from "./Fields.js"
 import type { FileExtract } from "./Roster.js"
 import type { UnitAlias } from "./Units.js"
 
@@ -28,13 +29,21 @@ export interface PoolRead {
   readonly files: ReadonlyArray<string>
   readonly units: ReadonlyArray<Unit>
   readonly aliases: ReadonlyArray<UnitAlias>
+  /** What values are checked against (the as-of date). */
+  readonly env?: DecodeEnv
   /** Reads one file on this thread. */
   readonly read: (rel: string) => Promise<FileExtract>
 }
 
 /** What this thread sends: the directory and unit tree once, then files to read. */
 export type WorkerRequest =
-  | { readonly type: "init"; readonly dir: string; readonly units: ReadonlyArray<Unit>; readonly aliases: ReadonlyArray<UnitAlias> }
+  | {
+    readonly type: "init"
+    readonly dir: string
+    readonly units: ReadonlyArray<Unit>
+    readonly aliases: ReadonlyArray<UnitAlias>
+    readonly env?: DecodeEnv
+  }
   | { readonly type: "read"; readonly id: number; readonly rel: string }
 
 /** What a worker answers. */
@@ -147,7 +156,7 @@ export const startRosterPool = (workers: number): RosterPool => {
     for (const s of slots) {
       if (!s.alive) continue
       try {
-        s.worker.postMessage({ type: "init", dir: input.dir, units: input.units, aliases: input.aliases } satisfies WorkerRequest)
+        s.worker.postMessage({ type: "init", dir: input.dir, units: input.units, aliases: input.aliases, env: input.env } satisfies WorkerRequest)
       } catch {
         // Data that cannot be sent to a thread: this worker is of no use.
         s.alive = false

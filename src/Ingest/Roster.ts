@@ -12,8 +12,10 @@
  *   date line ("…, ngày 5 tháng 3 năm 2025"), "Người lập", "BÍ THƯ", "PHÓ BÍ THƯ", "T/M CHI ỦY",
  *   "XÁC NHẬN …". Nothing after it is read, so signatories are never taken for members;
  * - every other row is read, and is ingested or rejected.
- * A row is rejected only when it cannot be used: no name, or a birth date that cannot be a date.
- * Other bad values (CCCD, card number, ngày vào Đảng / chính thức, sex) become null and a warning.
+ * A row is rejected only when it holds no readable name. Every other field is decoded by its
+ * declaration (Fields.ts): a value that does not read (a date, a year before 1900 or after the
+ * as-of date, an admission before 18, CCCD, card number, sex …) becomes null and a warning naming
+ * file, sheet, row, column and the value. A bad field costs the field, never the row.
  *
  * Pure extraction (`extractRows`) is separate from file I/O (`readRosterFile`) so it can be unit-
  * tested and benchmarked; the hot loop is plain code (no Effect, no logging per row). This module
@@ -26,13 +28,13 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import * as Either from "effect/Either"
 import type { FileSummary, PartialDate, Rejection, RosterKind, RosterRow, Sex } from "../Domain.js"
-import * as DateP from "../Normalize/Date.js"
 import * as Enc from "../Normalize/Encoding.js"
 import * as Ids from "../Normalize/Ids.js"
 import * as Text from "../Normalize/Text.js"
 import { type Cell, type CellValue, cellText, isBlankCell, isBlankRow, readCsv, readXlsxEither, type Sheet } from "./Grid.js"
 import * as Attendance from "./Attendance.js"
-import { type ColumnRef, findHeader, type HeaderMap } from "./Header.js"
+import * as Fields from "./Fields.js"
+import { type ColumnRef, type Field, findHeader, type HeaderMap } from "./Header.js"
 import { kindFromFileName, kindMark } from "./FileClues.js"
 import { cluesFromTitles, resolveUnit, type UnitIndex } from "./Units.js"
 
@@ -109,15 +111,6 @@ const valueAt = (row: ReadonlyArray<Cell>, ref: ColumnRef | undefined): CellValu
 const fontAt = (row: ReadonlyArray<Cell>, ref: ColumnRef | undefined): string | undefined =>
   ref === undefined ? undefined : row[ref.col]?.font ?? undefined
 
-/** Decoded (TCVN3 / VNI → Unicode), cleaned text of a field; null when blank. */
-const textAt = (row: ReadonlyArray<Cell>, ref: ColumnRef | undefined): string | null => {
-  const v = valueAt(row, ref)
-  if (v === null) return null
-  const raw = typeof v === "string" ? Enc.decodeText(v, fontAt(row, ref)).text : cellText({ value: v, font: null })
-  const t = Text.clean(raw)
-  return t === "" ? null : t
-}
-
 /**
  * Strings are decoded before parsing (a TCVN3 "N÷" must read as Nữ); other values pass through.
  * Not cleaned here: the parsers clean their input, and clean() is a measurable share of the loop.
@@ -128,8 +121,6 @@ const decodedValue = (row: ReadonlyArray<Cell>, ref: ColumnRef | undefined): Cel
 }
 
 const shown = (v: CellValue): string => cellText({ value: v, font: null })
-
-const firstLine = (s: string): string => s.split(/\r?\n/).find((l) => l.trim() !== "") ?? ""
 
 const NOT_A_MARK = new Set(["0", "-", "khong", "k"])
 
@@ -210,83 +201,221 @@ interface SheetContext {
   readonly header: HeaderMap
   readonly unitCode: string
   readonly kind: RosterKind
+  readonly env: Fields.DecodeEnv
 }
 
-const DMY_TEXT = /^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(?:\d{2}|\d{4})\s*$/
+/** Where a sheet's parse remarks go: the warn function and the row being decoded (set per row). */
+interface Sink {
+  readonly warn: Warn
+  row: number
+}
 
 /**
- * Date columns whose text shows the writer's order: some date has a first number above 12 (so it
- * is day-first) and none has a second number above 12. There "05/03/1980" needs no warning; in a
- * column without such evidence it is read day-first and flagged.
+ * The context a column's parser runs in. A class, not closures: a sheet holds ~20 rows, so what is
+ * built per sheet weighs as much as what is done per row (closures and getter objects built per
+ * column cost more than the parsing of a small file's rows).
  */
-const dayFirstColumns = (sheet: Sheet, header: HeaderMap): ReadonlySet<string> => {
-  const c = header.columns
-  const refs = [c.birth, header.birthBySex?.male, header.birthBySex?.female, c.sexMale, c.sexFemale, c.admitted, c.official]
-  const out = new Set<string>()
-  for (const ref of refs) {
-    if (ref === undefined) continue
-    let dayFirst = 0
-    let monthFirst = 0
-    for (let r = header.firstDataRow; r < sheet.rows.length; r++) {
-      const v = valueAt(sheet.rows[r]!, ref)
-      if (typeof v !== "string") continue
-      const m = DMY_TEXT.exec(v)
-      if (m === null) continue
-      const a = Number(m[1])
-      const b = Number(m[2])
-      if (a > 12 && b <= 12) dayFirst++
-      else if (a <= 12 && b > 12) monthFirst++
+class ColumnContext implements Fields.ParseContext, Fields.ColumnFacts {
+  /** Rows whose number cell had its leading zeros put back (one warning for the column). */
+  restoredRows: Array<number> | null = null
+  private survey: Fields.ColumnFacts | null = null
+  constructor(
+    readonly env: Fields.DecodeEnv,
+    private readonly kind: Fields.FieldDecl<Fields.FieldKey>["survey"],
+    private readonly sheet: Sheet,
+    private readonly header: HeaderMap,
+    readonly ref: ColumnRef,
+    private readonly sink: Sink
+  ) {}
+  get facts(): Fields.ColumnFacts {
+    return this
+  }
+  /** Surveyed on first use: only an ambiguous date or a short number cell asks. */
+  private surveyed(): Fields.ColumnFacts {
+    if (this.survey === null) {
+      const values: Array<CellValue> = []
+      for (let r = this.header.firstDataRow; r < this.sheet.rows.length; r++) values.push(valueAt(this.sheet.rows[r]!, this.ref))
+      this.survey = Fields.surveyColumn(this.kind, values)
     }
-    if (dayFirst > 0 && monthFirst === 0) out.add(ref.label)
+    return this.survey
   }
-  return out
+  get dayFirst(): boolean {
+    return this.surveyed().dayFirst
+  }
+  get fullWidth(): boolean {
+    return this.surveyed().fullWidth
+  }
+  note(remark: string): void {
+    this.sink.warn(this.ref.label, remark)
+  }
+  restored(): void {
+    ;(this.restoredRows ??= []).push(this.sink.row)
+  }
 }
 
-const parseDateField = (
-  v: CellValue,
-  label: string,
-  fieldName: string,
-  warn: (column: string, reason: string) => void,
-  dayFirst: ReadonlySet<string> = new Set()
-): { readonly date: PartialDate | null; readonly error: string | null } => {
-  if (v === null) return { date: null, error: null }
-  const r = DateP.parseDate(v)
-  if (!r.ok) return { date: null, error: r.reason }
-  const settled = r.value !== null && r.value.day !== null && r.value.day <= 12 && dayFirst.has(label)
-  if (r.ambiguous && r.value !== null && !settled) {
-    warn(label, `${fieldName} "${shown(v)}" có thể bị đảo ngày và tháng; đã đọc là ${DateP.formatDate(r.value)}`)
-  }
-  return { date: r.value, error: null }
+/** A declared field found in this sheet: its declaration and its column's context. */
+interface Plan {
+  readonly decl: Fields.FieldDecl<Fields.RosterValueField>
+  readonly cx: ColumnContext
 }
 
-const extractSheet = (ctx: SheetContext, acc: Acc): void => {
-  const { file, sheet, header } = ctx
+/** What a sheet's rows are decoded with, worked out once per sheet. */
+interface Layout {
+  /** The generic fields (Fields.RosterValueFields) present in the sheet. */
+  readonly plans: ReadonlyArray<Plan>
+  /** Contexts of the columns a birth date can come from (birth, Nam / Nữ). */
+  readonly dateCx: ReadonlyArray<ColumnContext>
+  readonly attendance: ReturnType<typeof Attendance.detectAttendanceColumns>
+  readonly headerTexts: ReadonlyArray<string | null>
+}
+
+type Warn = (column: string | null, reason: string) => void
+
+const layoutOf = (ctx: SheetContext, sink: Sink): Layout => {
+  const { sheet, header } = ctx
   const cols = header.columns
-  const bySex = header.birthBySex
-  const nameLabel = cols.name?.label ?? "Họ và tên"
-  const unitRef = cols.unitCode
+  const plans: Array<Plan> = []
+  for (const key of Fields.RosterValueFields) {
+    const ref = cols[key as Field]
+    if (ref === undefined) continue
+    const decl = Fields.Fields[key] as Fields.FieldDecl<Fields.RosterValueField>
+    plans.push({ decl, cx: new ColumnContext(ctx.env, decl.survey, sheet, header, ref, sink) })
+  }
+  const dateCx: Array<ColumnContext> = []
+  for (const ref of [cols.birth, header.birthBySex?.male, header.birthBySex?.female, cols.sexMale, cols.sexFemale]) {
+    if (ref !== undefined) dateCx.push(new ColumnContext(ctx.env, "dates", sheet, header, ref, sink))
+  }
   // Monthly attendance / dues columns (T1…T12), under a "Sinh hoạt" / "Đảng phí" group header or not.
   const headerText = (r: number) =>
     (sheet.rows[r] ?? []).map((c) => (isBlankCell(c) ? null : Text.clean(Enc.decodeText(cellText(c), c.font ?? undefined).text)))
   const headerTexts = headerText(header.lastHeaderRow)
-  const dayFirst = dayFirstColumns(sheet, header)
-  const attCols = Attendance.detectAttendanceColumns(
+  const attendance = Attendance.detectAttendanceColumns(
     headerTexts,
     header.lastHeaderRow > header.firstHeaderRow ? headerText(header.lastHeaderRow - 1) : []
   )
+  return { plans, dateCx, attendance, headerTexts }
+}
+
+/**
+ * The generic fields of a row, each parsed by its declaration; a bad value is null plus a warning.
+ * Fields the sheet has no column for stay null.
+ */
+const decodeValues = (row: ReadonlyArray<Cell>, layout: Layout, warn: Warn): Fields.RosterValues => {
+  const values = Fields.emptyRosterValues()
+  for (const p of layout.plans) {
+    const v = decodedValue(row, p.cx.ref)
+    const r = v === null ? null : p.decl.parse(v, p.cx)
+    if (r instanceof Fields.Bad) warn(p.cx.ref.label, `${r.reason}; bỏ qua giá trị`)
+    else (values as Record<Fields.RosterValueField, unknown>)[p.decl.key] = r
+  }
+  return values
+}
+
+/**
+ * Sex and birth date: "Ngày sinh" over Nam | Nữ, X marks, a sex column, or a birth column. A birth
+ * date that does not read costs the birth date (a warning), never the row.
+ */
+const sexAndBirth = (
+  row: ReadonlyArray<Cell>,
+  ctx: SheetContext,
+  layout: Layout,
+  warn: Warn
+): { readonly sex: Sex | null; readonly birth: PartialDate | null } => {
+  const cols = ctx.header.columns
+  const bySex = ctx.header.birthBySex
+  const sexVotes: Array<Sex> = []
+  let birthValue: CellValue = null
+  let birthLabel = cols.birth?.label ?? Fields.Fields.birth.label
+  if (bySex !== null) {
+    const m = valueAt(row, bySex.male)
+    const f = valueAt(row, bySex.female)
+    if (m !== null && f !== null) {
+      warn(bySex.male.label, "Ngày sinh ghi ở cả cột Nam và cột Nữ; không xác định được giới tính")
+      birthValue = m
+      birthLabel = bySex.male.label
+    } else if (m !== null) {
+      birthValue = m
+      birthLabel = bySex.male.label
+      sexVotes.push("M")
+    } else if (f !== null) {
+      birthValue = f
+      birthLabel = bySex.female.label
+      sexVotes.push("F")
+    }
+  }
+  if (cols.birth !== undefined && birthValue === null) birthValue = valueAt(row, cols.birth)
+  for (let k = 0; k < 2; k++) {
+    const ref = k === 0 ? cols.sexMale : cols.sexFemale
+    if (ref === undefined) continue
+    const v = valueAt(row, ref)
+    if (v === null) continue
+    const sex: Sex = k === 0 ? "M" : "F"
+    if (isMark(v)) sexVotes.push(sex)
+    else if (isDateLike(v) && cols.birth === undefined && bySex === null) {
+      // Single-row "Nam | Nữ" headers with the date written under the sex.
+      if (birthValue === null) {
+        birthValue = v
+        birthLabel = ref.label
+      }
+      sexVotes.push(sex)
+    }
+  }
+  if (cols.sex !== undefined) {
+    const v = valueAt(row, cols.sex)
+    const r = v === null ? null : Fields.Fields.sex.parse(Enc.decodeText(shown(v), fontAt(row, cols.sex)).text, QUIET)
+    if (r instanceof Fields.Bad) warn(cols.sex.label, `${r.reason}; bỏ qua giá trị`)
+    else if (r !== null) sexVotes.push(r)
+  }
+  let sex: Sex | null = sexVotes[0] ?? null
+  if (sexVotes.some((s) => s !== sex)) {
+    warn(null, "Giới tính ghi mâu thuẫn (vừa Nam vừa Nữ); bỏ qua giá trị")
+    sex = null
+  }
+  let birth: PartialDate | null = null
+  if (birthValue !== null) {
+    const r = Fields.Fields.birth.parse(birthValue, layout.dateCx.find((c) => c.ref.label === birthLabel) ?? Fields.contextOf(ctx.env))
+    if (r instanceof Fields.Bad) warn(birthLabel, `${r.reason}; bỏ qua giá trị`)
+    else birth = r
+  }
+  return { sex, birth }
+}
+
+const QUIET = Fields.contextOf()
+
+/** The row's kind: its "Loại" column, else a mark in its note, else the list's. */
+const rowKind = (ctx: SheetContext, kindText: string | null, noteKey: string, warn: Warn): RosterKind => {
+  const fromColumn = kindText === null ? null : kindFromColumn(kindText)
+  if (kindText !== null && fromColumn === null) {
+    warn(ctx.header.columns.kind!.label, `Loại "${kindText}" không rõ; dùng loại của danh sách`)
+  }
+  const fromNote = noteKey === "" ? null : kindFromText(noteKey)
+  return fromColumn ?? fromNote ?? ctx.kind
+}
+
+const nameMissingReason = (row: ReadonlyArray<Cell>, cols: HeaderMap["columns"]): string =>
+  cols.stt === undefined || valueAt(row, cols.stt) === null
+    ? "Thiếu Họ và tên (có thể là dòng nối tiếp của đảng viên ở dòng trên; hãy gộp vào một dòng)"
+    : "Thiếu Họ và tên"
+
+/**
+ * The rows of one roster sheet. A row is rejected only when it has no readable name; every other
+ * field is decoded by its declaration (Fields.ts) and a value that does not read costs that field.
+ */
+const extractSheet = (ctx: SheetContext, acc: Acc): void => {
+  const { file, sheet, header } = ctx
+  const cols = header.columns
+  const nameLabel = cols.name?.label ?? Fields.Fields.name.label
   // One warn/reject pair per sheet, not per row: closures made per row were a measurable share of
   // the loop. `notes` is the row's own (it goes into the RosterRow); `rowWarnings` is reused.
   let rowNo = 0
   let notes: Array<string> = []
   const rowWarnings: Array<Rejection> = []
-  const warn = (column: string | null, reason: string) => {
+  const warn: Warn = (column, reason) => {
     notes.push(reason)
     rowWarnings.push({ file, sheet: sheet.name, row: rowNo, column, reason })
   }
-  const reject = (column: string | null, reason: string) => {
-    acc.rowsRejected++
-    acc.rejections.push({ file, sheet: sheet.name, row: rowNo, column, reason })
-  }
+  const sink: Sink = { warn, row: 0 }
+  const layout = layoutOf(ctx, sink)
   for (let r = header.firstDataRow; r < sheet.rows.length; r++) {
     const row = sheet.rows[r]!
     if (isBlankRow(row)) continue
@@ -294,153 +423,44 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
     if (cls === "end") break
     if (cls === "skip") continue
     rowNo = sheet.rowNumbers[r]!
+    sink.row = rowNo
     acc.rowsRead++
     notes = []
     rowWarnings.length = 0
 
-    // Name (required).
+    // The name is the one required field: without it the row names nobody.
     const nameValue = decodedValue(row, cols.name)
-    // Mẫu 7-HSĐV stacks "Họ và tên / Họ và tên khai sinh" in one cell: the first line is the name in use.
-    const nameText =
-      nameValue === null ? null : typeof nameValue === "string" && nameValue.includes("\n") ? firstLine(nameValue) : shown(nameValue)
-    if (nameText === null) {
-      const sttBlank = cols.stt === undefined || valueAt(row, cols.stt) === null
-      reject(
-        nameLabel,
-        sttBlank
-          ? "Thiếu Họ và tên (có thể là dòng nối tiếp của đảng viên ở dòng trên; hãy gộp vào một dòng)"
-          : "Thiếu Họ và tên"
-      )
+    const name = nameValue === null ? null : Fields.Fields.name.parse(nameValue, QUIET)
+    if (name === null || name instanceof Fields.Bad) {
+      acc.rowsRejected++
+      acc.rejections.push({ file, sheet: sheet.name, row: rowNo, column: nameLabel, reason: name === null ? nameMissingReason(row, cols) : name.reason })
       continue
     }
-    const name = Text.parseName(nameText)
-    if (name === null) {
-      reject(nameLabel, `Họ và tên "${Text.clean(nameText)}" không đọc được thành tên người`)
-      continue
-    }
-
-    // Sex and birth date: "Ngày sinh" over Nam | Nữ, X marks, a sex column, or a birth column.
-    const sexVotes: Array<Sex> = []
-    let birthValue: CellValue = null
-    let birthLabel = cols.birth?.label ?? "Ngày sinh"
-    if (bySex !== null) {
-      const m = valueAt(row, bySex.male)
-      const f = valueAt(row, bySex.female)
-      if (m !== null && f !== null) {
-        warn(bySex.male.label, "Ngày sinh ghi ở cả cột Nam và cột Nữ; không xác định được giới tính")
-        birthValue = m
-        birthLabel = bySex.male.label
-      } else if (m !== null) {
-        birthValue = m
-        birthLabel = bySex.male.label
-        sexVotes.push("M")
-      } else if (f !== null) {
-        birthValue = f
-        birthLabel = bySex.female.label
-        sexVotes.push("F")
-      }
-    }
-    if (cols.birth !== undefined && birthValue === null) birthValue = valueAt(row, cols.birth)
-    for (let k = 0; k < 2; k++) {
-      const ref = k === 0 ? cols.sexMale : cols.sexFemale
-      if (ref === undefined) continue
-      const sex: Sex = k === 0 ? "M" : "F"
-      const v = valueAt(row, ref)
-      if (v === null) continue
-      if (isMark(v)) sexVotes.push(sex)
-      else if (isDateLike(v) && cols.birth === undefined && bySex === null) {
-        // Single-row "Nam | Nữ" headers with the date written under the sex.
-        if (birthValue === null) {
-          birthValue = v
-          birthLabel = ref.label
-        }
-        sexVotes.push(sex)
-      }
-    }
-    if (cols.sex !== undefined) {
-      const v = valueAt(row, cols.sex)
-      // Mẫu 7-HSĐV column 3 stacks "Nam\nKinh\nKhông": sex is the first line.
-      const t = v === null ? null : Text.clean(Enc.decodeText(shown(v).split(/\r?\n/)[0]!, fontAt(row, cols.sex)).text)
-      if (t !== null && t !== "") {
-        const s = Ids.parseSex(t)
-        if (s !== null) sexVotes.push(s)
-        else warn(cols.sex.label, `Giới tính "${t}" không đọc được; bỏ qua giá trị`)
-      }
-    }
-    let sex: Sex | null = sexVotes[0] ?? null
-    if (sexVotes.some((s) => s !== sex)) {
-      warn(null, "Giới tính ghi mâu thuẫn (vừa Nam vừa Nữ); bỏ qua giá trị")
-      sex = null
-    }
-
-    const birth = parseDateField(birthValue, birthLabel, "Ngày sinh", warn, dayFirst)
-    if (birth.error !== null) {
-      reject(birthLabel, birth.error)
-      continue
-    }
-
-    // Identifiers: a bad value is dropped with a warning, the row is kept.
-    let cccd: string | null = null
-    const cccdValue = decodedValue(row, cols.cccd)
-    if (cccdValue !== null) {
-      const r = Ids.parsePersonalId(cccdValue)
-      if (r.ok) cccd = r.value
-      else warn(cols.cccd!.label, `${r.reason}; bỏ qua giá trị`)
-    }
+    const { sex, birth } = sexAndBirth(row, ctx, layout, warn)
+    const v = decodeValues(row, layout, warn)
+    const cccd = v.cccd
     if (cccd !== null) {
-      const c = Ids.cccdConsistency(cccd, sex, birth.date?.year ?? null)
+      const c = Ids.cccdConsistency(cccd, sex, birth?.year ?? null)
       if (c !== null) warn(cols.cccd!.label, c)
     }
-    let cardNo: string | null = null
-    const cardValue = decodedValue(row, cols.cardNo)
-    if (cardValue !== null) {
-      const r = Ids.parseCardNo(cardValue)
-      if (r.ok) cardNo = r.value
-      else warn(cols.cardNo!.label, `${r.reason}; bỏ qua giá trị`)
+    let admitted = v.admitted
+    if (Fields.admittedBeforeEighteen(birth, admitted)) {
+      warn(cols.admitted!.label, Fields.admittedTooYoung(admitted!, birth!))
+      admitted = null
     }
-    let lyLich: string | null = null
-    const lyLichValue = decodedValue(row, cols.lyLich)
-    if (lyLichValue !== null) {
-      const r = Ids.parseLyLich(lyLichValue)
-      if (!r.ok) warn(cols.lyLich!.label, `${r.reason}; bỏ qua giá trị`)
-      else if (r.value !== null) lyLich = `${r.value.digits} ${r.value.letters}`
-    }
-    // Mã đảng viên is the central database's id: kept as typed (an Excel number loses nothing here).
-    const memberIdValue = valueAt(row, cols.memberId)
-    const memberId = memberIdValue === null ? null : Text.clean(shown(memberIdValue)) || null
-
-    const admittedRaw = decodedValue(row, cols.admitted)
-    const admitted = parseDateField(admittedRaw, cols.admitted?.label ?? "", "Ngày vào Đảng", warn, dayFirst)
-    if (admitted.error !== null) warn(cols.admitted!.label, `${admitted.error}; bỏ qua giá trị`)
-    const officialRaw = decodedValue(row, cols.official)
-    const official = parseDateField(officialRaw, cols.official?.label ?? "", "Ngày chính thức", warn, dayFirst)
-    if (official.error !== null) warn(cols.official!.label, `${official.error}; bỏ qua giá trị`)
-
-    const note = textAt(row, cols.note)
+    const note = v.note
     const noteKey = note === null ? "" : Text.fold(note)
-    const exempt = noteKey.includes("mien sinh hoat") || noteKey.includes("mien sh")
-
-    let kind = ctx.kind
-    const kindText = textAt(row, cols.kind)
-    const fromColumn = kindText === null ? null : kindFromColumn(kindText)
-    if (kindText !== null && fromColumn === null) {
-      warn(cols.kind!.label, `Loại "${kindText}" không rõ; dùng loại của danh sách`)
-    }
-    const fromNote = noteKey === "" ? null : kindFromText(noteKey)
-    kind = fromColumn ?? fromNote ?? kind
+    const kind = rowKind(ctx, v.kind, noteKey, warn)
 
     let attendance: RosterRow["attendance"] = null
-    if (attCols !== null) {
-      const att = Attendance.readAttendance(row.map((c) => c.value), attCols)
+    if (layout.attendance !== null) {
+      const att = Attendance.readAttendance(row.map((c) => c.value), layout.attendance)
       attendance = att.attendance
-      for (const p of att.problems) warn(headerTexts[p.columnIndex] ?? `cột ${p.columnIndex + 1}`, p.reason)
+      for (const p of att.problems) warn(layout.headerTexts[p.columnIndex] ?? `cột ${p.columnIndex + 1}`, p.reason)
     }
-
-    if (unitRef !== undefined) {
-      const code = textAt(row, unitRef)
-      if (code !== null && code.toUpperCase() !== ctx.unitCode.toUpperCase()) {
-        warn(unitRef.label, `Mã chi bộ của dòng "${code}" khác mã chi bộ của tệp "${ctx.unitCode}"; đã dùng mã của tệp`)
-      }
+    const code = v.unitCode
+    if (code !== null && code.toUpperCase() !== ctx.unitCode.toUpperCase()) {
+      warn(cols.unitCode!.label, `Mã chi bộ của dòng "${code}" khác mã chi bộ của tệp "${ctx.unitCode}"; đã dùng mã của tệp`)
     }
 
     acc.rows.push({
@@ -450,21 +470,25 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
       unitCode: ctx.unitCode,
       kind,
       name,
-      birth: birth.date,
+      birth,
       sex,
-      hometown: textAt(row, cols.hometown),
+      hometown: v.hometown,
       cccd,
-      cardNo,
-      memberId,
-      lyLich,
-      admitted: admitted.date,
-      official: official.date,
+      cardNo: v.cardNo,
+      memberId: v.memberId,
+      lyLich: v.lyLich,
+      admitted,
+      official: v.official,
       note,
-      exempt,
+      exempt: noteKey.includes("mien sinh hoat") || noteKey.includes("mien sh"),
       attendance,
       warnings: notes
     })
     for (const w of rowWarnings) acc.warnings.push(w)
+  }
+  for (const { cx } of layout.plans) {
+    const rows = cx.restoredRows
+    if (rows !== null) acc.warnings.push({ file, sheet: sheet.name, row: rows[0]!, column: cx.ref.label, reason: Fields.restoredWarning(cx.ref.label, rows) })
   }
 }
 
@@ -488,7 +512,13 @@ const fileError = (file: string, sha256: string, reason: string, rowsRead = 0): 
  * Pure: the rows of one file's sheets. `file` is the path shown in reports (relative, with "/").
  * The unit is resolved once per file; an unresolved unit rejects the whole file (all its rows).
  */
-export const extractRows = (file: string, sheets: ReadonlyArray<Sheet>, units: UnitIndex, sha256 = ""): FileExtract => {
+export const extractRows = (
+  file: string,
+  sheets: ReadonlyArray<Sheet>,
+  units: UnitIndex,
+  sha256 = "",
+  env: Fields.DecodeEnv = Fields.NO_ENV
+): FileExtract => {
   const rosterSheets: Array<{ sheet: Sheet; header: HeaderMap; titles: Array<string> }> = []
   const skipped: Array<Sheet> = []
   for (const sheet of sheets) {
@@ -535,7 +565,7 @@ export const extractRows = (file: string, sheets: ReadonlyArray<Sheet>, units: U
       acc.warnings.push({ file, sheet: s.sheet.name, row: null, column: null, reason: kindConflictNote(fromTitle, nameKind) })
     }
     fileKind ??= kind
-    extractSheet({ file, sheet: s.sheet, header: s.header, unitCode, kind }, acc)
+    extractSheet({ file, sheet: s.sheet, header: s.header, unitCode, kind, env }, acc)
   }
 
   if (!resolution.ok) return fileError(file, sha256, resolution.reason, acc.rowsRead)
@@ -594,7 +624,12 @@ const defectReason = (d: unknown) => `lỗi khi đọc tệp (${d instanceof Err
  * an unresolved unit and even a bug on one odd file become a file-level error, so the other files'
  * rows are never lost. The same function runs in the worker threads (Pool.ts).
  */
-export const readRosterFile = async (dir: string, rel: string, units: UnitIndex): Promise<FileExtract> => {
+export const readRosterFile = async (
+  dir: string,
+  rel: string,
+  units: UnitIndex,
+  env: Fields.DecodeEnv = Fields.NO_ENV
+): Promise<FileExtract> => {
   let bytes: Uint8Array
   try {
     // Sync: rosters are small, and a promise-based read (open, fstat, read, close) cost more than parsing some of them.
@@ -606,7 +641,7 @@ export const readRosterFile = async (dir: string, rel: string, units: UnitIndex)
   try {
     const sheets = await readSheets(rel, bytes)
     if (Either.isLeft(sheets)) return fileError(rel, sha256, sheets.left)
-    return extractRows(rel, sheets.right, units, sha256)
+    return extractRows(rel, sheets.right, units, sha256, env)
   } catch (d) {
     return fileError(rel, sha256, defectReason(d))
   }

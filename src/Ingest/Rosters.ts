@@ -9,9 +9,12 @@ import * as Either from "effect/Either"
 import type { Rejection, RosterRow, Unit } from "../Domain.js"
 import { type RosterPool, startRosterPool } from "./Pool.js"
 import { type FileExtract, listRosterFiles, readRosterFile, type RosterIngest } from "./Roster.js"
+import { type DecodeEnv, envAsOf } from "./Fields.js"
 import { makeUnitIndex, type UnitAlias, type UnitIndex } from "./Units.js"
 
 export interface IngestOptions {
+  /** The as-of date ("yyyy-mm-dd"): a roster date after it does not read (the field is left blank, with a warning). */
+  readonly asOf?: string
   /** Old unit names and the current unit each now means (see Units.ts). */
   readonly aliases?: ReadonlyArray<UnitAlias>
   /**
@@ -33,9 +36,9 @@ export interface IngestOptions {
 }
 
 /** Reads files in this thread, one after the other (reads are synchronous; parsing is CPU-bound). */
-const readInProcess = async (dir: string, files: ReadonlyArray<string>, index: UnitIndex): Promise<Array<FileExtract>> => {
+const readInProcess = async (dir: string, files: ReadonlyArray<string>, index: UnitIndex, env: DecodeEnv): Promise<Array<FileExtract>> => {
   const out: Array<FileExtract> = []
-  for (const rel of files) out.push(await readRosterFile(dir, rel, index))
+  for (const rel of files) out.push(await readRosterFile(dir, rel, index, env))
   return out
 }
 
@@ -82,13 +85,14 @@ export const ingestRosters = (dir: string, units: ReadonlyArray<Unit>, options: 
     const files = listed.right
     const given = options.pool ?? null
     const workers = given !== null ? given.size : Math.max(0, Math.floor(options.workers ?? autoWorkers(files.length)))
-    const read = (rel: string) => readRosterFile(dir, rel, index)
+    const env = envAsOf(options.asOf)
+    const read = (rel: string) => readRosterFile(dir, rel, index, env)
     const extracts = yield* Effect.promise(() => {
       if (workers === 0) {
         given?.close()
-        return readInProcess(dir, files, index)
+        return readInProcess(dir, files, index, env)
       }
-      return (given ?? startRosterPool(workers)).read({ dir, files, units, aliases, read })
+      return (given ?? startRosterPool(workers)).read({ dir, files, units, aliases, env, read })
     })
     const rows: Array<RosterRow> = []
     const rejections: Array<Rejection> = []

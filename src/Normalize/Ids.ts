@@ -1,14 +1,23 @@
 /**
  * Identifiers of a member (domain.md §1.2, §8 item 1): CCCD (12 digits) or legacy CMND (9),
  * party card number (8 digits, leading zeros kept), lý lịch number (6 digits + 1–3 letters), sex.
- * Spreadsheets often store IDs as numbers, which drops leading zeros; those are restored where the
- * format makes it unambiguous. Never log a full ID: use maskId.
+ * Identifiers are text and are kept as typed. Only a number cell (Excel stored the value as a
+ * number, which drops leading zeros) is padded back, and only when the width is shown: by the
+ * column's other values (`fullWidth`), or for a CCCD by its format (every CCCD starts with its
+ * province code 001–096). Padding is reported in `note`. Text, from a CSV or a text cell, is never
+ * padded: "1234" typed as a card number is not read as "00001234". Never log a full ID: use maskId.
  */
 import type { Sex } from "../Domain.js"
 import { clean, fold, isBlank } from "./Text.js"
 
 export type IdResult =
-  | { readonly ok: true; readonly value: string | null; readonly kind: "CCCD" | "CMND" | null }
+  | {
+    readonly ok: true
+    readonly value: string | null
+    readonly kind: "CCCD" | "CMND" | null
+    /** Set when a number cell was padded back to its width (a warning for the clerk). */
+    readonly note?: string
+  }
   | { readonly ok: false; readonly reason: string }
 
 export interface LyLich {
@@ -60,34 +69,42 @@ const integerDigits = (n: number): string | null =>
 
 const personalIdReason = (shown: string): string => `Số CCCD/CMND phải có 12 hoặc 9 chữ số: "${shown}"`
 
+const padNote = (what: string, n: string, padded: string, why: string): string =>
+  `${what} ${n} được Excel lưu dạng số nên mất số 0 ở đầu; đã đọc là ${padded} (${why})`
+
 /**
- * Restores leading zeros dropped by a number cell (or by a CSV written from one). Every CCCD
- * starts with 0 (province codes 001–096): 11 digits not starting with 0 are a CCCD that lost
- * its 0; 10 digits are one that lost "00" when "00" + the first digit is a real province code
- * (001 Hà Nội, 002, 004, 006, 008); 8 digits are a CMND that lost its leading 0.
+ * A number cell's digits, padded back to a CCCD or CMND when the width is shown: 11 digits, or 10
+ * whose "00" + first digit is a province code (001 Hà Nội, 002, 004, 006, 008), are a CCCD that
+ * lost its leading zeros when the padded value starts with a real province code (every CCCD does)
+ * or the column holds full-width values; 8 digits are a CMND that lost its 0 when the column shows
+ * 9-digit values.
  */
-const classifyDigits = (digits: string): IdResult | null => {
+const classifyNumber = (digits: string, fullWidth: boolean): IdResult | null => {
   if (digits.length === 12) return { ok: true, value: digits, kind: "CCCD" }
   if (digits.length === 9) return { ok: true, value: digits, kind: "CMND" }
-  if (digits[0] === "0") return null
-  if (digits.length === 11) return { ok: true, value: "0" + digits, kind: "CCCD" }
-  if (digits.length === 10) {
-    const padded = "00" + digits
-    return cccdProvince(padded) !== null ? { ok: true, value: padded, kind: "CCCD" } : null
+  if (digits.length === 11 || digits.length === 10) {
+    const padded = digits.padStart(12, "0")
+    const province = cccdProvince(padded) !== null
+    if (!province && !fullWidth) return null
+    const why = province ? `mã tỉnh ${padded.slice(0, 3)} của CCCD` : "các số khác trong cột có 12 chữ số"
+    return { ok: true, value: padded, kind: "CCCD", note: padNote("Số CCCD", digits, padded, why) }
   }
-  if (digits.length === 8) return { ok: true, value: "0" + digits, kind: "CMND" }
+  if (digits.length === 8 && fullWidth) {
+    const padded = "0" + digits
+    return { ok: true, value: padded, kind: "CMND", note: padNote("Số CMND", digits, padded, "các số khác trong cột có 9 chữ số") }
+  }
   return null
 }
 
 /**
- * CCCD (12 digits) or CMND (9 digits). Spaces, dots and dashes are removed; leading zeros lost
- * to a number cell are restored (see classifyDigits). Blank → ok with null.
+ * CCCD (12 digits) or CMND (9 digits). Spaces, dots and dashes are removed. Text is kept as typed
+ * (never padded); a number cell is padded back as classifyNumber says. Blank → ok with null.
  */
-export const parsePersonalId = (v: unknown): IdResult => {
+export const parsePersonalId = (v: unknown, fullWidth = false): IdResult => {
   if (isBlank(v)) return NONE
   if (typeof v === "number") {
     const digits = integerDigits(v)
-    const r = digits === null ? null : classifyDigits(digits)
+    const r = digits === null ? null : classifyNumber(digits, fullWidth)
     return r ?? { ok: false, reason: personalIdReason(String(v)) }
   }
   if (typeof v === "bigint") return parsePersonalId(String(v))
@@ -100,8 +117,11 @@ export const parsePersonalId = (v: unknown): IdResult => {
     }
   }
   const digits = stripSeparators(shown)
-  const r = isDigits(digits) ? classifyDigits(digits) : null
-  return r ?? { ok: false, reason: personalIdReason(shown) }
+  if (isDigits(digits) && (digits.length === 12 || digits.length === 9)) {
+    return { ok: true, value: digits, kind: digits.length === 12 ? "CCCD" : "CMND" }
+  }
+  const hint = isDigits(digits) && (digits.length === 11 || digits.length === 8) ? " (có thể đã mất số 0 ở đầu; không tự thêm, hãy nhập lại đủ số)" : ""
+  return { ok: false, reason: personalIdReason(shown) + hint }
 }
 
 /**
@@ -133,26 +153,35 @@ export const cccdConsistency = (cccd: string, sex: Sex | null, birthYear: number
 const CARD_LENGTH = 8
 
 /**
- * Party card number (số thẻ đảng viên): 8 digits kept as text. Numbers and digit strings shorter
- * than 8 lost their leading zeros and are left-padded; longer or non-digit values are rejected.
+ * Party card number (số thẻ đảng viên): 8 digits kept as text, as typed (spaces, dots and dashes
+ * removed). A number cell shorter than 8 digits lost its leading zeros: it is padded back, with a
+ * note, only when the column shows the width (`fullWidth`, see Fields.ColumnFacts) and at most two
+ * zeros are missing. Text shorter than 8 digits is not padded: it does not read as a card number.
  */
-export const parseCardNo = (v: unknown): IdResult => {
+export const parseCardNo = (v: unknown, fullWidth = false): IdResult => {
   if (isBlank(v)) return NONE
-  let digits: string | null
-  let shown: string
+  const need = (s: string) => `Số thẻ đảng viên phải có 8 chữ số: "${s}"`
   if (typeof v === "number") {
-    digits = integerDigits(v)
-    shown = String(v)
-  } else if (typeof v === "string") {
-    shown = clean(v)
-    digits = stripSeparators(shown)
-  } else {
-    return { ok: false, reason: `Không đọc được số thẻ đảng viên: "${String(v)}"` }
+    const digits = integerDigits(v)
+    if (digits === null || digits.length > CARD_LENGTH) return { ok: false, reason: need(String(v)) }
+    if (digits.length === CARD_LENGTH) return { ok: true, value: digits, kind: null }
+    // At most two zeros lost: "1234" in a column of card numbers is not 00001234.
+    if (!fullWidth || digits.length < CARD_LENGTH - 2) {
+      return {
+        ok: false,
+        reason: `${need(digits)} (ô dạng số, có thể đã mất số 0 ở đầu, nhưng không đủ căn cứ để thêm lại; hãy định dạng cột là văn bản và nhập lại)`
+      }
+    }
+    const padded = digits.padStart(CARD_LENGTH, "0")
+    return { ok: true, value: padded, kind: null, note: padNote("Số thẻ đảng viên", digits, padded, "các số khác trong cột có 8 chữ số") }
   }
-  if (digits === null || !isDigits(digits) || digits.length > CARD_LENGTH) {
-    return { ok: false, reason: `Số thẻ đảng viên phải có 8 chữ số: "${shown}"` }
+  if (typeof v !== "string") return { ok: false, reason: `Không đọc được số thẻ đảng viên: "${String(v)}"` }
+  const shown = clean(v)
+  const digits = stripSeparators(shown)
+  if (!isDigits(digits) || digits.length !== CARD_LENGTH) {
+    return { ok: false, reason: need(shown) + (isDigits(digits) && digits.length < CARD_LENGTH ? " (không tự thêm số 0; hãy nhập lại đủ 8 chữ số)" : "") }
   }
-  return { ok: true, value: digits.padStart(CARD_LENGTH, "0"), kind: null }
+  return { ok: true, value: digits, kind: null }
 }
 
 const RE_LY_LICH_DIGITS_FIRST = /^(\d{6})[\s\-/.]*([A-Z]{1,3})$/

@@ -254,14 +254,14 @@ export const run = (
 
     // Roster worker threads load their code while the central database is read.
     const pool = yield* rosterPool(opts.rosters)
-    const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central)).pipe(
+    const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central, { asOf: opts.asOf })).pipe(
       Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` }))
     )
     const aliasTable = opts.unitAliases === undefined ? null : yield* readAliasTable(opts.unitAliases)
     const rosters = yield* timed(
       timings,
       "ingestRosters",
-      ingestRosters(opts.rosters, central.data.units, { aliases: aliasTable?.aliases ?? [], pool })
+      ingestRosters(opts.rosters, central.data.units, { aliases: aliasTable?.aliases ?? [], pool, asOf: opts.asOf })
     ).pipe(
       Effect.map((r) =>
         aliasTable === null || aliasTable.problems.length === 0

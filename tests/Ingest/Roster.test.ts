@@ -54,7 +54,7 @@ beforeAll(async () => {
         [null, null, "Nam", "Nữ"],
         [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
         [1, "Nguyễn Văn An", "25/03/1965", null, "Xã Phú Lộc, huyện Châu Thành", "001065012345", 1234567, day(1990, 9, 2), "20/09/1991"],
-        [2, "Trần Thị Bình", null, day(1970, 5, 20), "Hà Nội", "001170000123", null, "15/06/1995", "15/06/1996", "Miễn sinh hoạt"],
+        [2, "Trần Thị Bình", null, day(1970, 5, 20), "Hà Nội", "001170000123", "01122334", "15/06/1995", "15/06/1996", "Miễn sinh hoạt"],
         [],
         [3, "Lê Văn Cường", "31/02/1960", null, "Nam Định"],
         [4, "Phạm Văn Dũng", 1948, null, null, "12345", null, null, null, "Sinh hoạt tạm thời"],
@@ -162,7 +162,7 @@ describe("ingestRosters", () => {
 
   it("reads title rows, the two-row Ngày sinh / Nam | Nữ header and the column-index row", () => {
     const f = fileOf("phuong1/kp1.xlsx")
-    expect(f).toMatchObject({ unitCode: "CB01", kind: "OFFICIAL", rowsRead: 5, rowsIngested: 4, rowsRejected: 1, error: null })
+    expect(f).toMatchObject({ unitCode: "CB01", kind: "OFFICIAL", rowsRead: 5, rowsIngested: 5, rowsRejected: 0, error: null })
     const an = byName("Nguyễn Văn An")
     expect(an).toMatchObject({
       file: "phuong1/kp1.xlsx",
@@ -178,8 +178,16 @@ describe("ingestRosters", () => {
       admitted: { year: 1990, month: 9, day: 2 },
       official: { year: 1991, month: 9, day: 20 },
       note: null,
-      exempt: false,
-      warnings: []
+      exempt: false
+    })
+    expect(an.warnings).toEqual([])
+    // 1234567 was a number cell; the column's "01122334" shows the width, so it is padded, with one warning for the column.
+    expect(result.warnings).toContainEqual({
+      file: "phuong1/kp1.xlsx",
+      sheet: "DS",
+      row: 8,
+      column: "Số thẻ đảng viên",
+      reason: expect.stringContaining("1 ô được Excel lưu dạng số nên mất số 0 ở đầu (dòng 8)")
     })
     const binh = byName("Trần Thị Bình")
     expect(binh).toMatchObject({ row: 9, sex: "F", birth: { year: 1970, month: 5, day: 20 }, exempt: true, note: "Miễn sinh hoạt" })
@@ -188,20 +196,20 @@ describe("ingestRosters", () => {
 
   it("skips the blank and Tổng cộng rows and stops at the signature block", () => {
     const rows = rowsOf("phuong1/kp1.xlsx").map((r) => r.row)
-    expect(rows).toEqual([8, 9, 12, 13])
+    expect(rows).toEqual([8, 9, 11, 12, 13])
     expect(result.rows.filter((r) => r.name.display === "Nguyễn Văn An")).toHaveLength(1)
   })
 
-  it("rejects an impossible date with sheet, row, column and the reason", () => {
-    expect(result.rejections.filter((r) => r.file === "phuong1/kp1.xlsx")).toEqual([
-      {
-        file: "phuong1/kp1.xlsx",
-        sheet: "DS",
-        row: 11,
-        column: "Ngày sinh - Nam",
-        reason: expect.stringContaining("31/02/1960")
-      }
-    ])
+  it("keeps a row with an impossible date: the date is blank, a warning names sheet, row, column and the value", () => {
+    expect(result.rejections.filter((r) => r.file === "phuong1/kp1.xlsx")).toEqual([])
+    expect(byName("Lê Văn Cường")).toMatchObject({ row: 11, birth: null, sex: "M", hometown: "Nam Định" })
+    expect(result.warnings).toContainEqual({
+      file: "phuong1/kp1.xlsx",
+      sheet: "DS",
+      row: 11,
+      column: "Ngày sinh - Nam",
+      reason: expect.stringContaining("31/02/1960")
+    })
   })
 
   it("keeps a row with a bad CCCD (cccd null) and warns; a year-only birth; kind from the note", () => {
@@ -245,8 +253,9 @@ describe("ingestRosters", () => {
     expect(byName("Trần Thị Thu Hà")).toMatchObject({ hometown: "Thái Bình", sex: "F", birth: { year: 1960, month: null, day: null } })
   })
 
-  it("decodes a VNI file, restores a card number's leading zero and takes the unit from the file name", () => {
+  it("decodes a VNI file, restores a number-cell card number's leading zero (with a warning) and takes the unit from the file name", () => {
     expect(fileOf("Chi bộ Cơ quan.xlsx")).toMatchObject({ unitCode: "CB05", rowsIngested: 1 })
+    expect(result.warnings).toContainEqual(expect.objectContaining({ file: "Chi bộ Cơ quan.xlsx", row: 2, reason: expect.stringContaining("mất số 0") }))
     expect(byName("Lê Đức Thắng")).toMatchObject({
       hometown: "Nghệ An",
       cardNo: "07654321",
@@ -291,7 +300,7 @@ describe("ingestRosters", () => {
       expect(fileOf(f)).toMatchObject({ rowsRead: 0, rowsIngested: 0, rowsRejected: 0, unitCode: null })
       expect(result.rejections).toContainEqual({ file: f, sheet: null, row: null, column: null, reason: fileOf(f).error })
     }
-    expect(result.rows).toHaveLength(12)
+    expect(result.rows).toHaveLength(13)
   })
 
   it("never fails on a missing directory", async () => {

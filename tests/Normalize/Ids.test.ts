@@ -37,13 +37,30 @@ describe("parsePersonalId", () => {
     ["'079165000123", "079165000123", "CCCD"],
     ["123456789", "123456789", "CMND"],
     ["012 345 678", "012345678", "CMND"],
-    [79165000123, "079165000123", "CCCD"], // number lost its leading 0
-    [1065012345, "001065012345", "CCCD"], // Hà Nội 001 lost "00"
-    [12345678, "012345678", "CMND"],
-    [123456789, "123456789", "CMND"],
-    ["79165000123", "079165000123", "CCCD"] // CSV written from a number cell
-  ] as const)("%j", (input, value, kind) => {
+    [123456789, "123456789", "CMND"]
+  ] as const)("%j is kept as typed", (input, value, kind) => {
     expect(parsePersonalId(input)).toEqual({ ok: true, value, kind })
+  })
+
+  it.each([
+    [79165000123, false, "079165000123", "CCCD"], // number lost its leading 0; 079 is a province code
+    [1065012345, false, "001065012345", "CCCD"], // Hà Nội 001 lost "00"
+    [12345678, true, "012345678", "CMND"] // the column shows 9-digit values
+  ] as const)("number cell %j (column shows the width: %j) is padded back with a note", (input, fullWidth, value, kind) => {
+    const r = parsePersonalId(input, fullWidth)
+    expect(r).toMatchObject({ ok: true, value, kind })
+    expect(r.ok && r.note).toContain(value)
+  })
+
+  it("does not pad a number cell when nothing shows the width", () => {
+    expect(parsePersonalId(12345678).ok).toBe(false)
+  })
+
+  it.each(["79165000123", "12345678"])("never pads text: %j does not read", (input) => {
+    const r = parsePersonalId(input, true)
+    expect(r.ok).toBe(false)
+    expect(r.ok === false && r.reason).toContain(`"${input}"`)
+    expect(r.ok === false && r.reason).toContain("không tự thêm")
   })
 
   it.each([null, undefined, "", "  ", "-", "Chưa có"])("%j is blank", (v) => {
@@ -53,12 +70,16 @@ describe("parsePersonalId", () => {
   it.each([
     ["12345", 'Số CCCD/CMND phải có 12 hoặc 9 chữ số: "12345"'],
     ["0012345678901", 'Số CCCD/CMND phải có 12 hoặc 9 chữ số: "0012345678901"'],
-    ["01234567890", 'Số CCCD/CMND phải có 12 hoặc 9 chữ số: "01234567890"'], // 11 digits with its 0: one digit missing
     ["00106501234A", 'Số CCCD/CMND phải có 12 hoặc 9 chữ số: "00106501234A"'],
     [9065012345, 'Số CCCD/CMND phải có 12 hoặc 9 chữ số: "9065012345"'], // "009" is no province
     [1234.5, 'Số CCCD/CMND phải có 12 hoặc 9 chữ số: "1234.5"']
   ] as const)("rejects %j", (input, reason) => {
     expect(parsePersonalId(input)).toEqual({ ok: false, reason })
+  })
+
+  it("rejects 11 digits typed with their 0 (one digit missing)", () => {
+    const r = parsePersonalId("01234567890")
+    expect(r.ok === false && r.reason).toContain('Số CCCD/CMND phải có 12 hoặc 9 chữ số: "01234567890"')
   })
 
   it("explains Excel's exponent notation", () => {
@@ -156,12 +177,30 @@ describe("parseCardNo", () => {
   it.each([
     ["01234567", "01234567"],
     ["0123 4567", "01234567"],
-    ["1234567", "01234567"],
-    [1234567, "01234567"],
-    [12345678, "12345678"],
-    [42, "00000042"]
+    [12345678, "12345678"]
   ] as const)("%j → %j", (input, value) => {
     expect(parseCardNo(input)).toEqual({ ok: true, value, kind: null })
+  })
+
+  it.each([
+    [1234567, "01234567"],
+    [952500, "00952500"]
+  ] as const)("number cell %j is padded to %j only when the column shows 8 digits, with a note", (input, value) => {
+    const r = parseCardNo(input, true)
+    expect(r).toMatchObject({ ok: true, value, kind: null })
+    expect(r.ok && r.note).toContain(value)
+    expect(parseCardNo(input, false).ok).toBe(false)
+  })
+
+  it("pads a number cell by at most two zeros", () => {
+    expect(parseCardNo(42, true).ok).toBe(false)
+    expect(parseCardNo(1234, true).ok).toBe(false)
+  })
+
+  it.each(["1234", "0105", "1234567"])("never pads text: %j does not read as a card number", (input) => {
+    const r = parseCardNo(input, true)
+    expect(r.ok).toBe(false)
+    expect(r.ok === false && r.reason).toContain(`"${input}"`)
   })
 
   it.each([null, undefined, "", "-"])("%j is blank", (v) => {
@@ -177,13 +216,22 @@ describe("parseCardNo", () => {
     expect(parseCardNo(input)).toEqual({ ok: false, reason })
   })
 
-  it("keeps every 8-digit text and pads its number form back", () => {
+  it("keeps every 8-digit text and pads its number form back when the column shows the width", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 99_999_999 }), (n) => {
         const text = String(n).padStart(8, "0")
         const a = parseCardNo(text)
-        const b = parseCardNo(n)
-        return a.ok && a.value === text && b.ok && b.value === text
+        const b = parseCardNo(n, true)
+        return a.ok && a.value === text && (n < 100_000 ? !b.ok : b.ok && b.value === text)
+      })
+    )
+  })
+
+  it("never changes a digit string it accepts (text is kept as typed)", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{1,12}$/), (s) => {
+        const r = parseCardNo(s, true)
+        return r.ok ? r.value === s : s.length !== 8
       })
     )
   })

@@ -82,7 +82,13 @@ describe("sample commune", () => {
     const perRule = Object.values(runJson.match.pairsPerRule) as Array<number>
     expect(perRule.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(runJson.match.candidatePairs)
     expect(runJson.match.linked + runJson.match.unlinked).toBe(links.length - 1)
-    expect(runJson.warnings).toEqual([])
+    // The only warnings: three card-number columns Excel stored as numbers, padded back (one warning per column).
+    expect(runJson.warnings.map((w: { file: string; column: string }) => [w.file, w.column])).toEqual([
+      ["Chi bộ trực thuộc Đảng ủy xã/Trường Tiểu học An Phú.xlsx", "Số thẻ ĐV"],
+      ["Đảng bộ bộ phận Khu Bắc/Thôn Bắc 1.xlsx", "Số thẻ ĐV"],
+      ["Đảng bộ bộ phận Khu Nam/Khu dân cư số 1.xlsx", "Số thẻ ĐV"]
+    ])
+    for (const w of runJson.warnings) expect(w.reason).toContain("mất số 0 ở đầu")
     const db = new Database(path.join(out, "state.sqlite"), { readonly: true })
     try {
       expect((db.prepare("SELECT count(*) AS n FROM discrepancies").get() as { n: number }).n).toBe(expectedCount)
