@@ -57,15 +57,15 @@ describe("readXlsx", () => {
 
 describe("decodeCsvBytes", () => {
   it("reads UTF-8 with and without a BOM", () => {
-    expect(decodeCsvBytes(Buffer.from("\uFEFFHọ và tên", "utf8"))).toEqual({ text: "Họ và tên", encoding: "utf-8" })
-    expect(decodeCsvBytes(Buffer.from("Họ và tên", "utf8"))).toEqual({ text: "Họ và tên", encoding: "utf-8" })
+    expect(decodeCsvBytes(Buffer.from("\uFEFFHọ và tên", "utf8"))).toMatchObject({ text: "Họ và tên", encoding: "utf-8" })
+    expect(decodeCsvBytes(Buffer.from("Họ và tên", "utf8"))).toMatchObject({ text: "Họ và tên", encoding: "utf-8" })
   })
 
   it("prefers Windows-1258 when it yields Vietnamese letters, else Windows-1252", () => {
     // "Đặng Văn Hưng" in cp1258: ă, ư, Đ precomposed, the dot below as a combining mark.
     const vn = iconv.encode("\u0110a\u0306\u0323ng Va\u0306n H\u01B0ng".normalize("NFC").replace("ặ", "ă\u0323"), "windows1258")
-    expect(decodeCsvBytes(vn)).toEqual({ text: "Đặng Văn Hưng", encoding: "windows-1258" })
-    expect(decodeCsvBytes(iconv.encode("José Müller", "windows1252"))).toEqual({ text: "José Müller", encoding: "windows-1252" })
+    expect(decodeCsvBytes(vn)).toMatchObject({ text: "Đặng Văn Hưng", encoding: "windows-1258" })
+    expect(decodeCsvBytes(iconv.encode("José Müller", "windows1252"))).toMatchObject({ text: "José Müller", encoding: "windows-1252" })
   })
 
   it("reads UTF-16 with a BOM", () => {
