@@ -103,8 +103,12 @@ export const ZIP_LIMITS = {
   maxTotalBytes: 512 * 1024 * 1024
 } as const
 
-/** Cells of one workbook's grids (blank cells before a used one included): 16 M is ~130 MB of references. */
-export const MAX_GRID_CELLS = 16 * 1024 * 1024
+/**
+ * Cells of one workbook's grids, blank cells before a used one included: 8 M is 200,000 rows of 40
+ * columns, ~64 MB of references; a sheet of sparse cells at column XFD reaches it after ~500 rows
+ * and is refused in about a second (padding a row costs ~150 ns a cell here).
+ */
+export const MAX_GRID_CELLS = 8 * 1024 * 1024
 
 const MB = (n: number) => `${Math.round(n / (1024 * 1024)).toLocaleString("vi-VN")} MB`
 
@@ -929,7 +933,7 @@ const readSheetGrid = (
     const col = columnOf(address)
     if (col < 1 || rowCells === null) return
     if (col > rowCells.length) spend(budget, col > MAX_COLUMNS ? Infinity : col - rowCells.length)
-    while (rowCells.length < col - 1) rowCells.push(EMPTY_CELL)
+    if (rowCells.length < col - 1) rowCells = rows[rowNumber - 1] = padRow(rowCells, col - 1)
     rowCells[col - 1] = value === null && font === null ? EMPTY_CELL : { value, font }
     if (col > lastCol) lastCol = col
   }
@@ -1050,6 +1054,23 @@ const readSheetGrid = (
   rows.length = lastRow
   for (let i = 0; i < lastRow; i++) rows[i] ??= []
   return { rows, merges, lastCol }
+}
+
+/**
+ * A row filled with empty cells up to `length`: the same array for a few cells, else a new one made
+ * whole at once (a row may reach column XFD; growing an array cell by cell, or through its length,
+ * cost ~8 ms per such row).
+ */
+export const padRow = (cells: Array<Cell>, length: number): Array<Cell> => {
+  const from = cells.length
+  if (from >= length) return cells
+  if (length - from < 64) {
+    while (cells.length < length) cells.push(EMPTY_CELL)
+    return cells
+  }
+  const out: Array<Cell> = new Array<Cell>(length).fill(EMPTY_CELL)
+  for (let i = 0; i < from; i++) out[i] = cells[i]!
+  return out
 }
 
 /** Cells a workbook's grids may still take (MAX_GRID_CELLS), shared by its sheets. */
