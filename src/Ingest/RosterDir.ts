@@ -67,16 +67,21 @@ export const walkRosterDir = async (dir: string): Promise<RosterListing> => {
   const notes = new Map<string, string>()
   const problems: Array<{ file: string; reason: string }> = []
   const root = Buffer.from(path.resolve(dir))
-  const seenDirs = new Set<string>([await realKey(root)])
+  const rootKey = await realKey(root)
+  const seenDirs = new Set<string>([rootKey])
   const seenFiles = new Map<string, string>()
 
-  const addFile = async (rel: string, abs: Buffer, textPath: boolean, via: "link" | null): Promise<void> => {
-    let key: string
-    try {
-      key = await realKey(abs)
-    } catch (e) {
-      problems.push({ file: rel, reason: accessReason(e, "tệp") })
-      return
+  // Real paths (as latin1 keys) are asked of the system only for links: below the resolved root, a
+  // path without a link in it is its own real path (a province is thousands of files).
+  const addFile = async (rel: string, abs: Buffer, textPath: boolean, via: "link" | null, plainKey: string): Promise<void> => {
+    let key = plainKey
+    if (via === "link") {
+      try {
+        key = await realKey(abs)
+      } catch (e) {
+        problems.push({ file: rel, reason: accessReason(e, "tệp") })
+        return
+      }
     }
     const first = seenFiles.get(key)
     if (first !== undefined) {
@@ -90,7 +95,7 @@ export const walkRosterDir = async (dir: string): Promise<RosterListing> => {
     if (via === "link") notes.set(rel, "tệp là liên kết tượng trưng; đã đọc tệp mà nó trỏ tới")
   }
 
-  const walk = async (rel: string, abs: Buffer, textPath: boolean): Promise<void> => {
+  const walk = async (rel: string, abs: Buffer, textPath: boolean, real: string): Promise<void> => {
     let entries: Array<{ name: Buffer; isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }>
     try {
       entries = await fs.readdir(abs, { withFileTypes: true, encoding: "buffer" })
@@ -119,26 +124,29 @@ export const walkRosterDir = async (dir: string): Promise<RosterListing> => {
           continue
         }
       }
+      const plainKey = `${real}/${e.name.toString("latin1")}`
       if (isDir) {
-        let key: string
-        try {
-          key = await realKey(childAbs)
-        } catch (err) {
-          problems.push({ file: `${child}/`, reason: accessReason(err, "thư mục") })
-          continue
+        let key = plainKey
+        if (link) {
+          try {
+            key = await realKey(childAbs)
+          } catch (err) {
+            problems.push({ file: `${child}/`, reason: accessReason(err, "thư mục") })
+            continue
+          }
         }
         if (seenDirs.has(key)) {
           problems.push({ file: `${child}/`, reason: "thư mục là liên kết tượng trưng trỏ về một thư mục đã đọc (vòng lặp); đã bỏ qua" })
           continue
         }
         seenDirs.add(key)
-        await walk(child, childAbs, childText)
-      } else if (isFile) await addFile(child, childAbs, childText, link ? "link" : null)
+        await walk(child, childAbs, childText, key)
+      } else if (isFile) await addFile(child, childAbs, childText, link ? "link" : null, plainKey)
       else problems.push({ file: child, reason: "không phải tệp thông thường (ống dẫn, socket hoặc thiết bị); đã bỏ qua" })
     }
   }
 
-  await walk("", root, true)
+  await walk("", root, true, rootKey)
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
   files.sort(byName)
   problems.sort((a, b) => byName(a.file, b.file))
