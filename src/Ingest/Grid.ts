@@ -695,8 +695,11 @@ export const readCsv = (bytes: Uint8Array, sheetName: string): Either.Either<She
     // A file cut off: no line end after its last record, and that record shorter than the others.
     const last = records[records.length - 1]
     const noFinalLineEnd = !text.endsWith("\n")
-    const cutRecord =
-      last !== undefined && noFinalLineEnd && (decoded.cutMidCharacter || parsed.endsInOpenQuote || last.fields.length < typicalWidth(records))
+    // A one-cell last line right after a short line is more likely a footer typed without commas.
+    const width = typicalWidth(records)
+    const shortRecord =
+      last !== undefined && last.fields.length < width && (last.fields.length >= 2 || records[records.length - 2]?.fields.length === width)
+    const cutRecord = last !== undefined && noFinalLineEnd && (decoded.cutMidCharacter || parsed.endsInOpenQuote || shortRecord)
     const suspectTruncated = cutRecord || (noFinalLineEnd && decoded.cutMidCharacter)
     if (cutRecord) {
       records.pop()

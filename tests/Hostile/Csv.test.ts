@@ -155,6 +155,14 @@ describe("a file cut short is said to be, never taken as the whole list", () => 
   })
 })
 
+describe("a file that is not cut", () => {
+  it("ends with a blank line and a footer typed without commas (no line end): not a cut", async () => {
+    const r = await read(cb05Text() + "\nNgười lập biểu")
+    expect(r.files[0]!.suspectTruncated).toBe(false)
+    expect(r.rows.map(content)).toEqual(clean)
+  })
+})
+
 describe("sizes", () => {
   it("a 1 MB cell: the cell is dropped with a warning naming row and column, the row kept", async () => {
     const lines = cb05Text().split("\n")
