@@ -248,11 +248,16 @@ const unreadableXlsx = (e: unknown): string =>
  * file cannot be read. Plain async, not an Effect: it runs once per roster file, and a fiber per
  * file showed over thousands of small files. GridEffect.readXlsx is the same as an Effect.
  */
-export const readXlsxEither = async (bytes: Uint8Array): Promise<Either.Either<ReadonlyArray<Sheet>, string>> => {
+export const readXlsxEither = async (
+  bytes: Uint8Array,
+  /** Empty cells past MAX_CELL_CHARS with a warning (rosters); the central reader keeps them as they are. */
+  capCellLength = true
+): Promise<Either.Either<ReadonlyArray<Sheet>, string>> => {
   const pre = xlsxPrecheck(bytes)
   if (pre !== null) return Either.left(pre)
   try {
-    return Either.right((await readXlsxSheets(bytes)).map(capCells))
+    const sheets = await readXlsxSheets(bytes)
+    return Either.right(capCellLength ? sheets.map(capCells) : sheets)
   } catch (e) {
     return Either.left(e instanceof Xlsx.LimitError ? e.reason : unreadableXlsx(e))
   }
