@@ -162,6 +162,11 @@ export interface FileSummary {
   readonly rowsRejected: number
   /** Set when the file as a whole could not be used (corrupt, unknown unit…). */
   readonly error: string | null
+  /**
+   * The file looks cut off (a CSV whose last record has no line end and too few fields, or ends
+   * inside a quote or a character): members after the cut may be missing from it.
+   */
+  readonly suspectTruncated: boolean
 }
 
 export const Categories = [

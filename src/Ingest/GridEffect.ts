@@ -14,6 +14,6 @@ export class GridError extends Data.TaggedError("GridError")<{ readonly reason: 
 /** Reads every worksheet of an xlsx into a grid; rows 1..last row, columns 1..last used column. */
 export const readXlsx = (bytes: Uint8Array): Effect.Effect<ReadonlyArray<Sheet>, GridError> =>
   Effect.flatMap(
-    Effect.promise(() => readXlsxEither(bytes)),
+    Effect.promise(() => readXlsxEither(bytes, false)),
     Either.match({ onLeft: (reason) => Effect.fail(new GridError({ reason })), onRight: Effect.succeed })
   )

@@ -23,19 +23,19 @@
  * directory, as an Effect, is Rosters.ts.
  */
 import { createHash } from "node:crypto"
-import { readFileSync } from "node:fs"
-import * as fs from "node:fs/promises"
+import { readFileSync, statSync } from "node:fs"
 import * as path from "node:path"
 import * as Either from "effect/Either"
 import type { FileSummary, PartialDate, Rejection, RosterKind, RosterRow, Sex } from "../Domain.js"
 import * as Enc from "../Normalize/Encoding.js"
 import * as Ids from "../Normalize/Ids.js"
 import * as Text from "../Normalize/Text.js"
-import { type Cell, type CellValue, cellText, isBlankCell, isBlankRow, readCsv, readXlsxEither, type Sheet } from "./Grid.js"
+import { type Cell, type CellValue, cellText, isBlankCell, isBlankRow, readCsv, readXlsxEither, type Sheet, TRUNCATED_FILE } from "./Grid.js"
 import * as Attendance from "./Attendance.js"
 import * as Fields from "./Fields.js"
 import { type ColumnRef, type Field, findHeader, type HeaderMap } from "./Header.js"
 import { kindFromFileName, kindMark } from "./FileClues.js"
+import { accessReason, walkRosterDir } from "./RosterDir.js"
 import { cluesFromTitles, resolveUnit, type UnitIndex } from "./Units.js"
 
 export interface RosterIngest {
@@ -501,12 +501,34 @@ const KIND_WORDS: Record<RosterKind, string> = {
 const kindConflictNote = (title: RosterKind, name: RosterKind) =>
   `Tiêu đề ghi ${KIND_WORDS[title]} nhưng tên tệp ghi ${KIND_WORDS[name]}; đã theo tiêu đề.`
 
-const fileError = (file: string, sha256: string, reason: string, rowsRead = 0): FileExtract => ({
+const fileError = (file: string, sha256: string, reason: string, rowsRead = 0, suspectTruncated = false): FileExtract => ({
   rows: [],
   rejections: [{ file, sheet: null, row: null, column: null, reason }],
   warnings: [],
-  summary: { file, kind: null, unitCode: null, sha256, rowsRead, rowsIngested: 0, rowsRejected: rowsRead, error: reason }
+  summary: { file, kind: null, unitCode: null, sha256, rowsRead, rowsIngested: 0, rowsRejected: rowsRead, error: reason, suspectTruncated }
 })
+
+/** The header label of a 0-based column, else "cột N". */
+const columnLabel = (header: HeaderMap, col: number | null): string | null => {
+  if (col === null) return null
+  for (const ref of Object.values(header.columns)) if (ref !== undefined && ref.col === col) return ref.label
+  return `cột ${col + 1}`
+}
+
+/**
+ * What reading the grid found (Grid.ts): lines that could not be split into cells are rows read
+ * and rejected; characters or cells lost in reading are warnings at their row and column.
+ */
+const addGridIssues = (file: string, sheet: Sheet, header: HeaderMap, acc: Acc): void => {
+  for (const r of sheet.rejected ?? []) {
+    acc.rowsRead++
+    acc.rowsRejected++
+    acc.rejections.push({ file, sheet: sheet.name, row: r.row, column: columnLabel(header, r.col), reason: r.reason })
+  }
+  for (const w of sheet.warnings ?? []) {
+    acc.warnings.push({ file, sheet: sheet.name, row: w.row, column: columnLabel(header, w.col), reason: w.reason })
+  }
+}
 
 /**
  * Pure: the rows of one file's sheets. `file` is the path shown in reports (relative, with "/").
@@ -566,9 +588,12 @@ export const extractRows = (
     }
     fileKind ??= kind
     extractSheet({ file, sheet: s.sheet, header: s.header, unitCode, kind, env }, acc)
+    addGridIssues(file, s.sheet, s.header, acc)
   }
+  const suspectTruncated = sheets.some((s) => s.suspectTruncated === true)
+  if (suspectTruncated) acc.warnings.push({ file, sheet: null, row: null, column: null, reason: TRUNCATED_FILE })
 
-  if (!resolution.ok) return fileError(file, sha256, resolution.reason, acc.rowsRead)
+  if (!resolution.ok) return fileError(file, sha256, resolution.reason, acc.rowsRead, suspectTruncated)
   for (const note of resolution.notes) acc.warnings.push({ file, sheet: null, row: null, column: null, reason: note })
   return {
     rows: acc.rows,
@@ -582,7 +607,8 @@ export const extractRows = (
       rowsRead: acc.rowsRead,
       rowsIngested: acc.rowsRead - acc.rowsRejected,
       rowsRejected: acc.rowsRejected,
-      error: null
+      error: null,
+      suspectTruncated
     }
   }
 }
@@ -590,23 +616,14 @@ export const extractRows = (
 // ---------------------------------------------------------------------------------------------
 // Files
 
-const isIgnored = (name: string) => name.startsWith(".") || name.startsWith("~$")
+/**
+ * Every file under `dir` (hidden files and Office lock files excluded), relative with "/", sorted;
+ * RosterDir.walkRosterDir also gives the entries that could not be read.
+ */
+export const listRosterFiles = async (dir: string): Promise<Array<string>> => [...(await walkRosterDir(dir)).files]
 
-/** Every file under `dir` (hidden files and Office lock files excluded), relative with "/", sorted. */
-export const listRosterFiles = async (dir: string): Promise<Array<string>> => {
-  const out: Array<string> = []
-  const walk = async (rel: string): Promise<void> => {
-    const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true })
-    for (const e of entries) {
-      if (isIgnored(e.name)) continue
-      const child = rel === "" ? e.name : `${rel}/${e.name}`
-      if (e.isDirectory()) await walk(child)
-      else if (e.isFile()) out.push(child)
-    }
-  }
-  await walk("")
-  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-}
+/** Files larger than this are refused before reading (a 200,000-row roster CSV is ~15 MB). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024
 
 /** Plain async, not an Effect: this runs once per file, and a fiber per file showed over thousands of small files. */
 const readSheets = async (rel: string, bytes: Uint8Array): Promise<Either.Either<ReadonlyArray<Sheet>, string>> => {
@@ -628,14 +645,21 @@ export const readRosterFile = async (
   dir: string,
   rel: string,
   units: UnitIndex,
-  env: Fields.DecodeEnv = Fields.NO_ENV
+  env: Fields.DecodeEnv = Fields.NO_ENV,
+  at?: Buffer
 ): Promise<FileExtract> => {
   let bytes: Uint8Array
+  const file = at ?? path.join(dir, rel)
   try {
     // Sync: rosters are small, and a promise-based read (open, fstat, read, close) cost more than parsing some of them.
-    bytes = readFileSync(path.join(dir, rel))
-  } catch {
-    return fileError(rel, "", "không đọc được tệp (không có quyền đọc hoặc tệp đang bị khóa)")
+    const st = statSync(file)
+    if (!st.isFile()) return fileError(rel, "", "không phải tệp thông thường; đã bỏ qua")
+    if (st.size > MAX_FILE_BYTES) {
+      return fileError(rel, "", `tệp lớn ${Math.round(st.size / 1048576)} MB, quá giới hạn ${MAX_FILE_BYTES / 1048576} MB một tệp; hãy chia thành nhiều tệp`)
+    }
+    bytes = readFileSync(file)
+  } catch (e) {
+    return fileError(rel, "", accessReason(e, "tệp"))
   }
   const sha256 = createHash("sha256").update(bytes).digest("hex")
   try {

@@ -9,8 +9,9 @@ import * as Either from "effect/Either"
 import type { Rejection, RosterRow, Unit } from "../Domain.js"
 import { type RosterPool, startRosterPool } from "./Pool.js"
 import { type FileExtract, listRosterFiles, readRosterFile, type RosterIngest } from "./Roster.js"
-import { type DecodeEnv, envAsOf } from "./Fields.js"
-import { makeUnitIndex, type UnitAlias, type UnitIndex } from "./Units.js"
+import { envAsOf } from "./Fields.js"
+import { walkRosterDir } from "./RosterDir.js"
+import { makeUnitIndex, type UnitAlias } from "./Units.js"
 
 export interface IngestOptions {
   /** The as-of date ("yyyy-mm-dd"): a roster date after it does not read (the field is left blank, with a warning). */
@@ -36,11 +37,23 @@ export interface IngestOptions {
 }
 
 /** Reads files in this thread, one after the other (reads are synchronous; parsing is CPU-bound). */
-const readInProcess = async (dir: string, files: ReadonlyArray<string>, index: UnitIndex, env: DecodeEnv): Promise<Array<FileExtract>> => {
+const readInProcess = async (files: ReadonlyArray<string>, read: (rel: string) => Promise<FileExtract>): Promise<Array<FileExtract>> => {
   const out: Array<FileExtract> = []
-  for (const rel of files) out.push(await readRosterFile(dir, rel, index, env))
+  for (const rel of files) out.push(await read(rel))
   return out
 }
+
+/** An entry of the tree that could not be read, as a file with an error (so run.json lists it). */
+const unreadEntry = (file: string, reason: string): FileExtract => ({
+  rows: [],
+  rejections: [{ file, sheet: null, row: null, column: null, reason }],
+  warnings: [],
+  summary: { file, kind: null, unitCode: null, sha256: "", rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: reason, suspectTruncated: false }
+})
+
+/** How the listing found a file (a link followed, a name not in UTF-8), as warnings of that file. */
+const withNote = (x: FileExtract, note: string | undefined): FileExtract =>
+  note === undefined ? x : { ...x, warnings: [{ file: x.summary.file, sheet: null, row: null, column: null, reason: note }, ...x.warnings] }
 
 /** Below this many files (~0.3 s of reading) a worker's start-up costs more than it saves. */
 export const AUTO_WORKERS_MIN_FILES = 400
@@ -72,28 +85,34 @@ export const ingestRosters = (dir: string, units: ReadonlyArray<Unit>, options: 
   Effect.gen(function* () {
     const aliases = options.aliases ?? []
     const index = makeUnitIndex(units, aliases)
-    const listed = yield* Effect.either(Effect.tryPromise(() => listRosterFiles(dir)))
+    const listed = yield* Effect.either(Effect.tryPromise(() => walkRosterDir(dir)))
     if (Either.isLeft(listed)) {
       const reason = `Không đọc được thư mục danh sách "${dir}"`
       return {
         rows: [],
         rejections: [{ file: ".", sheet: null, row: null, column: null, reason }],
         warnings: [],
-        files: [{ file: ".", kind: null, unitCode: null, sha256: "", rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: reason }]
+        files: [{ file: ".", kind: null, unitCode: null, sha256: "", rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: reason, suspectTruncated: false }]
       } satisfies RosterIngest
     }
-    const files = listed.right
+    const listing = listed.right
+    // Files named in bytes that are not text are read here; workers get the path as text.
+    const files = listing.files.filter((f) => !listing.bytePaths.has(f))
     const given = options.pool ?? null
     const workers = given !== null ? given.size : Math.max(0, Math.floor(options.workers ?? autoWorkers(files.length)))
     const env = envAsOf(options.asOf)
-    const read = (rel: string) => readRosterFile(dir, rel, index, env)
-    const extracts = yield* Effect.promise(() => {
+    const read = (rel: string) => readRosterFile(dir, rel, index, env, listing.bytePaths.get(rel))
+    const pooled = yield* Effect.promise(() => {
       if (workers === 0) {
         given?.close()
-        return readInProcess(dir, files, index, env)
+        return readInProcess(files, read)
       }
       return (given ?? startRosterPool(workers)).read({ dir, files, units, aliases, env, read })
     })
+    const byteNamed = yield* Effect.promise(() => readInProcess([...listing.bytePaths.keys()], read))
+    const extracts = [...pooled, ...byteNamed, ...listing.problems.map((p) => unreadEntry(p.file, p.reason))]
+      .map((x) => withNote(x, listing.notes.get(x.summary.file)))
+      .sort((a, b) => (a.summary.file < b.summary.file ? -1 : a.summary.file > b.summary.file ? 1 : 0))
     const rows: Array<RosterRow> = []
     const rejections: Array<Rejection> = []
     const warnings: Array<Rejection> = index.badAliases.map((reason) => ({ file: ".", sheet: null, row: null, column: null, reason }))

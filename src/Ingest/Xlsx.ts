@@ -79,6 +79,63 @@ const IGNORED_SHEET_NODES = [
 
 export class ZipError extends Error {}
 
+/**
+ * A file refused by a stated limit (README "What recon promises"); `reason` is for the clerk.
+ * Never retried by a slower reader: the limit holds for all of them.
+ */
+export class LimitError extends Error {
+  constructor(readonly reason: string) {
+    super(reason)
+  }
+}
+
+/**
+ * Caps per zip entry, as Apache POI's ZipSecureFile has them: an entry may not inflate to more
+ * than MAX_ENTRY_BYTES, nor (past the first GRACE_BYTES) to more than 1/MIN_INFLATE_RATIO times its
+ * stored size. Ordinary worksheet XML compresses 5–20×; a zip bomb 1000× and more. The roster of
+ * 200,000 rows (bench) has a 40 MB sheet part.
+ */
+export const ZIP_LIMITS = {
+  minInflateRatio: 0.01,
+  graceBytes: 100 * 1024,
+  maxEntryBytes: 256 * 1024 * 1024,
+  /** All entries read from one file together. */
+  maxTotalBytes: 512 * 1024 * 1024
+} as const
+
+/**
+ * Cells of one workbook's grids, blank cells before a used one included: 8 M is 200,000 rows of 40
+ * columns, ~64 MB of references; a sheet of sparse cells at column XFD reaches it after ~500 rows
+ * and is refused in about a second (padding a row costs ~150 ns a cell here).
+ */
+export const MAX_GRID_CELLS = 8 * 1024 * 1024
+
+const MB = (n: number) => `${Math.round(n / (1024 * 1024)).toLocaleString("vi-VN")} MB`
+
+const checkEntry = (name: string, csize: number, usize: number): void => {
+  if (usize > ZIP_LIMITS.maxEntryBytes) {
+    throw new LimitError(`phần "${name}" của tệp giải nén ra ${MB(usize)}, quá giới hạn ${MB(ZIP_LIMITS.maxEntryBytes)} một phần; tệp bị từ chối (có thể là tệp nén độc hại)`)
+  }
+  if (usize > ZIP_LIMITS.graceBytes && csize < usize * ZIP_LIMITS.minInflateRatio) {
+    throw new LimitError(
+      `phần "${name}" của tệp nén ${fmtRatio(usize / Math.max(1, csize))} lần, quá tỷ lệ cho phép (${1 / ZIP_LIMITS.minInflateRatio} lần); tệp bị từ chối (có thể là tệp nén độc hại)`
+    )
+  }
+}
+const fmtRatio = (x: number) => Math.round(x).toLocaleString("vi-VN")
+
+/** Inflates an entry, never past the size its directory entry declares (a lying header is a limit hit). */
+const inflateCapped = (name: string, data: Buffer, usize: number): Buffer => {
+  try {
+    return zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, usize) })
+  } catch (e) {
+    if (e instanceof RangeError || (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new LimitError(`phần "${name}" của tệp giải nén ra nhiều hơn kích thước ghi trong tệp; tệp bị từ chối (có thể là tệp nén độc hại)`)
+    }
+    throw e
+  }
+}
+
 const EOCD_SIG = 0x06054b50
 const CEN_SIG = 0x02014b50
 const LOC_SIG = 0x04034b50
@@ -114,32 +171,40 @@ export const zipEntries = (
   const count = b.readUInt16LE(eocd + 10)
   let p = b.readUInt32LE(eocd + 16)
   if (count === 0xffff || p === 0xffffffff) throw new ZipError("ZIP64")
-  const entries = new Map<string, { readonly method: number; readonly data: Buffer }>()
+  const entries = new Map<string, { readonly method: number; readonly data: Buffer; readonly usize: number }>()
+  let total = 0
   for (let i = 0; i < count; i++) {
     if (p + 46 > b.length || b.readUInt32LE(p) !== CEN_SIG) throw new ZipError("bad central directory")
     const flags = b.readUInt16LE(p + 8)
     const method = b.readUInt16LE(p + 10)
     const csize = b.readUInt32LE(p + 20)
+    const usize = b.readUInt32LE(p + 24)
     const nameLen = b.readUInt16LE(p + 28)
     const extraLen = b.readUInt16LE(p + 30)
     const commentLen = b.readUInt16LE(p + 32)
     const offset = b.readUInt32LE(p + 42)
     const name = b.toString("utf8", p + 46, p + 46 + nameLen).replace(/^\//, "")
     p += 46 + nameLen + extraLen + commentLen
+    // Every entry, wanted or not: the exceljs fallbacks inflate them all.
+    checkEntry(name, csize, usize)
+    total += usize
+    if (total > ZIP_LIMITS.maxTotalBytes) {
+      throw new LimitError(`tệp giải nén ra hơn ${MB(ZIP_LIMITS.maxTotalBytes)}, quá giới hạn; tệp bị từ chối (có thể là tệp nén độc hại)`)
+    }
     if (!wanted(name)) continue
     if ((flags & 1) !== 0) throw new ZipError("encrypted entry")
     if (offset + 30 > b.length || b.readUInt32LE(offset) !== LOC_SIG) throw new ZipError("bad local header")
     // Sizes come from the central directory: the local header may defer them to a data descriptor.
     const start = offset + 30 + b.readUInt16LE(offset + 26) + b.readUInt16LE(offset + 28)
     if (method !== 0 && method !== 8) throw new ZipError(`compression method ${method}`)
-    entries.set(name, { method, data: b.subarray(start, start + csize) })
+    entries.set(name, { method, data: b.subarray(start, start + csize), usize })
   }
   return {
     names: [...entries.keys()],
     raw: (name) => entries.get(name),
     get: (name) => {
       const e = entries.get(name)
-      return e === undefined ? undefined : e.method === 0 ? e.data : zlib.inflateRawSync(e.data)
+      return e === undefined ? undefined : e.method === 0 ? e.data : inflateCapped(name, e.data, e.usize)
     }
   }
 }
@@ -787,7 +852,8 @@ const readSheetGrid = (
   shared: ReadonlyArray<SharedString> | null,
   styleOf: (id: number) => StyleInfo | null,
   date1904: boolean,
-  drive: XmlDriver
+  drive: XmlDriver,
+  budget: CellBudget = { cells: 0 }
 ): { rows: Array<Array<Cell>>; merges: Array<string>; lastCol: number } => {
   const rows: Array<Array<Cell>> = []
   const merges: Array<string> = []
@@ -866,7 +932,8 @@ const readSheetGrid = (
     if (address === undefined) return unsupported("cell without an address")
     const col = columnOf(address)
     if (col < 1 || rowCells === null) return
-    while (rowCells.length < col - 1) rowCells.push(EMPTY_CELL)
+    if (col > rowCells.length) spend(budget, col > MAX_COLUMNS ? Infinity : col - rowCells.length)
+    if (rowCells.length < col - 1) rowCells = rows[rowNumber - 1] = padRow(rowCells, col - 1)
     rowCells[col - 1] = value === null && font === null ? EMPTY_CELL : { value, font }
     if (col > lastCol) lastCol = col
   }
@@ -893,6 +960,7 @@ const readSheetGrid = (
       if (name !== "row") unsupported(`sheetData node ${name}`)
       rowNumber = parseInt(n.attribute("r") as string, 10)
       if (!Number.isInteger(rowNumber)) unsupported("row without a number")
+      if (rowNumber > MAX_ROWS) throw new LimitError(`trang tính có dòng số ${rowNumber.toLocaleString("vi-VN")}, quá ${MAX_ROWS.toLocaleString("vi-VN")} dòng của Excel; tệp bị từ chối`)
       rowCells = rowNumber >= 1 ? (rows[rowNumber - 1] ??= []) : null
       return
     }
@@ -989,16 +1057,59 @@ const readSheetGrid = (
 }
 
 /**
+ * A row filled with empty cells up to `length`: the same array for a few cells, else a new one made
+ * whole at once (a row may reach column XFD; growing an array cell by cell, or through its length,
+ * cost ~8 ms per such row).
+ */
+export const padRow = (cells: Array<Cell>, length: number): Array<Cell> => {
+  const from = cells.length
+  if (from >= length) return cells
+  if (length - from < 64) {
+    while (cells.length < length) cells.push(EMPTY_CELL)
+    return cells
+  }
+  const out: Array<Cell> = new Array<Cell>(length).fill(EMPTY_CELL)
+  for (let i = 0; i < from; i++) out[i] = cells[i]!
+  return out
+}
+
+/** Cells a workbook's grids may still take (MAX_GRID_CELLS), shared by its sheets. */
+export interface CellBudget {
+  cells: number
+}
+
+/** Excel's sheet size: 1,048,576 rows, 16,384 columns (A…XFD). */
+export const MAX_ROWS = 1_048_576
+export const MAX_COLUMNS = 16_384
+
+export const spend = (budget: CellBudget, cells: number): void => {
+  budget.cells += cells
+  if (budget.cells > MAX_GRID_CELLS) {
+    throw new LimitError(
+      `tệp có quá nhiều ô (hơn ${MAX_GRID_CELLS.toLocaleString("vi-VN")} ô, kể cả ô trống trước ô có dữ liệu, hoặc cột vượt ${MAX_COLUMNS.toLocaleString("vi-VN")}); tệp bị từ chối, hãy xóa các cột và dòng thừa rồi lưu lại`
+    )
+  }
+}
+
+/**
  * Every cell of a merged range carries the master's value and font, so two-row headers read
  * naturally; ranges are clipped to the rows and columns that hold cells.
  */
-export const expandMerges = (grid: Array<Array<Cell>>, merges: ReadonlyArray<string>, lastCol: number): void => {
+export const expandMerges = (
+  grid: Array<Array<Cell>>,
+  merges: ReadonlyArray<string>,
+  lastCol: number,
+  budget: CellBudget = { cells: 0 }
+): void => {
   const lastRow = grid.length
   for (const range of merges) {
     const [a, b] = range.split(":")
     if (a === undefined || b === undefined) continue
     const tl = decodeAddress(a)
     const br = decodeAddress(b)
+    const rows = Math.min(br.row, lastRow) - tl.row + 1
+    const cols = Math.min(br.col, Math.max(lastCol, tl.col)) - tl.col + 1
+    if (rows > 0 && cols > 0) spend(budget, rows * cols)
     const master = grid[tl.row - 1]?.[tl.col - 1] ?? EMPTY_CELL
     for (let r = tl.row; r <= Math.min(br.row, lastRow); r++) {
       const cells = grid[r - 1]!
@@ -1045,14 +1156,15 @@ export const readXlsxGrids = (bytes: Uint8Array, drive: XmlDriver = saxesDriver)
   const date1904 = workbook.properties?.date1904 === true
   const byId = new Map(wbRels.filter((r) => REL_WORKSHEET.test(r.Type)).map((r) => [r.Id, resolveTarget(wbDir, r.Target)]))
   const sheets: Array<GridSheet> = []
+  const budget: CellBudget = { cells: 0 }
   for (const s of workbook.sheets ?? []) {
     const partName = byId.get(s.rId)
     // Chart sheets and dialog sheets have no worksheet relationship: nothing to read.
     if (partName === undefined) continue
     const xml = partText(partName)
     if (xml === null) throw new ZipError(`no ${partName}`)
-    const g = readSheetGrid(xml, shared, styleOf, date1904, drive)
-    expandMerges(g.rows, g.merges, g.lastCol)
+    const g = readSheetGrid(xml, shared, styleOf, date1904, drive, budget)
+    expandMerges(g.rows, g.merges, g.lastCol, budget)
     sheets.push({ name: s.name, rows: g.rows })
   }
   return sheets

@@ -466,3 +466,42 @@ const decodeLegacyCandidate = (
   if (r.unicode > hintedScore || tieLooksUnicode) return { text: s.normalize("NFC"), encoding: "UNICODE" }
   return { text: hinted === "TCVN3" ? decodeTcvn3(s, isCapitalsFont(font)) : decodeVni(s), encoding: hinted }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Whole files (CSV)
+
+/** What a CSV file that is not UTF-8 was written in: a Windows code page, or a legacy font's bytes. */
+export type LegacyFileEncoding = "windows-1258" | "windows-1252" | "TCVN3" | "VNI"
+
+const WORD = /[\p{L}\p{M}]+/gu
+const NON_ASCII = /[^\x00-\x7f]/
+
+/**
+ * Words with a non-ASCII letter that are well-formed Vietnamese syllables (well cased too, unless
+ * `anyCase`: TCVN3 has no tone-marked capitals, so its readings cannot be judged by case).
+ */
+export const vietnameseWordCount = (text: string, anyCase = false): number => {
+  let n = 0
+  for (const m of text.matchAll(WORD)) {
+    const w = m[0]
+    if (NON_ASCII.test(w) && isValidSyllable(w) && (anyCase || isWellCased(w))) n++
+  }
+  return n
+}
+
+/**
+ * The reading of a non-UTF-8 file's text that yields the most Vietnamese syllables: `cp1258` is
+ * the file as Windows-1258 (NFC), `latin1` as bytes = characters, where TCVN3 and VNI bytes sit
+ * as legacy cells hold them (domain.md §5.2). Windows-1258 wins ties (Vietnamese Windows exports
+ * it), then TCVN3, then VNI; with no Vietnamese syllable at all, Windows-1252 (Western text).
+ */
+export const pickFileEncoding = (cp1258: string, latin1: string): LegacyFileEncoding => {
+  const scores: Array<readonly [LegacyFileEncoding, number]> = [
+    ["windows-1258", vietnameseWordCount(cp1258)],
+    ["TCVN3", vietnameseWordCount(decodeTcvn3(latin1), true)],
+    ["VNI", vietnameseWordCount(decodeVni(latin1))]
+  ]
+  let best: readonly [LegacyFileEncoding, number] = ["windows-1252", 0]
+  for (const s of scores) if (s[1] > best[1]) best = s
+  return best[0]
+}

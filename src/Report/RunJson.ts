@@ -81,7 +81,8 @@ const fileSummaryJson = (f: FileSummary) => ({
   rowsRead: f.rowsRead,
   rowsIngested: f.rowsIngested,
   rowsRejected: f.rowsRejected,
-  error: f.error
+  error: f.error,
+  suspectTruncated: f.suspectTruncated
 })
 
 const issueJson = (r: Rejection) => ({ file: r.file, sheet: r.sheet, row: r.row, column: r.column, reason: r.reason })

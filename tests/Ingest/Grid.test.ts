@@ -8,6 +8,7 @@ import iconv from "iconv-lite"
 import { afterAll } from "vitest"
 import { decodeCsvBytes, readCsv, sniffSeparator, xlsxPrecheck } from "../../src/Ingest/Grid.js"
 import { readXlsx } from "../../src/Ingest/GridEffect.js"
+import { allSyllables } from "../Normalize/arbitraries.js"
 import { day, removeTempDirs, tempDir, writeXlsx } from "./fixtures.js"
 
 describe("readXlsx", () => {
@@ -57,19 +58,43 @@ describe("readXlsx", () => {
 
 describe("decodeCsvBytes", () => {
   it("reads UTF-8 with and without a BOM", () => {
-    expect(decodeCsvBytes(Buffer.from("\uFEFFHọ và tên", "utf8"))).toEqual({ text: "Họ và tên", encoding: "utf-8" })
-    expect(decodeCsvBytes(Buffer.from("Họ và tên", "utf8"))).toEqual({ text: "Họ và tên", encoding: "utf-8" })
+    expect(decodeCsvBytes(Buffer.from("\uFEFFHọ và tên", "utf8"))).toMatchObject({ text: "Họ và tên", encoding: "utf-8" })
+    expect(decodeCsvBytes(Buffer.from("Họ và tên", "utf8"))).toMatchObject({ text: "Họ và tên", encoding: "utf-8" })
   })
 
   it("prefers Windows-1258 when it yields Vietnamese letters, else Windows-1252", () => {
     // "Đặng Văn Hưng" in cp1258: ă, ư, Đ precomposed, the dot below as a combining mark.
     const vn = iconv.encode("\u0110a\u0306\u0323ng Va\u0306n H\u01B0ng".normalize("NFC").replace("ặ", "ă\u0323"), "windows1258")
-    expect(decodeCsvBytes(vn)).toEqual({ text: "Đặng Văn Hưng", encoding: "windows-1258" })
-    expect(decodeCsvBytes(iconv.encode("José Müller", "windows1252"))).toEqual({ text: "José Müller", encoding: "windows-1252" })
+    expect(decodeCsvBytes(vn)).toMatchObject({ text: "Đặng Văn Hưng", encoding: "windows-1258" })
+    expect(decodeCsvBytes(iconv.encode("José Müller", "windows1252"))).toMatchObject({ text: "José Müller", encoding: "windows-1252" })
   })
 
   it("reads UTF-16 with a BOM", () => {
     expect(decodeCsvBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode("Hà Nội", "utf16le")])).text).toBe("Hà Nội")
+  })
+})
+
+describe("decodeCsvBytes on any Vietnamese table", () => {
+  const syllableArb = fc.constantFrom(...allSyllables().filter((_, i) => i % 7 === 0))
+  const table = fc.array(fc.array(fc.array(syllableArb, { minLength: 1, maxLength: 4 }).map((w) => w.join(" ")), { minLength: 3, maxLength: 6 }), { minLength: 2, maxLength: 8 })
+    .map((rows) => rows.map((r, i) => [String(i + 1), ...r].join(",")).join("\n") + "\n")
+
+  it.prop("UTF-16 in either byte order, with or without a BOM, decodes to the text", [table, fc.constantFrom("utf16le", "utf16be"), fc.boolean()], ([text, order, bom]) => {
+    const body = iconv.encode(text, order)
+    const bytes = bom ? Buffer.concat([Buffer.from(order === "utf16le" ? [0xff, 0xfe] : [0xfe, 0xff]), body]) : body
+    expect(decodeCsvBytes(bytes)).toMatchObject({ text, encoding: order === "utf16le" ? "utf-16le" : "utf-16be" })
+  })
+
+  it.prop("one byte that is not UTF-8 costs one character of its line and a note with that line", [table, fc.nat()], ([text, k]) => {
+    const bytes = Buffer.from(text, "utf8")
+    const at = k % bytes.length
+    if (bytes[at] === 0x0a || bytes[at]! >= 0x80) return
+    bytes[at] = 0xff
+    const d = decodeCsvBytes(bytes)
+    let line = 1
+    for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++
+    expect(d.notes.map((n) => n.line)).toEqual([line])
+    expect(d.text.split("\n").filter((l, i) => l !== text.split("\n")[i])).toHaveLength(1)
   })
 })
 

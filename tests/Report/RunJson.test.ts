@@ -40,7 +40,7 @@ describe("runToJson", () => {
       "rejections", "warnings"
     ])
     expect(Object.keys(o.files[0])).toEqual([
-      "file", "kind", "unitCode", "sha256", "rowsRead", "rowsIngested", "rowsRejected", "error"
+      "file", "kind", "unitCode", "sha256", "rowsRead", "rowsIngested", "rowsRejected", "error", "suspectTruncated"
     ])
     expect(Object.keys(o.inputs[0])).toEqual(["role", "path", "sha256"])
     expect(Object.keys(o.timings)).toEqual(["ingest", "match", "rules", "report"])

@@ -165,10 +165,10 @@ export const reviewInput = (over: Partial<ReviewInput> = {}): ReviewInput => ({
     { file: "kp2/ds,2025.xlsx", sheet: "Danh sách", row: 7, column: "Ngày sinh", reason: "Ngày sinh 05/06/1970 có thể là 06/05/1970; kiểm tra lại." }
   ],
   files: [
-    { file: "kp1/ds-2025.xlsx", kind: "OFFICIAL", unitCode: "CB01", sha256: "a".repeat(64), rowsRead: 3, rowsIngested: 2, rowsRejected: 1, error: null },
-    { file: "kp2/ds,2025.xlsx", kind: "OFFICIAL", unitCode: "CB02", sha256: "b".repeat(64), rowsRead: 2, rowsIngested: 2, rowsRejected: 0, error: null },
-    { file: "kp3/hong.xlsx", kind: null, unitCode: null, sha256: "c".repeat(64), rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: "Tệp bị hỏng, không mở được; lưu lại tệp bằng Excel rồi chạy lại." },
-    { file: "kp4/khong-ro.xlsx", kind: null, unitCode: null, sha256: "d".repeat(64), rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: "Không xác định được chi bộ của tệp; đặt tên tệp theo mã chi bộ." }
+    { file: "kp1/ds-2025.xlsx", kind: "OFFICIAL", unitCode: "CB01", sha256: "a".repeat(64), rowsRead: 3, rowsIngested: 2, rowsRejected: 1, error: null, suspectTruncated: false },
+    { file: "kp2/ds,2025.xlsx", kind: "OFFICIAL", unitCode: "CB02", sha256: "b".repeat(64), rowsRead: 2, rowsIngested: 2, rowsRejected: 0, error: null, suspectTruncated: false },
+    { file: "kp3/hong.xlsx", kind: null, unitCode: null, sha256: "c".repeat(64), rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: "Tệp bị hỏng, không mở được; lưu lại tệp bằng Excel rồi chạy lại.", suspectTruncated: false },
+    { file: "kp4/khong-ro.xlsx", kind: null, unitCode: null, sha256: "d".repeat(64), rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: "Không xác định được chi bộ của tệp; đặt tên tệp theo mã chi bộ.", suspectTruncated: false }
   ],
   asOf: "2025-03-31",
   inputs: [
