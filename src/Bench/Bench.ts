@@ -79,7 +79,7 @@ export const benchMatch = (decl: PipelineDeclaration, size: number, seed: number
   const truthRows = recs.rows.map((row, i) => ({ file: row.file, sheet: row.sheet, row: row.row, memberId: recs.truth[i]! }))
   const lm = linkMetrics(truthRows, links)
   const files: Array<FileSummary> = model.files.map((f) => ({
-    file: f.file, kind: "OFFICIAL", unitCode: f.unitCode, sha256: "", rowsRead: f.rows.length, rowsIngested: f.rows.length, rowsRejected: 0, error: null
+    file: f.file, kind: "OFFICIAL", unitCode: f.unitCode, sha256: "", rowsRead: f.rows.length, rowsIngested: f.rows.length, rowsRejected: 0, error: null, suspectTruncated: false
   }))
   const rosters: RosterIngest = { rows: recs.rows, rejections: [], warnings: [], files }
   const found = rules(decl, recs.central, rosters, matched, model.asOf)

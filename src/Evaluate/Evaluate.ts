@@ -14,6 +14,8 @@ export interface TruthRowLike extends RowRef {
 
 export interface PlantedLike {
   readonly category: string
+  /** "finding" or "correction" in discrepancies.jsonl; absent in truth files. */
+  readonly kind?: string
   readonly memberIds: ReadonlyArray<string>
   readonly rosterRows: ReadonlyArray<RowRef>
 }
@@ -217,7 +219,11 @@ export const decoyMetrics = (
   const byRow = new Map<string, Array<PlantedLike>>()
   const byMember = new Map<string, Array<PlantedLike>>()
   for (const f of found) {
+    // A correction proposes no removal, and a cell-wide finding (no list submitted) names every
+    // member of the cell without taking any two for one person: neither raises a decoy.
+    if (f.kind === "correction") continue
     for (const r of f.rosterRows) push(byRow, refKey(r), f)
+    if (f.category === "ROSTER_NOT_SUBMITTED") continue
     for (const m of f.memberIds) push(byMember, m, f)
   }
   const kinds = new Map<string, { planted: number; flagged: number }>()

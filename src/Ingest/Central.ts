@@ -447,7 +447,8 @@ const toIngest = (summaryFile: string, rowsFile: string, sha256: string, raw: Ce
       rowsRead: p.rowsRead,
       rowsIngested: p.rowsRead - p.rowsRejected,
       rowsRejected: p.rowsRejected,
-      error: null
+      error: null,
+      suspectTruncated: false
     }
   }
 }

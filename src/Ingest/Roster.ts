@@ -481,7 +481,7 @@ const fileError = (file: string, sha256: string, reason: string, rowsRead = 0): 
   rows: [],
   rejections: [{ file, sheet: null, row: null, column: null, reason }],
   warnings: [],
-  summary: { file, kind: null, unitCode: null, sha256, rowsRead, rowsIngested: 0, rowsRejected: rowsRead, error: reason }
+  summary: { file, kind: null, unitCode: null, sha256, rowsRead, rowsIngested: 0, rowsRejected: rowsRead, error: reason, suspectTruncated: false }
 })
 
 /**
@@ -530,7 +530,11 @@ export const extractRows = (file: string, sheets: ReadonlyArray<Sheet>, units: U
     extractSheet({ file, sheet: s.sheet, header: s.header, unitCode, kind }, acc)
   }
 
-  if (!resolution.ok) return fileError(file, sha256, resolution.reason, acc.rowsRead)
+  if (!resolution.ok) {
+    const failed = fileError(file, sha256, resolution.reason, acc.rowsRead)
+    // The candidates name the cells whose list this may be (rules caveat their findings).
+    return { ...failed, summary: { ...failed.summary, candidateUnits: resolution.candidates.map((u) => u.code) } }
+  }
   for (const note of resolution.notes) acc.warnings.push({ file, sheet: null, row: null, column: null, reason: note })
   return {
     rows: acc.rows,
@@ -544,7 +548,8 @@ export const extractRows = (file: string, sheets: ReadonlyArray<Sheet>, units: U
       rowsRead: acc.rowsRead,
       rowsIngested: acc.rowsRead - acc.rowsRejected,
       rowsRejected: acc.rowsRejected,
-      error: null
+      error: null,
+      suspectTruncated: false
     }
   }
 }

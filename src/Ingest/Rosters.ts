@@ -76,7 +76,7 @@ export const ingestRosters = (dir: string, units: ReadonlyArray<Unit>, options: 
         rows: [],
         rejections: [{ file: ".", sheet: null, row: null, column: null, reason }],
         warnings: [],
-        files: [{ file: ".", kind: null, unitCode: null, sha256: "", rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: reason }]
+        files: [{ file: ".", kind: null, unitCode: null, sha256: "", rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: reason, suspectTruncated: false }]
       } satisfies RosterIngest
     }
     const files = listed.right

@@ -660,16 +660,22 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
     addExtra(other.code, rowFor(rng, m, null, { tag: t }))
     cases.push({ category: "DUPLICATE_ROSTER", memberIds: [m.id], unitCode: m.unit, tags: [own, t], note: `${fullName(m)} is on two official lists.` })
   }
-  const fm = (field: string, pred: (m: ProvinceMember) => boolean, change: (m: ProvinceMember) => Partial<ProvinceRow>) => {
+  const fm = (
+    field: string,
+    pred: (m: ProvinceMember) => boolean,
+    change: (m: ProvinceMember) => Partial<ProvinceRow>,
+    category: "FIELD_MISMATCH" | "DATA_CORRECTION" = "FIELD_MISMATCH"
+  ) => {
     for (let k = 0; k < countFor(RATE.fieldMismatchEach, nActive); k++) {
       const m = take((x) => withIds(x) && working(x) && pred(x))
       const t = tag()
       // The other identifiers agree (as in the commune), so the finding is about one field only.
       overrides.set(m, { over: { cccd: m.cccd, cardNo: m.cardNo, birth: pdate(m.birth), tag: t, ...change(m) }, clean: false })
-      cases.push({ category: "FIELD_MISMATCH", memberIds: [m.id], unitCode: m.unit, tags: [t], field, note: `${field} differs.` })
+      cases.push({ category, memberIds: [m.id], unitCode: m.unit, tags: [t], field, note: `${field} differs.` })
     }
   }
-  fm("Ngày sinh", (m) => m.birth.d <= 12 && m.birth.d !== m.birth.m, (m) => ({ birth: { y: m.birth.y, m: m.birth.d, d: m.birth.m } }))
+  // A day/month swap is the same date written two ways: a correction, not a mismatch.
+  fm("Ngày sinh", (m) => m.birth.d <= 12 && m.birth.d !== m.birth.m, (m) => ({ birth: { y: m.birth.y, m: m.birth.d, d: m.birth.m } }), "DATA_CORRECTION")
   fm("Ngày sinh", (m) => m.birth.d <= 20, (m) => ({ birth: { y: m.birth.y, m: m.birth.m, d: m.birth.d + 7 } }))
   fm("Số CCCD", () => true, (m) => {
     const c = m.cccd!
