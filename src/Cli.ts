@@ -269,7 +269,7 @@ const explainCommand = Command.make(
     run: Options.directory("run").pipe(Options.withDescription("Output directory of the run holding the finding"), Options.optional),
     top: Options.integer("top").pipe(Options.withDescription("Candidates shown for an unlinked row"), Options.withDefault(3)),
     target: Args.text({ name: "file-or-finding" }).pipe(
-      Args.withDescription("A roster file (then the row number), or a finding id such as FM-146537e47e06"),
+      Args.withDescription("A roster file (then the row number), or a finding id such as FM-a8a4daf6fe78"),
       Args.optional
     ),
     rowArg: Args.integer({ name: "row" }).pipe(Args.withDescription("Row number as the spreadsheet shows it"), Args.optional)
