@@ -135,7 +135,10 @@ const runCommand = Command.make(
           categoryLines(CorrectionCategories) +
           (result.manifest.uncoveredCells === undefined || result.manifest.uncoveredCells.length === 0
             ? ""
-            : `\n  cells not fully reconciled: ${result.manifest.uncoveredCells.map((c) => `${c.unitCode} (${c.why === "NO_ROSTER" ? "no official list" : "input not fully read"})`).join(", ")}`) +
+            : `\n  cells not fully reconciled: ${result.manifest.uncoveredCells.length} (` +
+              result.manifest.uncoveredCells.slice(0, 10)
+                .map((c) => `${c.unitCode} ${c.why === "NO_ROSTER" ? "no official list" : "input not fully read"}`).join(", ") +
+              `${result.manifest.uncoveredCells.length > 10 ? ", …; all in run.json" : ""})`) +
           `\nreport: ${NodePath.resolve(out, "review.xlsx")}\n` +
           `        ${NodePath.resolve(out)}/{discrepancies.jsonl,links.csv,persons.csv,run.json}`
       )
