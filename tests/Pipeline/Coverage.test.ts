@@ -139,6 +139,10 @@ describe("corrections, caveats and cells not covered, end to end", () => {
       }
       expect(ids("Hiệu chỉnh dữ liệu")).toEqual([swap!.id, name!.id])
       expect(ids("Không có trong DS")).toEqual([ds[0]!.id, missing!.id])
+      const mr = wb.getWorksheet("Không có trong DS")!
+      const basis = (mr.getRow(1).values as Array<unknown>).indexOf("Căn cứ và kiểm tra")
+      expect(String(mr.getRow(3).getCell(basis).value)).toContain("Lưu ý: dữ liệu đầu vào của chi bộ chưa đọc được đầy đủ")
+      expect(String(mr.getRow(2).getCell(basis).value)).not.toContain("Lưu ý")
       const rows: Array<Array<unknown>> = []
       wb.getWorksheet("Tổng hợp")!.eachRow((r) => rows.push((r.values as Array<unknown>).slice(1)))
       expect(rows.filter((r) => r[0] === "Tổng cộng").map((r) => r[1])).toEqual([5, 2])
