@@ -697,9 +697,15 @@ const KIND_NOUN: Record<RosterKind, string> = {
 const rostersNotSubmitted = (ctx: Context): Array<Discrepancy> => {
   const out: Array<Discrepancy> = []
   const gaps = ctx.input.gaps ?? NO_GAPS
+  const kindsOf = new Map<string, Set<RosterKind>>()
+  for (const x of ctx.input.rows) {
+    const kinds = kindsOf.get(x.row.unitCode)
+    if (kinds === undefined) kindsOf.set(x.row.unitCode, new Set([x.row.kind]))
+    else kinds.add(x.row.kind)
+  }
   for (const [code, members] of activeByCell(ctx.input.central)) {
     if (ctx.input.unitsWithRoster.has(code)) continue
-    const otherKinds = [...new Set(ctx.input.rows.filter((x) => x.row.unitCode === code).map((x) => x.row.kind))]
+    const otherKinds = [...(kindsOf.get(code) ?? [])]
     const unread = gaps.byUnit.get(code) ?? []
     const loose = gaps.unattributed
     out.push({
