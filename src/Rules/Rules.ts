@@ -161,6 +161,11 @@ export const gapText = (g: InputGap): string => {
   }
 }
 
+/** The gaps of a cell as one clause; past five, how many more (all are on the "Lỗi dữ liệu" sheet). */
+const gapsText = (gaps: ReadonlyArray<InputGap>): string =>
+  gaps.slice(0, 5).map(gapText).join("; ") +
+  (gaps.length > 5 ? `; và ${gaps.length - 5} tệp khác (xem trang "Lỗi dữ liệu")` : "")
+
 /** Cells with active members, in code order, with how many; from the central data. */
 const activeByCell = (central: CentralData): Map<string, Array<CentralMember>> => {
   const out = new Map<string, Array<CentralMember>>()
@@ -673,7 +678,7 @@ const missingFromRoster = (ctx: Context, duplicateLinked: ReadonlySet<string>): 
         `danh sách đảng viên chính thức của chi bộ này hay của chi bộ nào khác trong đợt đối khớp.` +
         (unread.length === 0
           ? ""
-          : ` Lưu ý: ${unread.map(gapText).join("; ")}. Đảng viên này có thể có tên ở phần chưa đọc được: ` +
+          : ` Lưu ý: ${gapsText(unread)}. Đảng viên này có thể có tên ở phần chưa đọc được: ` +
             `cần xác minh trước khi đề xuất.`),
       recommendation: "Xác minh",
       rule: cite(ctx, "MISSING_FROM_ROSTER"),
@@ -721,7 +726,7 @@ const rostersNotSubmitted = (ctx: Context): Array<Discrepancy> => {
         `không có danh sách đảng viên chính thức nào của chi bộ trong đợt đối khớp` +
         (otherKinds.length === 0 ? "" : ` (chỉ có ${otherKinds.map((k) => KIND_NOUN[k]).join(", ")})`) +
         `: chưa đối chiếu được đảng viên nào của chi bộ. Đề nghị chi bộ nộp danh sách.` +
-        (unread.length === 0 ? "" : ` Lưu ý: ${unread.map(gapText).join("; ")}.`) +
+        (unread.length === 0 ? "" : ` Lưu ý: ${gapsText(unread)}.`) +
         (loose.length === 0
           ? ""
           : ` Trong đợt này có ${loose.length} tệp không đọc được và không rõ của chi bộ nào ` +

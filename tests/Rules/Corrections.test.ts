@@ -190,6 +190,16 @@ describe("findings that rest on input not fully read", () => {
     expect(ds[0]!.reason).not.toContain("Lưu ý")
   })
 
+  it("names at most five gaps, then how many more", () => {
+    const unresolved = Array.from({ length: 7 }, (_, i) =>
+      file({ file: `?${i}.xlsx`, unitCode: null, kind: null, error: "Không xác định được chi bộ", candidateUnits: ["CB01"] }))
+    const gaps = inputGaps([file({ file: "cb01.xlsx" }), file({ file: "cb02.xlsx", unitCode: "CB02" }), ...unresolved], [])
+    const [d] = run([a, c], [listed], { withRoster: ["CB01", "CB02"], gaps })
+    expect(d!.reason).toContain("tệp ?4.xlsx không xác định được chi bộ")
+    expect(d!.reason).not.toContain("?5.xlsx")
+    expect(d!.reason).toContain(`; và 2 tệp khác (xem trang "Lỗi dữ liệu").`)
+  })
+
   it("a cut-short file or an unresolved file naming the cell as a candidate caveats it too; an unattributed file does not", () => {
     const gaps = inputGaps(
       [
