@@ -13,6 +13,7 @@ import { blockOn } from "../src/Match/Engine.js"
  */
 const citations = (regulation: string): Record<Category, string> => ({
   MISSING_FROM_ROSTER: "Mẫu 7-HSĐV (sổ danh sách đảng viên): đối chiếu danh sách với cấp trên",
+  ROSTER_NOT_SUBMITTED: "Mẫu 7-HSĐV (sổ danh sách đảng viên): đối chiếu danh sách với cấp trên",
   NOT_IN_CENTRAL: "Mẫu 7-HSĐV (sổ danh sách đảng viên): đối chiếu danh sách với cấp trên",
   UNREPORTED_TRANSFER: `${regulation} §6.3.1 (chuyển sinh hoạt đảng chính thức)`,
   TRANSFER_OVERDUE: `${regulation} §6.3.1 (nộp giấy giới thiệu trong 30 ngày làm việc)`,
@@ -20,7 +21,8 @@ const citations = (regulation: string): Record<Category, string> => ({
   DUPLICATE_ROSTER: `${regulation} §6.3.1; Quy định 213-QĐ/TW (sinh hoạt nơi cư trú)`,
   FIELD_MISMATCH: "Mẫu 7-HSĐV; hồ sơ đảng viên gốc",
   STATUS_CONFLICT: "Mẫu 7-HSĐV cột 12–13 (ngày từ trần, hình thức ra Đảng)",
-  ABSENCE_3_MONTHS: `Điều lệ Đảng Điều 8; ${regulation} §8.1 (bỏ sinh hoạt, không đóng đảng phí 3 tháng trong năm)`
+  ABSENCE_3_MONTHS: `Điều lệ Đảng Điều 8; ${regulation} §8.1 (bỏ sinh hoạt, không đóng đảng phí 3 tháng trong năm)`,
+  DATA_CORRECTION: "Mẫu 7-HSĐV; lý lịch đảng viên (hồ sơ gốc)"
 })
 
 /** Xóa tên ground 1: three months in a year, not necessarily consecutive (the text does not say; switchable). */

@@ -8,7 +8,7 @@ import { FileSystem } from "@effect/platform"
 import { Console, Effect, Option, Schema } from "effect"
 import * as NodePath from "node:path"
 import { pipelines } from "../pipelines/index.js"
-import { Categories } from "./Domain.js"
+import { type Category, CorrectionCategories, FindingCategories } from "./Domain.js"
 import { importCentral } from "./Ingest/Central.js"
 import { categoryLabel } from "./Report/Labels.js"
 import type { PipelineDeclaration } from "./Pipeline/Declaration.js"
@@ -115,6 +115,10 @@ const runCommand = Command.make(
         ...(unitAliases === undefined ? {} : { unitAliases })
       })
       const m = result.manifest
+      const categoryLines = (cs: ReadonlyArray<Category>): string =>
+        cs.filter((c) => m.categories[c] > 0)
+          .map((c) => `    ${c.padEnd(20)} ${String(m.categories[c]).padStart(5)}  ${categoryLabel(c)}`)
+          .join("\n")
       yield* Console.log(
         `recon ${VERSION}: pipeline ${decl.name}, as of ${asOf}\n` +
           `  rows read ${m.totals.rowsRead}, ingested ${m.totals.rowsIngested}, rejected ${m.totals.rowsRejected} ` +
@@ -123,12 +127,18 @@ const runCommand = Command.make(
           `${result.matchStats.candidatePairs} candidate pairs (` +
           Object.entries(result.matchStats.pairsPerRule).map(([rule, n]) => `${rule} ${n}`).join(", ") +
           `)\n` +
-          `  findings: ${result.discrepancies.length}` +
+          `  findings: ${result.discrepancies.filter((d) => d.kind === "finding").length}` +
           (result.suppressed.length > 0 ? ` (${result.suppressed.length} more kept out by review decisions)` : "") +
           `\n` +
-          Categories.filter((c) => m.categories[c] > 0)
-            .map((c) => `    ${c.padEnd(20)} ${String(m.categories[c]).padStart(5)}  ${categoryLabel(c)}`)
-            .join("\n") +
+          categoryLines(FindingCategories) +
+          `\n  corrections (not findings): ${result.discrepancies.filter((d) => d.kind === "correction").length}\n` +
+          categoryLines(CorrectionCategories) +
+          (result.manifest.uncoveredCells === undefined || result.manifest.uncoveredCells.length === 0
+            ? ""
+            : `\n  cells not fully reconciled: ${result.manifest.uncoveredCells.length} (` +
+              result.manifest.uncoveredCells.slice(0, 10)
+                .map((c) => `${c.unitCode} ${c.why === "NO_ROSTER" ? "no official list" : "input not fully read"}`).join(", ") +
+              `${result.manifest.uncoveredCells.length > 10 ? ", …; all in run.json" : ""})`) +
           `\nreport: ${NodePath.resolve(out, "review.xlsx")}\n` +
           `        ${NodePath.resolve(out)}/{discrepancies.jsonl,links.csv,persons.csv,run.json}`
       )
@@ -262,7 +272,7 @@ const explainCommand = Command.make(
     run: Options.directory("run").pipe(Options.withDescription("Output directory of the run holding the finding"), Options.optional),
     top: Options.integer("top").pipe(Options.withDescription("Candidates shown for an unlinked row"), Options.withDefault(3)),
     target: Args.text({ name: "file-or-finding" }).pipe(
-      Args.withDescription("A roster file (then the row number), or a finding id such as FM-146537e47e06"),
+      Args.withDescription("A roster file (then the row number), or a finding id such as FM-a8a4daf6fe78"),
       Args.optional
     ),
     rowArg: Args.integer({ name: "row" }).pipe(Args.withDescription("Row number as the spreadsheet shows it"), Args.optional)

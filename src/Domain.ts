@@ -167,10 +167,18 @@ export interface FileSummary {
    * inside a quote or a character): members after the cut may be missing from it.
    */
   readonly suspectTruncated: boolean
+  /** For a file whose unit could not be resolved: the cells it may belong to (codes), as the resolver proposed. */
+  readonly candidateUnits?: ReadonlyArray<string>
 }
 
+/**
+ * Every category, in report order. All are findings for removal review except DATA_CORRECTION, a
+ * data correction (same person, same fact written two ways: day and month swapped, a year for a full
+ * date, a name differing only in diacritics), reported apart from the findings (`kind`).
+ */
 export const Categories = [
   "MISSING_FROM_ROSTER",
+  "ROSTER_NOT_SUBMITTED",
   "NOT_IN_CENTRAL",
   "UNREPORTED_TRANSFER",
   "TRANSFER_OVERDUE",
@@ -178,20 +186,54 @@ export const Categories = [
   "DUPLICATE_ROSTER",
   "FIELD_MISMATCH",
   "STATUS_CONFLICT",
-  "ABSENCE_3_MONTHS"
+  "ABSENCE_3_MONTHS",
+  "DATA_CORRECTION"
 ] as const
 export type Category = (typeof Categories)[number]
+
+/** A finding goes to removal review; a correction only asks for a record (or a list) to be made consistent. */
+export const FindingKinds = ["finding", "correction"] as const
+export type FindingKind = (typeof FindingKinds)[number]
+
+export const categoryKind = (category: Category): FindingKind => category === "DATA_CORRECTION" ? "correction" : "finding"
+
+/** The categories of each kind, in report order. */
+export const FindingCategories: ReadonlyArray<Category> = Categories.filter((c) => categoryKind(c) === "finding")
+export const CorrectionCategories: ReadonlyArray<Category> = Categories.filter((c) => categoryKind(c) === "correction")
 
 export type Recommendation =
   | "Đề nghị xem xét xóa tên"
   | "Cập nhật cơ sở dữ liệu"
+  | "Cập nhật danh sách chi bộ"
   | "Gộp hồ sơ trùng"
   | "Xác minh"
+
+/**
+ * What a finding rests on that was not fully read: INPUT_INCOMPLETE, the member's cell had rejected
+ * rows, a file flagged as cut short, or a file that could not be read or resolved and may be its list.
+ */
+export const Caveats = ["INPUT_INCOMPLETE"] as const
+export type Caveat = (typeof Caveats)[number]
+
+/**
+ * A cell of the central data with active members whose list was not reconciled in full: it sent no
+ * official list (NO_ROSTER), or part of its input was not read (UNREAD_INPUT: rejected rows, a file cut
+ * short, a file that could not be read or resolved and may be its list).
+ */
+export interface UncoveredCell {
+  readonly unitCode: string
+  readonly unitName: string
+  readonly parentCode: string | null
+  readonly activeMembers: number
+  readonly why: "NO_ROSTER" | "UNREAD_INPUT"
+}
 
 export interface Discrepancy {
   /** Stable across runs for the same finding. */
   readonly id: string
   readonly category: Category
+  /** `categoryKind(category)`: written right after `category` in discrepancies.jsonl. */
+  readonly kind: FindingKind
   readonly unitCode: string | null
   readonly memberIds: ReadonlyArray<string>
   readonly rosterRows: ReadonlyArray<RowRef>
@@ -206,6 +248,8 @@ export interface Discrepancy {
   readonly rule?: string
   /** Legitimate-listing checks applied before raising the finding (see `LegitimacyChecks`). */
   readonly checks?: ReadonlyArray<LegitimacyCheck>
+  /** Set when the finding rests on input that was not fully read (its reason says which); sorted last. */
+  readonly caveats?: ReadonlyArray<Caveat>
   /** The reviewers' current decision on this finding, when one was imported. */
   readonly review?: FindingReview
 }

@@ -29,6 +29,8 @@ export type PlantedCategory =
   | "FIELD_MISMATCH"
   | "STATUS_CONFLICT"
   | "ABSENCE_3_MONTHS"
+  | "ROSTER_NOT_SUBMITTED"
+  | "DATA_CORRECTION"
 
 export interface PlantedCase {
   readonly category: PlantedCategory
@@ -36,7 +38,7 @@ export interface PlantedCase {
   /** See README "unitCode convention": the unit whose list or record is at issue. */
   readonly unitCode: string
   readonly rosterRows: ReadonlyArray<RowRef>
-  /** The column at issue, as the rules name it: "Ngày sinh" | "Số CCCD" | "Số thẻ đảng viên" (FIELD_MISMATCH), "Trạng thái" (STATUS_CONFLICT). */
+  /** The column at issue, as the rules name it: "Ngày sinh" | "Số CCCD" | "Số thẻ đảng viên" (FIELD_MISMATCH), "Ngày sinh" | "Họ và tên" (DATA_CORRECTION), "Trạng thái" (STATUS_CONFLICT). */
   readonly field?: string
   readonly note: string
 }
@@ -804,14 +806,15 @@ const buildModel = (): Model => {
   })
 
   // FIELD_MISMATCH: linked rows where one field disagrees; the other identifiers agree.
+  // (The day/month swap is the same date written two ways: a DATA_CORRECTION, not a mismatch.)
   {
     const m = take("CB04", (x) => withIds(x) && working(x))
     m.birth = { y: m.birth.y, m: 8, d: 5 }
     const rosterBirth = { y: m.birth.y, m: 5, d: 8 }
     rowOverride.set(m, { birth: rosterBirth, tag: "fm0" })
     cases.push({
-      category: "FIELD_MISMATCH", members: [m], unitCode: "CB04", tags: ["fm0"], field: "Ngày sinh",
-      note: (r) => `Birth date day and month swapped: central ${fmtSlash(m.birth)}, roster ${fmtSlash(rosterBirth)} (${refList(r)}). Name, CCCD and card agree.`
+      category: "DATA_CORRECTION", members: [m], unitCode: "CB04", tags: ["fm0"], field: "Ngày sinh",
+      note: (r) => `Birth date day and month swapped: central ${fmtSlash(m.birth)}, roster ${fmtSlash(rosterBirth)} (${refList(r)}). Name, CCCD and card agree: a correction, not a FIELD_MISMATCH.`
     })
   }
   {
@@ -913,24 +916,26 @@ const buildModel = (): Model => {
   rowOverride.set(twinA, { tag: "twinA" })
   rowOverride.set(twinB, { tag: "twinB" })
   rowOverride.set(noDiacritics, { name: "Nguyen Van Hung", tag: "nodia" })
-  decoys.push({
-    kind: "NAME_WITHOUT_DIACRITICS", members: [noDiacritics], tags: ["nodia"],
-    note: (r) => `Central "${fullName(noDiacritics)}"; the roster row types "Nguyen Van Hung" (${refList(r)}). Other fields agree.`
+  cases.push({
+    category: "DATA_CORRECTION", members: [noDiacritics], unitCode: "CB01", tags: ["nodia"], field: "Họ và tên",
+    note: (r) => `Central "${fullName(noDiacritics)}"; the roster row types "Nguyen Van Hung" (${refList(r)}), the same name without diacritics. Other fields agree: the row links, and the name is a correction for the cell's list.`
   })
   rowOverride.set(toneHoa, { name: "Lê Văn Hoà", tag: "toneHoa" })
   rowOverride.set(toneThuy, { name: "Phạm Thị Thuỷ", tag: "toneThuy" })
   decoys.push({
     kind: "OLD_TONE_PLACEMENT", members: [toneHoa, toneThuy], tags: ["toneHoa", "toneThuy"],
-    note: (r) => `Central "Lê Văn Hòa" / "Phạm Thị Thủy"; rosters write "Hoà" / "Thuỷ" (${refList(r)}).`
+    note: (r) => `Central "Lê Văn Hòa" / "Phạm Thị Thủy"; rosters write "Hoà" / "Thuỷ" (${refList(r)}). Two accepted spellings: neither a finding nor a correction.`
   })
 
   // Year-only birth dates on a roster against a full date in central.
   const yr = [take("CB08", (x) => x.birth.y < 1952), take("CB02", (x) => x.birth.y < 1952)]
   yr.forEach((m, i) => rowOverride.set(m, { birth: { y: m.birth.y, m: null, d: null }, tag: `yr${i}` }))
-  decoys.push({
-    kind: "YEAR_ONLY_BIRTH_DATE", members: yr, tags: ["yr0", "yr1"],
-    note: (r) => `Roster gives only the birth year while central has the full date (${refList(r)}). Not a FIELD_MISMATCH.`
-  })
+  yr.forEach((m, i) =>
+    cases.push({
+      category: "DATA_CORRECTION", members: [m], unitCode: m.unit, tags: [`yr${i}`], field: "Ngày sinh",
+      note: (r) => `Roster gives only the birth year while central has the full date ${fmtSlash(m.birth)} (${refList(r)}): not a FIELD_MISMATCH, a correction for the cell's list.`
+    })
+  )
   // Central year-only members: roster also year-only; one written "00/00/yyyy".
   yearOnlyCentral.forEach((m, i) => rowOverride.set(m, { tag: `yc${i}`, ...(m.unit === "CB01" ? { zeroDayMonth: true } : {}) }))
   decoys.push({
@@ -1066,9 +1071,9 @@ const buildModel = (): Model => {
     kind: "NAME_IN_CAPITALS", members: capsMembers, tags: [...capsTag],
     note: (r) => `Whole files (CB04, CB10) write names in capitals ("NGUYỄN VĂN …"); sample rows: ${refList(r)}.`
   })
-  decoys.push({
-    kind: "CELL_WITHOUT_ROSTER", members: allMembers.filter((m) => m.unit === NO_ROSTER_CELL && m.status === "ACTIVE"), tags: [],
-    note: () => `${NO_ROSTER_CELL} (${unitByCode(NO_ROSTER_CELL).name}) sent no roster file: its members are not reported MISSING_FROM_ROSTER.`
+  cases.push({
+    category: "ROSTER_NOT_SUBMITTED", members: allMembers.filter((m) => m.unit === NO_ROSTER_CELL && m.status === "ACTIVE"), unitCode: NO_ROSTER_CELL, tags: [],
+    note: () => `${NO_ROSTER_CELL} (${unitByCode(NO_ROSTER_CELL).name}) sent no roster file: one finding for the cell with its active members; none of them is reported MISSING_FROM_ROSTER.`
   })
   decoys.push({
     kind: "SAME_CELL_NAME_DIFFERENT_PARENT", members: [], tags: [],
@@ -1544,7 +1549,7 @@ export const renderReadme = (m: CommuneManifest): string => {
     "",
     "Đảng bộ xã An Phú (DB01, root) has two đảng bộ bộ phận — Khu Bắc (DB02: CB01–CB04) and Khu Nam (DB03: CB05–CB08) — and five cells directly under it (CB09 school, CB10 health station, CB11 police, CB12 military, CB13 primary school).",
     "CB04 and CB07 have the same name, \"Chi bộ Khu dân cư số 1\", under different parents: unit resolution must use the parent (A1 of the file names the direct parent; the sub-folder does too).",
-    `${m.unitWithoutRoster} (Chi bộ Quân sự xã) sent no roster file: its members must not be reported missing.`,
+    `${m.unitWithoutRoster} (Chi bộ Quân sự xã) sent no roster file: one ROSTER_NOT_SUBMITTED finding for the cell; its members must not be reported missing one by one.`,
     "",
     "## Files",
     "",
@@ -1568,7 +1573,7 @@ export const renderReadme = (m: CommuneManifest): string => {
     "",
     "Everything not listed here is clean: every other active member is on exactly their own cell's official list, with fields that agree with the central record.",
     "",
-    "unitCode convention (as the rules report it): MISSING_FROM_ROSTER and DUPLICATE_ROSTER give the member's central cell; DUPLICATE_CENTRAL the cell of the record with the smaller id (no roster rows: the finding is about the database); TRANSFER_OVERDUE the destination cell when it is in the commune, else the origin cell; NOT_IN_CENTRAL, UNREPORTED_TRANSFER, FIELD_MISMATCH, STATUS_CONFLICT and ABSENCE_3_MONTHS the cell whose list holds the row.",
+    "unitCode convention (as the rules report it): MISSING_FROM_ROSTER and DUPLICATE_ROSTER give the member's central cell; DUPLICATE_CENTRAL the cell of the record with the smaller id (no roster rows: the finding is about the database); TRANSFER_OVERDUE the destination cell when it is in the commune, else the origin cell; NOT_IN_CENTRAL, UNREPORTED_TRANSFER, FIELD_MISMATCH, STATUS_CONFLICT, ABSENCE_3_MONTHS and DATA_CORRECTION the cell whose list holds the row; ROSTER_NOT_SUBMITTED the cell that sent no list (its active members as memberIds). DATA_CORRECTION cases are corrections (`kind` \"correction\"), not findings.",
     "",
     "| # | Category | Members | Unit | Field | Roster rows | Why |",
     "|---|---|---|---|---|---|---|"

@@ -23,10 +23,10 @@ export interface TruthRowLike extends RowRef {
 
 export interface PlantedLike {
   readonly category: string
+  /** "finding" or "correction" in discrepancies.jsonl; absent in truth files. */
+  readonly kind?: string
   readonly memberIds: ReadonlyArray<string>
   readonly rosterRows: ReadonlyArray<RowRef>
-  /** discrepancies.jsonl: "finding" | "correction" (absent in runs before corrections were recorded). */
-  readonly kind?: string
   readonly field?: string | null
   /** truth.json: a planted day/month swap, expected as a correction when the run records corrections. */
   readonly correction?: boolean
@@ -371,8 +371,12 @@ export const decoyMetrics = (
   // A planted finding on a decoy's row (a birth date mistyped on a 213 list) is expected, not a false alarm.
   const expected = new Set(planted.map(findingKey))
   for (const f of found) {
+    // A correction proposes no removal, and a cell-wide finding (no list submitted) names every
+    // member of the cell without taking any two for one person: neither raises a decoy.
+    if (f.kind === "correction") continue
     if (expected.has(findingKey(f))) continue
     for (const r of f.rosterRows) push(byRow, refKey(r), f)
+    if (f.category === "ROSTER_NOT_SUBMITTED") continue
     for (const m of f.memberIds) push(byMember, m, f)
   }
   const kinds = new Map<string, { planted: number; flagged: number }>()

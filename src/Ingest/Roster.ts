@@ -593,7 +593,11 @@ export const extractRows = (
   const suspectTruncated = sheets.some((s) => s.suspectTruncated === true)
   if (suspectTruncated) acc.warnings.push({ file, sheet: null, row: null, column: null, reason: TRUNCATED_FILE })
 
-  if (!resolution.ok) return fileError(file, sha256, resolution.reason, acc.rowsRead, suspectTruncated)
+  if (!resolution.ok) {
+    const failed = fileError(file, sha256, resolution.reason, acc.rowsRead, suspectTruncated)
+    // The candidates name the cells whose list this may be (rules caveat their findings).
+    return { ...failed, summary: { ...failed.summary, candidateUnits: resolution.candidates.map((u) => u.code) } }
+  }
   for (const note of resolution.notes) acc.warnings.push({ file, sheet: null, row: null, column: null, reason: note })
   return {
     rows: acc.rows,

@@ -25,10 +25,10 @@ import type { ReviewInput } from "../Report/ReviewWorkbook.js"
 import { applyDecisions } from "../Review/Apply.js"
 import { evidenceHash } from "../Store/EvidenceHash.js"
 import { currentDecisions } from "../Store/ReviewStore.js"
-import { categoryCounts, fileTotals, writeRunJson } from "../Report/RunJson.js"
+import { categoryCounts, fileTotals, kindCounts, writeRunJson } from "../Report/RunJson.js"
 import type { RunInput, RunManifest } from "../Report/RunJson.js"
 import { makeCalendar, dayNumberOf } from "../Rules/Calendar.js"
-import { applyRules, paramsAsOf } from "../Rules/Rules.js"
+import { applyRules, type InputGaps, inputGaps, paramsAsOf, uncoveredCells } from "../Rules/Rules.js"
 import type { CentralDuplicate, LinkedRow } from "../Rules/Rules.js"
 import { saveRun, StoreLive } from "../Store/RunStore.js"
 import type { PipelineDeclaration } from "./Declaration.js"
@@ -133,12 +133,14 @@ export const rules = (
   central: CentralData,
   rosters: RosterIngest,
   matched: MatchOutcome,
-  asOf: string
+  asOf: string,
+  gaps: InputGaps = inputGaps(rosters.files, rosters.rejections)
 ): Array<Discrepancy> =>
   applyRules({
     central,
     rows: matched.rows,
     unitsWithRoster: unitsWithOfficialRoster(rosters.files),
+    gaps,
     centralDuplicates: matched.centralDuplicates,
     asOf: dayNumberOf(+asOf.slice(0, 4), +asOf.slice(5, 7), +asOf.slice(8, 10)),
     params: paramsAsOf(decl.rules, asOf),
@@ -287,7 +289,10 @@ export const run = (
         catch: (e) => new RunError({ message: e instanceof Error ? e.message : String(e) })
       })
     )
-    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, opts.asOf)))
+    // What of each cell's input was not read: caveats its MISSING findings and lists it as not covered.
+    const gaps = inputGaps(rosters.files, rosters.rejections)
+    const uncovered = uncoveredCells(central.data, unitsWithOfficialRoster(rosters.files), gaps)
+    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, opts.asOf, gaps)))
     // Decisions imported with `recon review import`: standing ones keep judged findings out (Review/Apply.ts).
     const { raised: findings, suppressed } = yield* timed(
       timings,
@@ -326,6 +331,7 @@ export const run = (
           members: new Map(central.data.members.map((m) => [m.id, m])),
           units: new Map(central.data.units.map((u) => [u.code, u])),
           rowsByRef,
+          uncoveredCells: uncovered,
           rejections,
           warnings,
           explanations: explainFindings([...findings, ...suppressed], central.data, rosters.rows, matched),
@@ -347,11 +353,13 @@ export const run = (
       files,
       totals: fileTotals(files),
       categories: categoryCounts(findings),
+      kinds: kindCounts(findings),
       timings,
       outputs,
       rejections,
       warnings,
-      match: matched.stats
+      match: matched.stats,
+      uncoveredCells: uncovered
     }
     const runId = yield* timed(
       timings,

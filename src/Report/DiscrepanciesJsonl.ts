@@ -14,6 +14,7 @@ export const discrepancyToJson = (d: Discrepancy): string => {
   const o: Record<string, unknown> = {
     id: d.id,
     category: d.category,
+    kind: d.kind,
     unitCode: d.unitCode,
     memberIds: d.memberIds,
     rosterRows: d.rosterRows.map((r) => ({ file: r.file, sheet: r.sheet, row: r.row })),
@@ -27,6 +28,7 @@ export const discrepancyToJson = (d: Discrepancy): string => {
   // Additive keys after the original contract's: the rule cited, the checks applied, the review state.
   if (d.rule !== undefined) o.rule = d.rule
   if (d.checks !== undefined) o.checks = d.checks
+  if (d.caveats !== undefined && d.caveats.length > 0) o.caveats = d.caveats
   if (d.review !== undefined) {
     // Comments stay in the workbook and the store: this file is machine data passed around more widely.
     o.review = {

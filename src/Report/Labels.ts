@@ -6,6 +6,7 @@ import { type Category, type LegitimacyCheck, type MemberStatus, MemberStatusLab
 
 const CATEGORY_LABELS: Record<Category, string> = {
   MISSING_FROM_ROSTER: "Có trong CSDL nhưng không có trong danh sách chi bộ",
+  ROSTER_NOT_SUBMITTED: "Chi bộ chưa nộp danh sách",
   NOT_IN_CENTRAL: "Có trong danh sách chi bộ nhưng không có trong CSDL",
   UNREPORTED_TRANSFER: "Chuyển sinh hoạt không báo",
   TRANSFER_OVERDUE: "Chuyển sinh hoạt quá hạn",
@@ -13,12 +14,14 @@ const CATEGORY_LABELS: Record<Category, string> = {
   DUPLICATE_ROSTER: "Trùng trong danh sách chi bộ",
   FIELD_MISMATCH: "Sai lệch thông tin",
   STATUS_CONFLICT: "Sai lệch trạng thái",
-  ABSENCE_3_MONTHS: "Bỏ sinh hoạt / không đóng đảng phí 3 tháng"
+  ABSENCE_3_MONTHS: "Bỏ sinh hoạt / không đóng đảng phí 3 tháng",
+  DATA_CORRECTION: "Hiệu chỉnh dữ liệu (nhầm ngày/tháng, thiếu ngày sinh, khác dấu)"
 }
 
 /** Worksheet names: Excel allows at most 31 characters and none of : \ / ? * [ ]. */
 const CATEGORY_SHEETS: Record<Category, string> = {
   MISSING_FROM_ROSTER: "Không có trong DS",
+  ROSTER_NOT_SUBMITTED: "Chi bộ chưa nộp DS",
   NOT_IN_CENTRAL: "Không có trong CSDL",
   UNREPORTED_TRANSFER: "Chuyển SH không báo",
   TRANSFER_OVERDUE: "Chuyển SH quá hạn",
@@ -26,7 +29,8 @@ const CATEGORY_SHEETS: Record<Category, string> = {
   DUPLICATE_ROSTER: "Trùng danh sách",
   FIELD_MISMATCH: "Sai lệch thông tin",
   STATUS_CONFLICT: "Sai lệch trạng thái",
-  ABSENCE_3_MONTHS: "Bỏ sinh hoạt 3 tháng"
+  ABSENCE_3_MONTHS: "Bỏ sinh hoạt 3 tháng",
+  DATA_CORRECTION: "Hiệu chỉnh dữ liệu"
 }
 
 const CHECK_LABELS: Record<LegitimacyCheck, string> = {

@@ -20,6 +20,8 @@ import { createHash } from "node:crypto"
 import {
   Categories,
   type Category,
+  FindingCategories,
+  type UncoveredCell,
   type CentralMember,
   type Discrepancy,
   type FileSummary,
@@ -58,6 +60,8 @@ export interface ReviewInput {
   readonly units: ReadonlyMap<string, Unit>
   /** Ingested roster rows by `rowKey`. */
   readonly rowsByRef: ReadonlyMap<string, RosterRow>
+  /** Cells with active members not reconciled in full; listed on the summary sheet. */
+  readonly uncoveredCells: ReadonlyArray<UncoveredCell>
   readonly rejections: ReadonlyArray<Rejection>
   readonly warnings: ReadonlyArray<Rejection>
   readonly files: ReadonlyArray<FileSummary>
@@ -243,6 +247,7 @@ const basisText = (d: Discrepancy): string => {
       d.checks.length === 0 ? "Không áp dụng kiểm tra trường hợp hợp lệ" : `Đã loại trừ: ${d.checks.map(checkLabel).join("; ")}`
     )
   }
+  if ((d.caveats ?? []).includes("INPUT_INCOMPLETE")) lines.push("Lưu ý: dữ liệu đầu vào của chi bộ chưa đọc được đầy đủ")
   return lines.join("\n")
 }
 
@@ -518,7 +523,7 @@ export const barText = (count: number, max: number): string =>
 const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
   const ws = wb.addWorksheet(SUMMARY_SHEET)
   ws.pageSetup = { paperSize: A4, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 }
-  ws.columns = [{ width: 40 }, { width: 16 }, ...Categories.map(() => ({ width: 14 })), { width: 10 }]
+  ws.columns = [{ width: 40 }, { width: 16 }, ...FindingCategories.map(() => ({ width: 14 })), { width: 10 }]
   const bold = (row: ExcelJS.Row): void => {
     row.font = { bold: true }
   }
@@ -526,7 +531,7 @@ const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
     ws.addRow([])
     bold(ws.addRow([title]))
   }
-  const summaryWidths = [0, 40, 16, ...Categories.map(() => 14), 10]
+  const summaryWidths = [0, 40, 16, ...FindingCategories.map(() => 14), 10]
   const tableHeader = (cells: ReadonlyArray<string>): void => {
     const row = ws.addRow(cells.map(escapeCell))
     bold(row)
@@ -576,16 +581,39 @@ const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
     ])
   }
 
+  // Findings for removal review and data corrections are counted apart: corrections are not findings.
+  const findingsOnly = input.discrepancies.filter((d) => d.kind === "finding")
+  const corrections = input.discrepancies.length - findingsOnly.length
   const counts = new Map<Category, number>(Categories.map((c) => [c, 0]))
   for (const d of input.discrepancies) counts.set(d.category, (counts.get(d.category) ?? 0) + 1)
   section("Số phát hiện theo loại")
   tableHeader(["Loại sai lệch", "Số lượng"])
-  for (const c of Categories) tableRow([categoryLabel(c), counts.get(c) ?? 0])
-  tableRow(["Tổng cộng", input.discrepancies.length])
+  for (const c of FindingCategories) tableRow([categoryLabel(c), counts.get(c) ?? 0])
+  tableRow(["Tổng cộng", findingsOnly.length])
+  section("Hiệu chỉnh dữ liệu (không thuộc diện xem xét xóa tên)")
+  tableHeader(["Loại", "Số lượng"])
+  for (const c of Categories.filter((c) => !FindingCategories.includes(c))) tableRow([categoryLabel(c), counts.get(c) ?? 0])
+  tableRow(["Tổng cộng", corrections])
+
+  section("Chi bộ chưa được đối chiếu đầy đủ")
+  if (input.uncoveredCells.length === 0) {
+    tableRow(["Không có: mọi chi bộ có đảng viên đang sinh hoạt đều đã được đối chiếu đầy đủ."], false)
+  } else {
+    tableHeader(["Chi bộ", "Mã chi bộ", "Đơn vị cấp trên", "Số đảng viên đang sinh hoạt", "Lý do"])
+    for (const c of input.uncoveredCells) {
+      tableRow([
+        c.unitName,
+        c.unitCode,
+        c.parentCode === null ? "" : unitText(input.units, c.parentCode),
+        c.activeMembers,
+        c.why === "NO_ROSTER" ? "Chưa nộp danh sách chính thức" : "Có dữ liệu không đọc được (xem trang \"Lỗi dữ liệu\")"
+      ])
+    }
+  }
 
   // Units in code order so the table is stable across runs; findings without a unit last.
   const byUnit = new Map<string | null, Map<Category, number>>()
-  for (const d of input.discrepancies) {
+  for (const d of findingsOnly) {
     const m = byUnit.get(d.unitCode) ?? new Map<Category, number>()
     m.set(d.category, (m.get(d.category) ?? 0) + 1)
     byUnit.set(d.unitCode, m)
@@ -595,11 +623,11 @@ const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
   )
   const unitLabel = (code: string | null): string => code === null ? "(không xác định chi bộ)" : unitText(input.units, code)
   section("Số phát hiện theo chi bộ")
-  tableHeader(["Chi bộ", "Mã chi bộ", ...Categories.map(categorySheetName), "Tổng"])
+  tableHeader(["Chi bộ", "Mã chi bộ", ...FindingCategories.map(categorySheetName), "Tổng"])
   const totals = new Map<string | null, number>()
   for (const code of unitCodes) {
     const m = byUnit.get(code) ?? new Map<Category, number>()
-    const row = Categories.map((c) => m.get(c) ?? 0)
+    const row = FindingCategories.map((c) => m.get(c) ?? 0)
     const total = row.reduce((a, b) => a + b, 0)
     totals.set(code, total)
     tableRow([unitLabel(code), code ?? "", ...row, total])
@@ -662,6 +690,7 @@ export const splitByParentUnit = (
       input: {
         ...input,
         discrepancies: input.discrepancies.filter(mine),
+        uncoveredCells: input.uncoveredCells.filter((c) => parentOf(c.unitCode) === parentCode),
         suppressed: (input.suppressed ?? []).filter(mine),
         rejections: input.rejections.filter((r) => ofFile(r.file)),
         warnings: input.warnings.filter((r) => ofFile(r.file)),

@@ -4,7 +4,16 @@
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
-import { Categories, type Category, type Discrepancy, type FileSummary, type Rejection } from "../Domain.js"
+import {
+  Categories,
+  type Category,
+  type Discrepancy,
+  type FileSummary,
+  type FindingKind,
+  FindingKinds,
+  type Rejection,
+  type UncoveredCell
+} from "../Domain.js"
 import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
 import { type ReportWriteError, writeFailed } from "./ReportError.js"
 
@@ -33,6 +42,8 @@ export interface RunManifest {
   readonly files: ReadonlyArray<FileSummary>
   readonly totals: RunTotals
   readonly categories: Readonly<Record<Category, number>>
+  /** Findings for removal review and data corrections, counted apart. Absent in manifests of older runs. */
+  readonly kinds?: Readonly<Record<FindingKind, number>>
   /** Milliseconds per stage, in stage order. */
   readonly timings: Readonly<Record<string, number>>
   /** The files written before run.json (its own entry cannot hold its own hash). */
@@ -52,12 +63,21 @@ export interface RunManifest {
     readonly linked: number
     readonly unlinked: number
   }
+  /** Cells with active members not reconciled in full (no official list, or input not fully read). */
+  readonly uncoveredCells?: ReadonlyArray<UncoveredCell>
 }
 
 /** Every category present, 0 when there are no findings of that kind. */
 export const categoryCounts = (ds: ReadonlyArray<Discrepancy>): Record<Category, number> => {
   const counts = Object.fromEntries(Categories.map((c) => [c, 0])) as Record<Category, number>
   for (const d of ds) counts[d.category] += 1
+  return counts
+}
+
+/** Findings and corrections, counted apart. */
+export const kindCounts = (ds: ReadonlyArray<Discrepancy>): Record<FindingKind, number> => {
+  const counts = Object.fromEntries(FindingKinds.map((k) => [k, 0])) as Record<FindingKind, number>
+  for (const d of ds) counts[d.kind] += 1
   return counts
 }
 
@@ -100,6 +120,7 @@ export const runToObject = (run: RunManifest, lists = true) => ({
   files: run.files.map(fileSummaryJson),
   totals: { rowsRead: run.totals.rowsRead, rowsIngested: run.totals.rowsIngested, rowsRejected: run.totals.rowsRejected },
   categories: Object.fromEntries(Categories.map((c) => [c, run.categories[c] ?? 0])),
+  ...(run.kinds === undefined ? {} : { kinds: Object.fromEntries(FindingKinds.map((k) => [k, run.kinds![k] ?? 0])) }),
   timings: { ...run.timings },
   outputs: run.outputs.map((o) => ({ path: o.path, bytes: o.bytes, sha256: o.sha256 })),
   ...(run.match === undefined
@@ -112,6 +133,17 @@ export const runToObject = (run: RunManifest, lists = true) => ({
         linked: run.match.linked,
         unlinked: run.match.unlinked
       }
+    }),
+  ...(run.uncoveredCells === undefined
+    ? {}
+    : {
+      uncoveredCells: run.uncoveredCells.map((c) => ({
+        unitCode: c.unitCode,
+        unitName: c.unitName,
+        parentCode: c.parentCode,
+        activeMembers: c.activeMembers,
+        why: c.why
+      }))
     }),
   ...(lists
     ? { rejections: (run.rejections ?? []).map(issueJson), warnings: (run.warnings ?? []).map(issueJson) }

@@ -8,15 +8,20 @@ import type {
   CentralMember,
   Category,
   Discrepancy,
+  FileSummary,
   LegitimacyCheck,
   MonthAttendance,
+  PartialDate,
+  Recommendation,
+  Rejection,
   RosterKind,
   RosterRow,
   RowRef,
   Transfer,
+  UncoveredCell,
   Unit
 } from "../Domain.js"
-import { MemberStatusLabels } from "../Domain.js"
+import { Categories, MemberStatusLabels } from "../Domain.js"
 import { datesAgree, dayNumber, formatDate } from "../Normalize/Date.js"
 import type { Calendar } from "./Calendar.js"
 import { isoOfDayNumber } from "./Calendar.js"
@@ -76,6 +81,127 @@ export interface RulesInput {
   readonly asOf: number
   readonly params: RuleParams
   readonly calendar: Calendar
+  /** What of each cell's input was not fully read (`inputGaps`); nothing when absent. */
+  readonly gaps?: InputGaps
+}
+
+/** One piece of a cell's input that was not fully read. */
+export interface InputGap {
+  readonly file: string
+  readonly problem: "ROWS_REJECTED" | "TRUNCATED" | "UNREADABLE" | "UNRESOLVED"
+  /** ROWS_REJECTED: how many rows, and their numbers as a spreadsheet shows them (when the rejections list them). */
+  readonly count: number
+  readonly rows: ReadonlyArray<number>
+}
+
+export interface InputGaps {
+  /** Per cell code: its official lists' rejected rows and cut-short files, and unusable files that may be its list. */
+  readonly byUnit: ReadonlyMap<string, ReadonlyArray<InputGap>>
+  /** Files that could not be used and name no cell at all (no unit, no candidate). */
+  readonly unattributed: ReadonlyArray<string>
+}
+
+/**
+ * What of each cell's input was not read, from the per-file accounting: rejected rows and a file
+ * flagged as cut short count for the cell of an official (or unknown-kind) list; a file that could not
+ * be used counts for its cell when known, else for every candidate cell the resolver proposed, else it
+ * is unattributed. Lists of other kinds (213, temporary) do not decide who is missing and are left out.
+ */
+export const inputGaps = (files: ReadonlyArray<FileSummary>, rejections: ReadonlyArray<Rejection>): InputGaps => {
+  const rowsOf = new Map<string, Set<number>>()
+  for (const r of rejections) {
+    if (r.row === null) continue
+    const set = rowsOf.get(r.file) ?? new Set<number>()
+    set.add(r.row)
+    rowsOf.set(r.file, set)
+  }
+  const byUnit = new Map<string, Array<InputGap>>()
+  const add = (unit: string, gap: InputGap): void => {
+    const list = byUnit.get(unit)
+    if (list === undefined) byUnit.set(unit, [gap])
+    else list.push(gap)
+  }
+  const unattributed: Array<string> = []
+  for (const f of files) {
+    if (f.error !== null) {
+      const units = f.unitCode !== null ? [f.unitCode] : [...new Set(f.candidateUnits ?? [])]
+      if (units.length === 0) unattributed.push(f.file)
+      const problem = f.unitCode !== null ? "UNREADABLE" : "UNRESOLVED"
+      for (const u of units) add(u, { file: f.file, problem, count: f.rowsRead, rows: [] })
+      continue
+    }
+    if (f.unitCode === null || (f.kind !== null && f.kind !== "OFFICIAL")) continue
+    if (f.rowsRejected > 0) {
+      const rows = [...(rowsOf.get(f.file) ?? [])].sort((a, b) => a - b)
+      add(f.unitCode, { file: f.file, problem: "ROWS_REJECTED", count: f.rowsRejected, rows })
+    }
+    if (f.suspectTruncated) add(f.unitCode, { file: f.file, problem: "TRUNCATED", count: 0, rows: [] })
+  }
+  return { byUnit, unattributed }
+}
+
+const NO_GAPS: InputGaps = { byUnit: new Map(), unattributed: [] }
+
+/** At most `n` items, then how many more. */
+const listSome = (items: ReadonlyArray<string | number>, n: number): string =>
+  items.slice(0, n).join(", ") + (items.length > n ? ` và ${items.length - n} dòng khác` : "")
+
+/** A gap as a clause of a Vietnamese sentence. */
+export const gapText = (g: InputGap): string => {
+  switch (g.problem) {
+    case "ROWS_REJECTED":
+      return `danh sách của chi bộ có ${g.count} dòng không đọc được: tệp ${g.file}` +
+        (g.rows.length === 0 ? "" : `, dòng ${listSome(g.rows, 10)}`)
+    case "TRUNCATED":
+      return `tệp ${g.file} có thể bị cắt cụt (thiếu các dòng cuối)`
+    case "UNREADABLE":
+      return `tệp ${g.file} của chi bộ không đọc được`
+    case "UNRESOLVED":
+      return `tệp ${g.file} không xác định được chi bộ và có thể là danh sách của chi bộ này`
+  }
+}
+
+/** The gaps of a cell as one clause; past five, how many more (all are on the "Lỗi dữ liệu" sheet). */
+const gapsText = (gaps: ReadonlyArray<InputGap>): string =>
+  gaps.slice(0, 5).map(gapText).join("; ") +
+  (gaps.length > 5 ? `; và ${gaps.length - 5} tệp khác (xem trang "Lỗi dữ liệu")` : "")
+
+/** Cells with active members, in code order, with how many; from the central data. */
+const activeByCell = (central: CentralData): Map<string, Array<CentralMember>> => {
+  const out = new Map<string, Array<CentralMember>>()
+  for (const m of central.members) {
+    if (m.status !== "ACTIVE") continue
+    const list = out.get(m.unitCode)
+    if (list === undefined) out.set(m.unitCode, [m])
+    else list.push(m)
+  }
+  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)))
+}
+
+/**
+ * Every cell with active members that was not reconciled in full: no official list read (NO_ROSTER,
+ * or UNREAD_INPUT when an unusable file may be its list), or a list read only in part (UNREAD_INPUT).
+ */
+export const uncoveredCells = (
+  central: CentralData,
+  unitsWithRoster: ReadonlySet<string>,
+  gaps: InputGaps
+): Array<UncoveredCell> => {
+  const units = new Map(central.units.map((u) => [u.code, u]))
+  const out: Array<UncoveredCell> = []
+  for (const [code, members] of activeByCell(central)) {
+    const unread = (gaps.byUnit.get(code) ?? []).length > 0
+    if (unitsWithRoster.has(code) && !unread) continue
+    const u = units.get(code)
+    out.push({
+      unitCode: code,
+      unitName: u?.name ?? code,
+      parentCode: u?.parentCode ?? null,
+      activeMembers: members.length,
+      why: unread ? "UNREAD_INPUT" : "NO_ROSTER"
+    })
+  }
+  return out
 }
 
 const CATEGORY_PREFIX: Record<Category, string> = {
@@ -87,7 +213,9 @@ const CATEGORY_PREFIX: Record<Category, string> = {
   DUPLICATE_ROSTER: "DR",
   FIELD_MISMATCH: "FM",
   STATUS_CONFLICT: "SC",
-  ABSENCE_3_MONTHS: "AB"
+  ABSENCE_3_MONTHS: "AB",
+  ROSTER_NOT_SUBMITTED: "NS",
+  DATA_CORRECTION: "HC"
 }
 
 /** Stable id: the category and the facts that identify the finding, not row numbers (rows move when files are edited). */
@@ -187,6 +315,7 @@ const statusConflicts = (ctx: Context): Array<Discrepancy> => {
     out.push({
       id: findingId("STATUS_CONFLICT", [m.id, lr.row.unitCode]),
       category: "STATUS_CONFLICT",
+      kind: "finding",
       unitCode: lr.row.unitCode,
       memberIds: [m.id],
       rosterRows: [ref(lr.row)],
@@ -205,16 +334,18 @@ const statusConflicts = (ctx: Context): Array<Discrepancy> => {
   return out
 }
 
+/** Conflicting values of a linked row: a different date, CCCD or card number. Corrections are `corrections`' business. */
 const fieldMismatches = (ctx: Context): Array<Discrepancy> => {
   const out: Array<Discrepancy> = []
   for (const lr of ctx.input.rows) {
     if (lr.memberId === null) continue
     const m = ctx.members.get(lr.memberId)!
     const r = lr.row
-    const push = (field: string, centralValue: string, rosterValue: string, extra: string): void => {
+    const push = (field: string, centralValue: string, rosterValue: string): void => {
       out.push({
         id: findingId("FIELD_MISMATCH", [m.id, r.unitCode, field]),
         category: "FIELD_MISMATCH",
+        kind: "finding",
         unitCode: r.unitCode,
         memberIds: [m.id],
         rosterRows: [ref(r)],
@@ -224,27 +355,131 @@ const fieldMismatches = (ctx: Context): Array<Discrepancy> => {
         rosterValue,
         reason:
           `${field} của ${m.name.display} (mã ${m.id}) không khớp: cơ sở dữ liệu ghi ${centralValue}, ` +
-          `danh sách của ${unitName(ctx, r.unitCode)} (${refText(r)}) ghi ${rosterValue}${extra}. ` +
+          `danh sách của ${unitName(ctx, r.unitCode)} (${refText(r)}) ghi ${rosterValue}. ` +
           `Cần đối chiếu với hồ sơ gốc để sửa bên sai.`,
         recommendation: "Cập nhật cơ sở dữ liệu",
         rule: cite(ctx, "FIELD_MISMATCH"),
         checks: []
       })
     }
-    if (m.birth !== null && r.birth !== null) {
+    if (m.birth !== null && r.birth !== null && birthCorrection(m.birth, r.birth) === null) {
       const agreement = datesAgree(m.birth, r.birth)
-      if (agreement !== "EXACT" && agreement !== "COMPATIBLE")
-        push(
-          "Ngày sinh",
-          formatDate(m.birth),
-          formatDate(r.birth),
-          agreement === "SWAPPED" ? " (có thể nhầm ngày với tháng)" : ""
-        )
+      if (agreement !== "EXACT" && agreement !== "COMPATIBLE") push("Ngày sinh", formatDate(m.birth), formatDate(r.birth))
     }
-    if (m.cccd !== null && r.cccd !== null && m.cccd !== r.cccd) push("Số CCCD", m.cccd, r.cccd, "")
-    if (m.cardNo !== null && r.cardNo !== null && m.cardNo !== r.cardNo) push("Số thẻ đảng viên", m.cardNo, r.cardNo, "")
+    if (m.cccd !== null && r.cccd !== null && m.cccd !== r.cccd) push("Số CCCD", m.cccd, r.cccd)
+    if (m.cardNo !== null && r.cardNo !== null && m.cardNo !== r.cardNo) push("Số thẻ đảng viên", m.cardNo, r.cardNo)
   }
   return out
+}
+
+/** How precisely a date is known: 1 the year, 2 the month, 3 the day. */
+const precision = (d: PartialDate): number => d.month === null ? 1 : d.day === null ? 2 : 3
+
+/**
+ * Two birth dates that are the same fact written two ways: day and month swapped, or one side known
+ * less precisely than the other and agreeing with it (a year for a full date). Null: not a correction
+ * (equal, or a real conflict).
+ */
+export const birthCorrection = (
+  central: PartialDate,
+  roster: PartialDate
+): "SWAPPED" | "ROSTER_LESS_PRECISE" | "CENTRAL_LESS_PRECISE" | null => {
+  const agreement = datesAgree(central, roster)
+  if (agreement === "SWAPPED") return "SWAPPED"
+  if (agreement !== "COMPATIBLE") return null
+  const c = precision(central)
+  const r = precision(roster)
+  return c > r ? "ROSTER_LESS_PRECISE" : r > c ? "CENTRAL_LESS_PRECISE" : null
+}
+
+/** True when the name carries any Vietnamese mark (tone, breve, circumflex, horn, đ). */
+const hasMarks = (key: string, folded: string): boolean => key !== folded
+
+/**
+ * Two names that differ only in diacritics (after letter case and tone placement, which are spelling
+ * conventions and not differences, are set aside). Null: equal, or a different name.
+ */
+export const nameCorrection = (
+  central: { readonly key: string; readonly folded: string },
+  roster: { readonly key: string; readonly folded: string }
+): "ROSTER_UNMARKED" | "CENTRAL_UNMARKED" | "MARKS_DIFFER" | null => {
+  if (central.key === roster.key || central.folded !== roster.folded) return null
+  if (!hasMarks(roster.key, roster.folded)) return "ROSTER_UNMARKED"
+  if (!hasMarks(central.key, central.folded)) return "CENTRAL_UNMARKED"
+  return "MARKS_DIFFER"
+}
+
+const spell = (d: PartialDate): string =>
+  precision(d) === 1 ? `năm sinh ${formatDate(d)}` : precision(d) === 2 ? `tháng và năm sinh ${formatDate(d)}` : formatDate(d)
+
+/**
+ * Data corrections: same person, same fact written two ways on a linked row (day and month swapped,
+ * a year for a full date, a name differing only in diacritics). Reported apart from the findings.
+ */
+const corrections = (ctx: Context): Array<Discrepancy> => {
+  const byId = new Map<string, Discrepancy>()
+  for (const lr of ctx.input.rows) {
+    if (lr.memberId === null) continue
+    const m = ctx.members.get(lr.memberId)!
+    const r = lr.row
+    const where = `danh sách của ${unitName(ctx, r.unitCode)} (${refText(r)})`
+    const push = (field: string, centralValue: string, rosterValue: string, text: string, recommendation: Recommendation): void => {
+      const id = findingId("DATA_CORRECTION", [m.id, r.unitCode, field, rosterValue])
+      const seen = byId.get(id)
+      // The same value on two rows of one cell's lists: one correction citing both rows.
+      if (seen !== undefined) {
+        byId.set(id, { ...seen, rosterRows: [...seen.rosterRows, ref(r)] })
+        return
+      }
+      byId.set(id, {
+        id,
+        category: "DATA_CORRECTION",
+        kind: "correction",
+        unitCode: r.unitCode,
+        memberIds: [m.id],
+        rosterRows: [ref(r)],
+        score: round(lr.score),
+        field,
+        centralValue,
+        rosterValue,
+        reason: `${field} của ${m.name.display} (mã ${m.id}): ${text}`,
+        recommendation,
+        rule: cite(ctx, "DATA_CORRECTION"),
+        checks: []
+      })
+    }
+    if (m.birth !== null && r.birth !== null) {
+      const c = formatDate(m.birth)
+      const v = formatDate(r.birth)
+      switch (birthCorrection(m.birth, r.birth)) {
+        case "SWAPPED":
+          push("Ngày sinh", c, v, `${where} ghi ${v}, cơ sở dữ liệu ghi ${c}: có thể nhầm ngày với tháng; đề nghị đối chiếu hồ sơ gốc và sửa cho thống nhất.`, "Cập nhật cơ sở dữ liệu")
+          break
+        case "ROSTER_LESS_PRECISE":
+          push("Ngày sinh", c, v, `${where} chỉ ghi ${spell(r.birth)}, cơ sở dữ liệu ghi ${c}: không mâu thuẫn, danh sách ghi thiếu; đề nghị chi bộ ghi đủ ngày sinh theo hồ sơ.`, "Cập nhật danh sách chi bộ")
+          break
+        case "CENTRAL_LESS_PRECISE":
+          push("Ngày sinh", c, v, `cơ sở dữ liệu chỉ ghi ${spell(m.birth)}, ${where} ghi ${v}: không mâu thuẫn, cơ sở dữ liệu ghi thiếu; đề nghị đối chiếu hồ sơ gốc và bổ sung vào cơ sở dữ liệu.`, "Cập nhật cơ sở dữ liệu")
+          break
+        case null:
+      }
+    }
+    const c = `"${m.name.display}"`
+    const v = `"${r.name.display}"`
+    switch (nameCorrection(m.name, r.name)) {
+      case "ROSTER_UNMARKED":
+        push("Họ và tên", m.name.display, r.name.display, `${where} ghi ${v} (không dấu), cơ sở dữ liệu ghi ${c}: cùng một tên, chỉ khác dấu; đề nghị chi bộ ghi họ tên có dấu theo hồ sơ.`, "Cập nhật danh sách chi bộ")
+        break
+      case "CENTRAL_UNMARKED":
+        push("Họ và tên", m.name.display, r.name.display, `cơ sở dữ liệu ghi ${c} (không dấu), ${where} ghi ${v}: cùng một tên, chỉ khác dấu; đề nghị đối chiếu lý lịch đảng viên và sửa họ tên trong cơ sở dữ liệu.`, "Cập nhật cơ sở dữ liệu")
+        break
+      case "MARKS_DIFFER":
+        push("Họ và tên", m.name.display, r.name.display, `${where} ghi ${v}, cơ sở dữ liệu ghi ${c}: chỉ khác dấu; đề nghị đối chiếu lý lịch đảng viên và sửa cho thống nhất.`, "Cập nhật cơ sở dữ liệu")
+        break
+      case null:
+    }
+  }
+  return [...byId.values()]
 }
 
 const notInCentral = (ctx: Context): Array<Discrepancy> => {
@@ -260,6 +495,7 @@ const notInCentral = (ctx: Context): Array<Discrepancy> => {
     out.push({
       id: findingId("NOT_IN_CENTRAL", [baseKey, String(n)]),
       category: "NOT_IN_CENTRAL",
+      kind: "finding",
       unitCode: r.unitCode,
       memberIds: [],
       rosterRows: [ref(r)],
@@ -295,6 +531,7 @@ const unreportedTransfers = (ctx: Context): Array<Discrepancy> => {
     out.push({
       id: findingId("UNREPORTED_TRANSFER", [m.id, r.unitCode]),
       category: "UNREPORTED_TRANSFER",
+      kind: "finding",
       unitCode: r.unitCode,
       memberIds: [m.id],
       rosterRows: [ref(r)],
@@ -326,6 +563,7 @@ const transfersOverdue = (ctx: Context): Array<Discrepancy> => {
     out.push({
       id: findingId("TRANSFER_OVERDUE", [t.memberId, t.fromUnit ?? "", t.toUnit ?? "", formatDate(t.introduced!)]),
       category: "TRANSFER_OVERDUE",
+      kind: "finding",
       unitCode: t.toUnit !== null && ctx.units.has(t.toUnit) ? t.toUnit : t.fromUnit,
       memberIds: [t.memberId],
       rosterRows: rows,
@@ -367,6 +605,7 @@ const duplicateRosters = (ctx: Context): Array<Discrepancy> => {
     out.push({
       id: findingId("DUPLICATE_ROSTER", [memberId]),
       category: "DUPLICATE_ROSTER",
+      kind: "finding",
       unitCode: m.unitCode,
       memberIds: [memberId],
       rosterRows: counted.map((x) => ref(x.row)),
@@ -399,6 +638,7 @@ const duplicateCentral = (ctx: Context): Array<Discrepancy> =>
     return {
       id: findingId("DUPLICATE_CENTRAL", [a.id, b.id]),
       category: "DUPLICATE_CENTRAL" as const,
+      kind: "finding" as const,
       unitCode: a.unitCode,
       memberIds: [a.id, b.id],
       rosterRows: [],
@@ -415,6 +655,7 @@ const duplicateCentral = (ctx: Context): Array<Discrepancy> =>
 
 const missingFromRoster = (ctx: Context, duplicateLinked: ReadonlySet<string>): Array<Discrepancy> => {
   const out: Array<Discrepancy> = []
+  const gaps = ctx.input.gaps ?? NO_GAPS
   for (const m of ctx.input.central.members) {
     if (m.status !== "ACTIVE" || !ctx.input.unitsWithRoster.has(m.unitCode)) continue
     if ((ctx.rowsOf.get(m.id) ?? []).some((x) => x.row.kind === "OFFICIAL")) continue
@@ -422,19 +663,78 @@ const missingFromRoster = (ctx: Context, duplicateLinked: ReadonlySet<string>): 
     if (pendingOut(ctx, m).length > 0) continue
     // The other record of a duplicate pair is on a list: DUPLICATE_CENTRAL says so.
     if (duplicateLinked.has(m.id)) continue
+    // Kept, not held back: the member may really be missing; but the reason says what was not read and it sorts last.
+    const unread = gaps.byUnit.get(m.unitCode) ?? []
     out.push({
       id: findingId("MISSING_FROM_ROSTER", [m.id]),
       category: "MISSING_FROM_ROSTER",
+      kind: "finding",
       unitCode: m.unitCode,
       memberIds: [m.id],
       rosterRows: [],
       score: null,
       reason:
         `${who(m)} đang sinh hoạt tại ${unitName(ctx, m.unitCode)} theo cơ sở dữ liệu nhưng không có tên trong ` +
-        `danh sách đảng viên chính thức của chi bộ này hay của chi bộ nào khác trong đợt đối khớp.`,
+        `danh sách đảng viên chính thức của chi bộ này hay của chi bộ nào khác trong đợt đối khớp.` +
+        (unread.length === 0
+          ? ""
+          : ` Lưu ý: ${gapsText(unread)}. Đảng viên này có thể có tên ở phần chưa đọc được: ` +
+            `cần xác minh trước khi đề xuất.`),
       recommendation: "Xác minh",
       rule: cite(ctx, "MISSING_FROM_ROSTER"),
-      checks: ["TRANSFER_WINDOW"]
+      checks: ["TRANSFER_WINDOW"],
+      ...(unread.length === 0 ? {} : { caveats: ["INPUT_INCOMPLETE" as const] })
+    })
+  }
+  return out
+}
+
+const KIND_NOUN: Record<RosterKind, string> = {
+  OFFICIAL: "danh sách chính thức",
+  TEMPORARY: "danh sách sinh hoạt tạm thời",
+  RESIDENCE_213: "danh sách sinh hoạt nơi cư trú (213)"
+}
+
+/**
+ * One finding per cell of the central data with active members and no official list read: none of its
+ * members was checked, which silence would hide. Unusable files that may be its list are named.
+ */
+const rostersNotSubmitted = (ctx: Context): Array<Discrepancy> => {
+  const out: Array<Discrepancy> = []
+  const gaps = ctx.input.gaps ?? NO_GAPS
+  const kindsOf = new Map<string, Set<RosterKind>>()
+  for (const x of ctx.input.rows) {
+    const kinds = kindsOf.get(x.row.unitCode)
+    if (kinds === undefined) kindsOf.set(x.row.unitCode, new Set([x.row.kind]))
+    else kinds.add(x.row.kind)
+  }
+  for (const [code, members] of activeByCell(ctx.input.central)) {
+    if (ctx.input.unitsWithRoster.has(code)) continue
+    const otherKinds = [...(kindsOf.get(code) ?? [])]
+    const unread = gaps.byUnit.get(code) ?? []
+    const loose = gaps.unattributed
+    out.push({
+      id: findingId("ROSTER_NOT_SUBMITTED", [code]),
+      category: "ROSTER_NOT_SUBMITTED",
+      kind: "finding",
+      unitCode: code,
+      memberIds: members.map((m) => m.id).sort(),
+      rosterRows: [],
+      score: null,
+      reason:
+        `${unitName(ctx, code)} (mã ${code}) có ${members.length} đảng viên đang sinh hoạt theo cơ sở dữ liệu nhưng ` +
+        `không có danh sách đảng viên chính thức nào của chi bộ trong đợt đối khớp` +
+        (otherKinds.length === 0 ? "" : ` (chỉ có ${otherKinds.map((k) => KIND_NOUN[k]).join(", ")})`) +
+        `: chưa đối chiếu được đảng viên nào của chi bộ. Đề nghị chi bộ nộp danh sách.` +
+        (unread.length === 0 ? "" : ` Lưu ý: ${gapsText(unread)}.`) +
+        (loose.length === 0
+          ? ""
+          : ` Trong đợt này có ${loose.length} tệp không đọc được và không rõ của chi bộ nào ` +
+            `(${loose.slice(0, 5).join("; ")}${loose.length > 5 ? "; …" : ""}): một trong số đó có thể là danh sách của chi bộ này.`),
+      recommendation: "Xác minh",
+      rule: cite(ctx, "ROSTER_NOT_SUBMITTED"),
+      checks: [],
+      ...(unread.length === 0 && loose.length === 0 ? {} : { caveats: ["INPUT_INCOMPLETE" as const] })
     })
   }
   return out
@@ -489,6 +789,7 @@ const absences = (ctx: Context): Array<Discrepancy> => {
     out.push({
       id: findingId("ABSENCE_3_MONTHS", [m?.id ?? `${r.name.folded}|${r.birth === null ? "" : formatDate(r.birth)}`, r.unitCode]),
       category: "ABSENCE_3_MONTHS",
+      kind: "finding",
       unitCode: r.unitCode,
       memberIds: m === undefined ? [] : [m.id],
       rosterRows: [ref(r)],
@@ -509,23 +810,12 @@ const absences = (ctx: Context): Array<Discrepancy> => {
   return out
 }
 
-const CATEGORY_ORDER = new Map<Category, number>(
-  (
-    [
-      "MISSING_FROM_ROSTER",
-      "NOT_IN_CENTRAL",
-      "UNREPORTED_TRANSFER",
-      "TRANSFER_OVERDUE",
-      "DUPLICATE_CENTRAL",
-      "DUPLICATE_ROSTER",
-      "FIELD_MISMATCH",
-      "STATUS_CONFLICT",
-      "ABSENCE_3_MONTHS"
-    ] as const
-  ).map((c, i) => [c, i])
-)
+const CATEGORY_ORDER = new Map<Category, number>(Categories.map((c, i) => [c, i]))
 
-/** All findings, in a deterministic order: category, unit, first roster row, id. */
+/**
+ * All findings and corrections, in a deterministic order: category, then findings resting on input
+ * not fully read last, then unit, first roster row, id.
+ */
 export const applyRules = (input: RulesInput): Array<Discrepancy> => {
   const members = new Map(input.central.members.map((m) => [m.id, m]))
   const units = new Map(input.central.units.map((u) => [u.code, u]))
@@ -550,6 +840,7 @@ export const applyRules = (input: RulesInput): Array<Discrepancy> => {
   }
   const all = [
     ...missingFromRoster(ctx, duplicateLinked),
+    ...rostersNotSubmitted(ctx),
     ...notInCentral(ctx),
     ...unreportedTransfers(ctx),
     ...transfersOverdue(ctx),
@@ -557,7 +848,8 @@ export const applyRules = (input: RulesInput): Array<Discrepancy> => {
     ...duplicateRosters(ctx),
     ...fieldMismatches(ctx),
     ...statusConflicts(ctx),
-    ...absences(ctx)
+    ...absences(ctx),
+    ...corrections(ctx)
   ]
   const firstRow = (d: Discrepancy): string => {
     const r = d.rosterRows[0]
@@ -566,6 +858,7 @@ export const applyRules = (input: RulesInput): Array<Discrepancy> => {
   return all.sort(
     (a, b) =>
       CATEGORY_ORDER.get(a.category)! - CATEGORY_ORDER.get(b.category)! ||
+      (a.caveats?.length ?? 0) - (b.caveats?.length ?? 0) ||
       (a.unitCode ?? "").localeCompare(b.unitCode ?? "") ||
       firstRow(a).localeCompare(firstRow(b)) ||
       a.id.localeCompare(b.id)

@@ -19,7 +19,9 @@ export const evidenceOf = (d: Discrepancy): string =>
     [...d.rosterRows].sort(compareRef).map((r) => [r.file, r.sheet, r.row]),
     d.field ?? null,
     d.centralValue ?? null,
-    d.rosterValue ?? null
+    d.rosterValue ?? null,
+    // A caveat (input not fully read) is part of what was decided on; absent, the hash is as before.
+    ...(d.caveats === undefined || d.caveats.length === 0 ? [] : [[...d.caveats]])
   ])
 
 /** sha256 hex of the canonical evidence. */

@@ -14,6 +14,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type { Category, Discrepancy, LegitimacyCheck, Link, Recommendation, RowRef, Unit } from "../Domain.js"
+import { categoryKind } from "../Domain.js"
 import type { PersonRecord } from "../Report/PersonsCsv.js"
 import { type RunManifest, runToObject } from "../Report/RunJson.js"
 import { evidenceHash } from "./EvidenceHash.js"
@@ -257,6 +258,7 @@ export const discrepanciesOfRun = (
     return rows.map((r): StoredDiscrepancy => ({
       id: r.id,
       category: r.category as Category,
+      kind: categoryKind(r.category as Category),
       unitCode: r.unit_code,
       memberIds: JSON.parse(r.member_ids_json) as Array<string>,
       rosterRows: JSON.parse(r.roster_rows_json) as Array<RowRef>,

@@ -73,6 +73,20 @@ describe("discrepancy metrics", () => {
 })
 
 describe("decoy metrics", () => {
+  it("a correction citing a decoy's row, or a cell-wide ROSTER_NOT_SUBMITTED naming all its records, flags nothing", () => {
+    const decoys = [
+      { kind: "RESIDENCE_213", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)] },
+      { kind: "TWIN", memberIds: ["DV3", "DV4"] }
+    ]
+    const found = [
+      { category: "DATA_CORRECTION", kind: "correction", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)] },
+      { category: "ROSTER_NOT_SUBMITTED", kind: "finding", memberIds: ["DV2", "DV3", "DV4"], rosterRows: [] }
+    ]
+    expect(decoyMetrics(decoys, found).flaggedDecoys).toEqual([])
+    // The same row cited by a finding is flagged.
+    expect(decoyMetrics(decoys, [{ ...found[0]!, category: "UNREPORTED_TRANSFER", kind: "finding" }]).flaggedDecoys).toHaveLength(1)
+  })
+
   it("counts a decoy as flagged when a finding cites its row, or names all its records", () => {
     const decoys = [
       { kind: "RESIDENCE_213", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)] },

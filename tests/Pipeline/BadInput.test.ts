@@ -70,9 +70,23 @@ describe("a run over broken input", () => {
       const all = text.join("\n")
       for (const f of ["hỏng.xlsx", "cũ.xls", "trống.csv", "CB12_quan_su.csv"]) expect(all).toContain(f)
 
-      // The good files still reconcile: the sample's findings are all there.
-      const found = fs.readFileSync(path.join(out, "discrepancies.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).id)
-      const expected = fs.readFileSync("samples/expected/discrepancies.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l).id)
-      for (const id of expected) expect(found).toContain(id)
+      // The good files still reconcile: the sample's findings are all there, but for CB12's "no list", as it now sent one.
+      const findings = fs.readFileSync(path.join(out, "discrepancies.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+      const found = findings.map((d) => d.id)
+      const expected = fs.readFileSync("samples/expected/discrepancies.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l))
+      for (const d of expected) {
+        if (d.category === "ROSTER_NOT_SUBMITTED" && d.unitCode === "CB12") expect(found).not.toContain(d.id)
+        else expect(found).toContain(d.id)
+      }
+      // CB12's list had unreadable rows: its members missing from it are reported with that caveat, after the others.
+      const missing = findings.filter((d) => d.category === "MISSING_FROM_ROSTER")
+      const cb12 = missing.filter((d) => d.unitCode === "CB12")
+      expect(cb12.length).toBeGreaterThan(0)
+      for (const d of cb12) {
+        expect(d.caveats).toEqual(["INPUT_INCOMPLETE"])
+        expect(d.reason).toMatch(/danh sách của chi bộ có \d+ dòng không đọc được: tệp CB12_quan_su\.csv, dòng /)
+      }
+      expect(missing.slice(-cb12.length)).toEqual(cb12)
+      expect(runJson.uncoveredCells).toContainEqual(expect.objectContaining({ unitCode: "CB12", why: "UNREAD_INPUT" }))
     }), 120_000)
 })

@@ -18,12 +18,23 @@ const missing = discrepancies.find((d) => d.category === "MISSING_FROM_ROSTER")!
 describe("discrepancyToJson", () => {
   it("emits keys in contract order, with field/values only when present", () => {
     expect(Object.keys(JSON.parse(discrepancyToJson(fieldMismatch)))).toEqual([
-      "id", "category", "unitCode", "memberIds", "rosterRows", "score",
+      "id", "category", "kind", "unitCode", "memberIds", "rosterRows", "score",
       "field", "centralValue", "rosterValue", "reason", "recommendation"
     ])
     expect(Object.keys(JSON.parse(discrepancyToJson(missing)))).toEqual([
-      "id", "category", "unitCode", "memberIds", "rosterRows", "score", "reason", "recommendation"
+      "id", "category", "kind", "unitCode", "memberIds", "rosterRows", "score", "reason", "recommendation"
     ])
+  })
+
+  it("writes kind right after category, and caveats after checks only when there are any", () => {
+    const correction: Discrepancy = { ...fieldMismatch, category: "DATA_CORRECTION", kind: "correction", checks: [] }
+    const o = JSON.parse(discrepancyToJson(correction))
+    expect(Object.keys(o).slice(0, 3)).toEqual(["id", "category", "kind"])
+    expect(o.kind).toBe("correction")
+    expect(o).not.toHaveProperty("caveats")
+    const caveated: Discrepancy = { ...missing, checks: ["TRANSFER_WINDOW"], caveats: ["INPUT_INCOMPLETE"] }
+    expect(Object.keys(JSON.parse(discrepancyToJson(caveated))).slice(-2)).toEqual(["checks", "caveats"])
+    expect(Object.keys(JSON.parse(discrepancyToJson({ ...caveated, caveats: [] })))).not.toContain("caveats")
   })
 
   it("does not depend on the key order of the object it is given", () => {
@@ -39,7 +50,7 @@ describe("discrepancyToJson", () => {
       rosterRows: [{ file: "a.xlsx", sheet: "S", row: 3, extra: "dropped" } as never]
     }
     expect(discrepancyToJson(d)).toBe(
-      "{\"id\":\"MFR-3f2a9c01\",\"category\":\"MISSING_FROM_ROSTER\",\"unitCode\":null,\"memberIds\":[\"DV0002\"]," +
+      "{\"id\":\"MFR-3f2a9c01\",\"category\":\"MISSING_FROM_ROSTER\",\"kind\":\"finding\",\"unitCode\":null,\"memberIds\":[\"DV0002\"]," +
         "\"rosterRows\":[{\"file\":\"a.xlsx\",\"sheet\":\"S\",\"row\":3}],\"score\":null," +
         "\"reason\":\"Đảng viên có trong CSDL của Chi bộ Khu phố 1 nhưng không có trong danh sách chi bộ.\"," +
         "\"recommendation\":\"Xác minh\"}"

@@ -5,8 +5,8 @@ import * as Effect from "effect/Effect"
 import ExcelJS from "exceljs"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
-import { Categories } from "../../src/Domain.js"
-import { categorySheetName, ReviewDecisions } from "../../src/Report/Labels.js"
+import { Categories, type Discrepancy, FindingCategories } from "../../src/Domain.js"
+import { categoryLabel, categorySheetName, ReviewDecisions } from "../../src/Report/Labels.js"
 import {
   barText,
   errorLines,
@@ -131,6 +131,7 @@ describe("writeReviewWorkbook", () => {
         discrepancies: [{
           id: "MFR-eq",
           category: "MISSING_FROM_ROSTER",
+          kind: "finding",
           unitCode: "CB02",
           memberIds: ["DV0004"],
           rosterRows: [{ file: "@evil.xlsx", sheet: "+S", row: 2 }],
@@ -225,10 +226,39 @@ describe("writeReviewWorkbook", () => {
       expect(find("Chuyển sinh hoạt quá hạn")).toEqual(["Chuyển sinh hoạt quá hạn", 0])
       expect(find("Tổng cộng")).toEqual(["Tổng cộng", 6])
       const unitHeader = rows.find((r) => r[0] === "Chi bộ")
-      expect(unitHeader).toEqual(["Chi bộ", "Mã chi bộ", ...Categories.map(categorySheetName), "Tổng"])
+      // Corrections are not findings: the per-unit table has the finding categories only.
+      expect(unitHeader).toEqual(["Chi bộ", "Mã chi bộ", ...FindingCategories.map(categorySheetName), "Tổng"])
       // CB01: missing 1, not-in-central 1, field 1. CB02: duplicate central 1, duplicate roster 1, status 1.
-      expect(find("Chi bộ Khu phố 1")).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 1, 0, 0, 0, 0, 1, 0, 0, 3])
-      expect(find("Chi bộ Khu phố 2")).toEqual(["Chi bộ Khu phố 2", "CB02", 0, 0, 0, 0, 1, 1, 0, 1, 0, 3])
+      expect(find("Chi bộ Khu phố 1")).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 3])
+      expect(find("Chi bộ Khu phố 2")).toEqual(["Chi bộ Khu phố 2", "CB02", 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 3])
+      expect(find("Chi bộ chưa được đối chiếu đầy đủ")).toBeDefined()
+      expect(rows.some((r) => String(r[0]).startsWith("Không có: mọi chi bộ"))).toBe(true)
+    }))
+
+  it.scoped("summary sheet: corrections counted apart from findings, cells not covered listed; corrections on their own sheet", () =>
+    Effect.gen(function*() {
+      const fm = discrepancies.find((d) => d.category === "FIELD_MISMATCH")!
+      const correction: Discrepancy = { ...fm, id: "HC-1", category: "DATA_CORRECTION", kind: "correction" }
+      const wb = yield* roundTrip(reviewInput({
+        discrepancies: [...discrepancies, correction],
+        uncoveredCells: [
+          { unitCode: "CB02", unitName: "Chi bộ Khu phố 2", parentCode: "DB01", activeMembers: 7, why: "NO_ROSTER" },
+          { unitCode: "CB01", unitName: "Chi bộ Khu phố 1", parentCode: "DB01", activeMembers: 3, why: "UNREAD_INPUT" }
+        ]
+      }))
+      expect(wb.worksheets.map((w) => w.name)).toContain("Hiệu chỉnh dữ liệu")
+      expect(wb.getWorksheet("Hiệu chỉnh dữ liệu")!.getRow(2).getCell(2).value).toBe("HC-1")
+      const ws = sheet(wb, "Tổng hợp")
+      const rows: Array<Array<unknown>> = []
+      ws.eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
+      const totals = rows.filter((r) => r[0] === "Tổng cộng").map((r) => r[1])
+      expect(totals).toEqual([6, 1]) // findings, then corrections
+      expect(rows.find((r) => r[0] === categoryLabel("DATA_CORRECTION"))).toEqual([categoryLabel("DATA_CORRECTION"), 1])
+      // The correction of CB01 is not counted among its findings (the unit table row: 13 cells).
+      expect(rows.find((r) => r[0] === "Chi bộ Khu phố 1" && r.length === 13)).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 3])
+      const noRoster = rows.find((r) => r[1] === "CB02" && r[4] === "Chưa nộp danh sách chính thức")
+      expect(noRoster?.slice(0, 4)).toEqual(["Chi bộ Khu phố 2", "CB02", expect.stringContaining("DB01"), 7])
+      expect(rows.find((r) => r[1] === "CB01" && String(r[4]).startsWith("Có dữ liệu không đọc được"))).toBeDefined()
     }))
 
   it.scoped("Lỗi dữ liệu lists file errors, rejected rows and warnings with file/sheet/row/column/reason", () =>

@@ -5,7 +5,7 @@ import * as Effect from "effect/Effect"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import { Categories } from "../../src/Domain.js"
-import { categoryCounts, fileTotals, type RunManifest, runToJson, writeRunJson } from "../../src/Report/RunJson.js"
+import { categoryCounts, fileTotals, kindCounts, type RunManifest, runToJson, writeRunJson } from "../../src/Report/RunJson.js"
 import { discrepancies, manifest, reviewInput } from "./fixtures.js"
 
 describe("categoryCounts / fileTotals", () => {
@@ -14,6 +14,7 @@ describe("categoryCounts / fileTotals", () => {
     expect(Object.keys(counts)).toEqual([...Categories])
     expect(counts).toEqual({
       MISSING_FROM_ROSTER: 1,
+      ROSTER_NOT_SUBMITTED: 0,
       NOT_IN_CENTRAL: 1,
       UNREPORTED_TRANSFER: 0,
       TRANSFER_OVERDUE: 0,
@@ -21,7 +22,17 @@ describe("categoryCounts / fileTotals", () => {
       DUPLICATE_ROSTER: 1,
       FIELD_MISMATCH: 1,
       STATUS_CONFLICT: 1,
-      ABSENCE_3_MONTHS: 0
+      ABSENCE_3_MONTHS: 0,
+      DATA_CORRECTION: 0
+    })
+  })
+
+  it("counts findings and corrections apart", () => {
+    const fm = discrepancies.find((d) => d.category === "FIELD_MISMATCH")!
+    expect(kindCounts(discrepancies)).toEqual({ finding: discrepancies.length, correction: 0 })
+    expect(kindCounts([...discrepancies, { ...fm, category: "DATA_CORRECTION", kind: "correction" }])).toEqual({
+      finding: discrepancies.length,
+      correction: 1
     })
   })
 
@@ -64,6 +75,20 @@ describe("runToJson", () => {
     expect(Object.keys(o.categories)).toEqual([...Categories])
     expect(o.categories.FIELD_MISMATCH).toBe(1)
     expect(o.categories.NOT_IN_CENTRAL).toBe(0)
+  })
+
+  it("writes the counts by kind after the categories and the cells not covered before the lists", () => {
+    const o = JSON.parse(runToJson({
+      ...manifest(),
+      kinds: { finding: 6, correction: 2 },
+      uncoveredCells: [{ unitCode: "CB12", unitName: "Chi bộ Quân sự xã", parentCode: "DB01", activeMembers: 9, why: "NO_ROSTER" }]
+    }))
+    expect(Object.keys(o)).toEqual([
+      "tool", "asOf", "startedAt", "finishedAt", "inputs", "files", "totals", "categories", "kinds", "timings", "outputs",
+      "uncoveredCells", "rejections", "warnings"
+    ])
+    expect(o.kinds).toEqual({ finding: 6, correction: 2 })
+    expect(o.uncoveredCells).toEqual([{ unitCode: "CB12", unitName: "Chi bộ Quân sự xã", parentCode: "DB01", activeMembers: 9, why: "NO_ROSTER" }])
   })
 })
 

@@ -77,6 +77,7 @@ export const discrepancies: ReadonlyArray<Discrepancy> = [
   {
     id: "MFR-3f2a9c01",
     category: "MISSING_FROM_ROSTER",
+    kind: "finding",
     unitCode: "CB01",
     memberIds: ["DV0002"],
     rosterRows: [],
@@ -87,6 +88,7 @@ export const discrepancies: ReadonlyArray<Discrepancy> = [
   {
     id: "NIC-77b1e0aa",
     category: "NOT_IN_CENTRAL",
+    kind: "finding",
     unitCode: "CB01",
     memberIds: [],
     rosterRows: [{ file: "kp1/ds-2025.xlsx", sheet: "Danh sách", row: 6 }],
@@ -97,6 +99,7 @@ export const discrepancies: ReadonlyArray<Discrepancy> = [
   {
     id: "DUR-0c9d4411",
     category: "DUPLICATE_ROSTER",
+    kind: "finding",
     unitCode: "CB02",
     memberIds: [],
     rosterRows: [
@@ -110,6 +113,7 @@ export const discrepancies: ReadonlyArray<Discrepancy> = [
   {
     id: "FLD-5e6f7a8b",
     category: "FIELD_MISMATCH",
+    kind: "finding",
     unitCode: "CB01",
     memberIds: ["DV0001"],
     rosterRows: [{ file: "kp1/ds-2025.xlsx", sheet: "Danh sách", row: 5 }],
@@ -123,6 +127,7 @@ export const discrepancies: ReadonlyArray<Discrepancy> = [
   {
     id: "STC-12ab34cd",
     category: "STATUS_CONFLICT",
+    kind: "finding",
     unitCode: "CB02",
     memberIds: ["DV0005"],
     rosterRows: [{ file: "kp2/ds,2025.xlsx", sheet: "Danh sách", row: 8 }],
@@ -136,6 +141,7 @@ export const discrepancies: ReadonlyArray<Discrepancy> = [
   {
     id: "DUC-99aa00bb",
     category: "DUPLICATE_CENTRAL",
+    kind: "finding",
     unitCode: "CB02",
     memberIds: ["DV0003", "DV0004"],
     rosterRows: [],
@@ -157,6 +163,7 @@ export const reviewInput = (over: Partial<ReviewInput> = {}): ReviewInput => ({
   members: new Map(members.map((m) => [m.id, m])),
   units: new Map(units.map((u) => [u.code, u])),
   rowsByRef: new Map(rosterRows.map((r) => [rowKey(r), r])),
+  uncoveredCells: [],
   rejections: [
     { file: "kp1/ds-2025.xlsx", sheet: "Danh sách", row: 9, column: "Ngày sinh", reason: "Ngày sinh \"31/02/1960\" không hợp lệ; sửa lại theo dạng ngày/tháng/năm." },
     { file: "kp3/hong.xlsx", sheet: null, row: null, column: null, reason: "Tệp bị hỏng, không mở được; lưu lại tệp bằng Excel rồi chạy lại." }

@@ -26,6 +26,8 @@ const findings = (
   })
 }
 const cats = (ds: ReturnType<typeof findings>) => ds.map((d) => `${d.category}:${d.memberIds.join("+")}`)
+/** The findings of one category (cells without a roster also get ROSTER_NOT_SUBMITTED, beside the point here). */
+const only = (category: string, ds: ReturnType<typeof findings>) => ds.filter((d) => d.category === category)
 
 const a = member("DV1", "Nguyễn Văn An", "01/01/1960", "CB01")
 const b = member("DV2", "Trần Thị Bình", "02/02/1970", "CB02", { sex: "F" })
@@ -35,9 +37,10 @@ describe("rules", () => {
     expect(findings([a, b], [[row("cb01.xlsx", "CB01", "Nguyễn Văn An", "01/01/1960"), "DV1"], [row("cb02.xlsx", "CB02", "Trần Thị Bình", "02/02/1970"), "DV2"]])).toEqual([])
   })
 
-  it("MISSING_FROM_ROSTER only where the cell sent a roster", () => {
+  it("MISSING_FROM_ROSTER only where the cell sent a roster; a cell without one gets one ROSTER_NOT_SUBMITTED", () => {
     expect(cats(findings([a, b], [[row("cb01.xlsx", "CB01", "Nguyễn Văn An", "01/01/1960"), "DV1"]]))).toEqual(["MISSING_FROM_ROSTER:DV2"])
-    expect(findings([a, b], [[row("cb01.xlsx", "CB01", "Nguyễn Văn An", "01/01/1960"), "DV1"]], { withRoster: ["CB01"] })).toEqual([])
+    expect(cats(findings([a, b], [[row("cb01.xlsx", "CB01", "Nguyễn Văn An", "01/01/1960"), "DV1"]], { withRoster: ["CB01"] })))
+      .toEqual(["ROSTER_NOT_SUBMITTED:DV2"])
   })
 
   it("NOT_IN_CENTRAL for official rows only; not for a 213 list", () => {
@@ -65,14 +68,14 @@ describe("rules", () => {
 
   it("TRANSFER_OVERDUE after 30 working days; removal proposed after 3 months", () => {
     const justOver = findings([a], [], { transfers: [transfer("DV1", "CB01", "CB02", "15/09/2026", null)], withRoster: [] })
-    expect(cats(justOver)).toEqual(["TRANSFER_OVERDUE:DV1"])
-    expect(justOver[0]!.recommendation).toBe("Xác minh")
+    expect(cats(justOver)).toEqual(["ROSTER_NOT_SUBMITTED:DV1", "TRANSFER_OVERDUE:DV1"])
+    expect(only("TRANSFER_OVERDUE", justOver)[0]!.recommendation).toBe("Xác minh")
     const long = findings([a], [], { transfers: [transfer("DV1", "CB01", "CB02", "01/05/2026", null)], withRoster: [] })
-    expect(long[0]!.recommendation).toBe("Đề nghị xem xét xóa tên")
+    expect(only("TRANSFER_OVERDUE", long)[0]!.recommendation).toBe("Đề nghị xem xét xóa tên")
     // 1 October + 30 working days (2/9 holiday is behind) ends mid-November: still inside the window.
-    expect(findings([a], [], { transfers: [transfer("DV1", "CB01", "CB02", "01/10/2026", null)], withRoster: [] })).toEqual([])
+    expect(only("TRANSFER_OVERDUE", findings([a], [], { transfers: [transfer("DV1", "CB01", "CB02", "01/10/2026", null)], withRoster: [] }))).toEqual([])
     // A received transfer is never overdue.
-    expect(findings([a], [], { transfers: [transfer("DV1", "CB01", "CB02", "01/05/2026", "10/05/2026")], withRoster: [] })).toEqual([])
+    expect(only("TRANSFER_OVERDUE", findings([a], [], { transfers: [transfer("DV1", "CB01", "CB02", "01/05/2026", "10/05/2026")], withRoster: [] }))).toEqual([])
   })
 
   it("the deadline follows the rules in force on the as-of date", () => {
@@ -96,14 +99,22 @@ describe("rules", () => {
     expect(ds[0]!.recommendation).toBe("Gộp hồ sơ trùng")
   })
 
-  it("FIELD_MISMATCH per field; a year-only birth date is not a mismatch", () => {
+  it("FIELD_MISMATCH per field for real conflicts; a swap or a year-only birth date is a correction, not a mismatch", () => {
     const m = member("DV1", "Nguyễn Văn An", "03/04/1960", "CB01", { cccd: "036060001234", cardNo: "00123456" })
-    const swapped = row("cb01.xlsx", "CB01", "Nguyễn Văn An", "04/03/1960", { cccd: "036060001243", cardNo: "00123456" })
+    const swapped = row("cb01.xlsx", "CB01", "Nguyễn Văn An", "04/03/1960", { cccd: "036060001243", cardNo: "00123457" })
     const ds = findings([m], [[swapped, "DV1"]])
-    expect(ds.map((d) => d.field)).toEqual(["Ngày sinh", "Số CCCD"])
-    expect(ds[0]!.reason).toContain("nhầm ngày với tháng")
+    expect(ds.map((d) => [d.category, d.kind, d.field])).toEqual([
+      ["FIELD_MISMATCH", "finding", "Số CCCD"],
+      ["FIELD_MISMATCH", "finding", "Số thẻ đảng viên"],
+      ["DATA_CORRECTION", "correction", "Ngày sinh"]
+    ])
+    expect(ds[2]!.reason).toContain("ghi 04/03/1960, cơ sở dữ liệu ghi 03/04/1960: có thể nhầm ngày với tháng")
+    const otherDay = row("cb01.xlsx", "CB01", "Nguyễn Văn An", "13/04/1960")
+    expect(findings([m], [[otherDay, "DV1"]]).map((d) => [d.category, d.field, d.rosterValue])).toEqual([["FIELD_MISMATCH", "Ngày sinh", "13/04/1960"]])
     const yearOnly = row("cb01.xlsx", "CB01", "Nguyễn Văn An", null, { birth: { year: 1960, month: null, day: null } })
-    expect(findings([m], [[yearOnly, "DV1"]])).toEqual([])
+    expect(findings([m], [[yearOnly, "DV1"]]).map((d) => [d.category, d.recommendation])).toEqual([["DATA_CORRECTION", "Cập nhật danh sách chi bộ"]])
+    const otherYear = row("cb01.xlsx", "CB01", "Nguyễn Văn An", null, { birth: { year: 1961, month: null, day: null } })
+    expect(findings([m], [[otherYear, "DV1"]]).map((d) => d.category)).toEqual(["FIELD_MISMATCH"])
   })
 
   it("STATUS_CONFLICT for a listed member recorded as dead", () => {

@@ -78,7 +78,9 @@ describe("buildProvince", () => {
 
   it("plants every category, hard negatives, and realistic errors on roster rows", () => {
     const cats = new Set(model.cases.map((c) => c.category))
-    expect(cats.size).toBe(8)
+    // The day/month swaps are planted as corrections (DATA_CORRECTION), not as FIELD_MISMATCH.
+    expect(cats.size).toBe(9)
+    expect(cats.has("DATA_CORRECTION")).toBe(true)
     const kinds = new Set(model.decoys.map((d) => d.kind))
     expect([...kinds].sort()).toEqual([
       "NAMESAKE_SAME_BIRTH_DATE",

@@ -36,6 +36,7 @@ const manyDiscrepancies: ReadonlyArray<Discrepancy> = [
   ...Array.from({ length: 144 }, (_, i): Discrepancy => ({
     id: `NIC-${String(i).padStart(8, "0")}`,
     category: "NOT_IN_CENTRAL",
+    kind: "finding",
     unitCode: i % 2 === 0 ? "CB01" : null,
     memberIds: [],
     rosterRows: [{ file: "kp1/ds.xlsx", sheet: "Trang 1", row: i + 2 }],
