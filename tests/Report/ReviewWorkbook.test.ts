@@ -73,14 +73,18 @@ describe("writeReviewWorkbook", () => {
       const ws = sheet(wb, "Sai lệch thông tin")
       expect(rowValues(ws, 1)).toEqual(FINDING_COLUMNS.map((c) => c.header))
       expect(rowValues(ws, 1).slice(0, 3)).toEqual(["STT", "Mã phát hiện", "Họ và tên"])
-      expect(rowValues(ws, 1).slice(-5)).toEqual(["Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy", "Người rà soát", "Ngày"])
+      expect(FINDING_COLUMNS.filter((c) => c.reviewer === true).map((c) => c.header)).toEqual(["Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy", "Người rà soát", "Ngày"])
       const row = findingRow(ws, "FLD-5e6f7a8b")
       expect(row.getCell(1).value).toBe(1)
       expect(row.getCell(col("Họ và tên")).value).toBe("Nguyễn Văn Hòa")
-      expect(row.getCell(col("Ngày sinh")).value).toBe("07/03/1958")
+      // A full birth date is a real date cell shown dd/mm/yyyy.
+      expect(row.getCell(col("Ngày sinh")).value).toEqual(new Date(Date.UTC(1958, 2, 7)))
+      expect(row.getCell(col("Ngày sinh")).numFmt).toBe("dd/mm/yyyy")
+      expect(row.getCell(col("Chi bộ")).value).toBe("Chi bộ Khu phố 1 (CB01)")
+      expect(row.getCell(col("Lý do")).value).toBe("Ngày sinh trong danh sách khác với CSDL.")
       expect(row.getCell(col("Giới tính")).value).toBe("Nam")
-      expect(row.getCell(col("Chi bộ (theo CSDL)")).value).toBe("Chi bộ Khu phố 1")
-      expect(row.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1")
+      expect(row.getCell(col("Chi bộ (theo CSDL)")).value).toBe("Chi bộ Khu phố 1 (CB01)")
+      expect(row.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1 (CB01)")
       expect(row.getCell(col("Tệp / Trang / Dòng")).value).toBe("kp1/ds-2025.xlsx / Danh sách / 5")
       expect(row.getCell(col("Loại sai lệch")).value).toBe("Sai lệch thông tin")
       expect(row.getCell(col("Trường")).value).toBe("Ngày sinh")
@@ -94,14 +98,17 @@ describe("writeReviewWorkbook", () => {
       for (const h of ["Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy", "Người rà soát", "Ngày"]) {
         expect(row.getCell(col(h)).value).toBeNull()
       }
-      expect(row.getCell(col("Diễn giải")).alignment).toMatchObject({ wrapText: true, vertical: "top" })
+      // Printed columns wrap; off-page evidence stays one line so rows are as tall as the printed text.
+      expect(row.getCell(col("Lý do")).alignment).toMatchObject({ wrapText: true, vertical: "top" })
+      expect(row.getCell(col("Diễn giải")).alignment?.wrapText).toBeFalsy()
+      expect(row.getCell(col("Lý do")).font?.size).toBeGreaterThanOrEqual(9)
 
       const dup = findingRow(sheet(wb, "Trùng danh sách"), "DUR-0c9d4411")
       expect(dup.getCell(col("Tệp / Trang / Dòng")).value).toBe(
         "kp1/ds-2025.xlsx / Danh sách / 6\nkp2/ds,2025.xlsx / Danh sách / 7"
       )
       expect(dup.getCell(col("Họ và tên")).value).toBe("Hoàng Minh Tuấn\nHoàng Minh Tuấn")
-      expect(dup.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1\nChi bộ Khu phố 2")
+      expect(dup.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1 (CB01)\nChi bộ Khu phố 2 (CB02)")
       expect(dup.getCell(col("Chi bộ (theo CSDL)")).value).toBeNull()
       expect(dup.getCell(col("Độ tin cậy")).value).toBeCloseTo(0.93456, 10)
 
@@ -174,8 +181,8 @@ describe("writeReviewWorkbook", () => {
         fitToHeight: 0,
         printTitlesRow: "1:1"
       })
-      expect(ws.getColumn(col("Diễn giải")).width).toBe(44)
-      expect(ws.getColumn(col("Họ và tên")).width).toBe(16)
+      expect(ws.getColumn(col("Diễn giải")).width).toBe(80)
+      expect(ws.getColumn(col("Họ và tên")).width).toBe(17)
       // Round-trip columns are hidden; evidence columns no finding of the sheet fills are hidden for print.
       expect(ws.getColumn(col("Mã bằng chứng")).hidden).toBe(true)
       expect(ws.getColumn(col("Mã kiểm tra")).hidden).toBe(true)
@@ -213,22 +220,24 @@ describe("writeReviewWorkbook", () => {
       ws.eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
       const find = (first: unknown) => rows.find((r) => r[0] === first)
       expect(rows[0]).toEqual(["BÁO CÁO ĐỐI CHIẾU DANH SÁCH ĐẢNG VIÊN"])
-      expect(find("Tính đến ngày")).toEqual(["Tính đến ngày", "31/03/2025"])
+      expect(find("Tính đến ngày")).toEqual(["Tính đến ngày", new Date(Date.UTC(2025, 2, 31))])
       expect(find("Thời điểm lập báo cáo")).toEqual(["Thời điểm lập báo cáo", "01/04/2025 15:30 (giờ Việt Nam)"])
       expect(find("Công cụ")).toEqual(["Công cụ", "recon 0.1.0"])
       expect(find("data/csdl-2025-03.xlsx")).toEqual(["data/csdl-2025-03.xlsx", "CSDL đảng viên", "e".repeat(64)])
       expect(find("kp1/ds-2025.xlsx")?.slice(0, 3)).toEqual(["kp1/ds-2025.xlsx", "Danh sách chi bộ", "a".repeat(64)])
       expect(rows.find((r) => r[0] === "kp1/ds-2025.xlsx" && r[1] === "Danh sách chính thức")).toEqual([
-        "kp1/ds-2025.xlsx", "Danh sách chính thức", "Chi bộ Khu phố 1", 3, 2, 1
+        "kp1/ds-2025.xlsx", "Danh sách chính thức", "Chi bộ Khu phố 1 (CB01)", 3, 2, 1
       ])
       expect(find("Sai lệch thông tin")).toEqual(["Sai lệch thông tin", 1])
       expect(find("Chuyển sinh hoạt quá hạn")).toEqual(["Chuyển sinh hoạt quá hạn", 0])
       expect(find("Tổng cộng")).toEqual(["Tổng cộng", 6])
       const unitHeader = rows.find((r) => r[0] === "Chi bộ")
-      expect(unitHeader).toEqual(["Chi bộ", "Mã chi bộ", ...Categories.map(categorySheetName), "Tổng"])
+      // Only the categories found get a column.
+      const present = Categories.filter((c) => discrepancies.some((d) => d.category === c))
+      expect(unitHeader).toEqual(["Chi bộ", "Mã chi bộ", ...present.map(categorySheetName), "Tổng"])
       // CB01: missing 1, not-in-central 1, field 1. CB02: duplicate central 1, duplicate roster 1, status 1.
-      expect(find("Chi bộ Khu phố 1")).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 1, 0, 0, 0, 0, 1, 0, 0, 3])
-      expect(find("Chi bộ Khu phố 2")).toEqual(["Chi bộ Khu phố 2", "CB02", 0, 0, 0, 0, 1, 1, 0, 1, 0, 3])
+      expect(find("Chi bộ Khu phố 1")).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 1, 0, 0, 1, 0, 3])
+      expect(find("Chi bộ Khu phố 2")).toEqual(["Chi bộ Khu phố 2", "CB02", 0, 0, 1, 1, 0, 1, 3])
     }))
 
   it.scoped("Lỗi dữ liệu lists file errors, rejected rows and warnings with file/sheet/row/column/reason", () =>
@@ -297,8 +306,8 @@ describe("rule, checks, review state, bar view and split", () => {
       sheet(wb, "Tổng hợp").eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
       const bars = rows.filter((r) => typeof r[2] === "string" && /^█+$/.test(r[2] as string))
       expect(bars.map((r) => [r[0], r[1], (r[2] as string).length])).toEqual([
-        ["Chi bộ Khu phố 1", 3, 40],
-        ["Chi bộ Khu phố 2", 3, 40]
+        ["CB01 – Chi bộ Khu phố 1", 3, 40],
+        ["CB02 – Chi bộ Khu phố 2", 3, 40]
       ])
       expect(rows.find((r) => r[0] === "Chưa rà soát")).toEqual(["Chưa rà soát", 1])
       expect(rows.find((r) => r[0] === "Mở lại (bằng chứng thay đổi sau quyết định)")?.[1]).toBe(1)

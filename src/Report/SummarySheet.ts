@@ -1,0 +1,204 @@
+/**
+ * "Tổng hợp", the first sheet of review.xlsx: what was reconciled as of when, from which files,
+ * which cells could not be reconciled fully, the findings by category and by unit (with a bar view
+ * drawn in cells, labelled with unit codes) and the state of the review. An empty result says so
+ * ("Không có sai lệch"): it is a normal outcome, the one a review aims at.
+ */
+import type ExcelJS from "exceljs"
+import { Categories, type Category } from "../Domain.js"
+import { cellText, headerFooter, isoToDate, pageSetup, rowHeight, STYLE, type WriteStats } from "./Cells.js"
+import { categoryLabel, categorySheetName, formatInstantVi, rosterKindLabel } from "./Labels.js"
+import { partyName, type ReviewInput, SUMMARY_SHEET, SUPPRESSED_SHEET, unitText, type UncoveredCell } from "./ReviewWorkbook.js"
+
+/** Width, in characters, of the longest bar of the summary's bar view. */
+const BAR_WIDTH = 40
+
+/** A bar of `count` scaled to `max`, drawn with block characters; a non-zero count always shows. */
+export const barText = (count: number, max: number): string =>
+  count <= 0 || max <= 0 ? "" : "█".repeat(Math.max(1, Math.round((count / max) * BAR_WIDTH)))
+
+export const NO_FINDINGS = "Không có sai lệch"
+
+const UNCOVERED_WHY: Record<UncoveredCell["why"], string> = {
+  NO_ROSTER: "Chưa nộp danh sách",
+  UNREAD_INPUT: "Danh sách chưa đọc được đầy đủ (tệp lỗi hoặc có dòng bị loại)"
+}
+
+const WIDTHS = [44, 18, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12]
+
+type Cell = string | number | Date | null
+
+/** The summary's rows, written top to bottom. */
+class Summary {
+  constructor(readonly ws: ExcelJS.Worksheet, readonly stats: WriteStats) {}
+
+  line(cells: ReadonlyArray<Cell>, style: Partial<ExcelJS.Style> = STYLE.plain): void {
+    const row = this.ws.addRow(cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c))
+    row.eachCell((cell) => (cell.style = style))
+    row.commit()
+  }
+
+  section(title: string): void {
+    this.ws.addRow([]).commit()
+    this.line([title], STYLE.bold)
+  }
+
+  header(cells: ReadonlyArray<string>): void {
+    const row = this.ws.addRow(cells.map((c) => cellText(c)))
+    row.eachCell((cell) => (cell.style = STYLE.tableHeader))
+    row.height = rowHeight(cells, WIDTHS) + 2
+    row.commit()
+  }
+
+  /** A table row; `wrap: false` lets a long value (a hash) run on over the empty cells to its right. */
+  row(cells: ReadonlyArray<Cell>, wrap = true): void {
+    const values = cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c)
+    const row = this.ws.addRow(values)
+    values.forEach((v, i) => {
+      row.getCell(i + 1).style = v instanceof Date ? STYLE.date : typeof v === "number" ? STYLE.number : wrap ? STYLE.wrap : STYLE.line
+    })
+    if (wrap) row.height = rowHeight(values, WIDTHS)
+    row.commit()
+  }
+}
+
+const countBy = <K>(keys: Iterable<K>): Map<K, number> => {
+  const m = new Map<K, number>()
+  for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1)
+  return m
+}
+
+const addInputs = (s: Summary, input: ReviewInput): void => {
+  s.section("Dữ liệu đầu vào")
+  s.header(["Tệp", "Vai trò", "Mã SHA-256"])
+  for (const i of input.inputs) {
+    const role = i.role === "central" ? "CSDL đảng viên" : i.role === "roster" ? "Danh sách chi bộ" : "Bảng tên cũ của chi bộ"
+    s.row([i.path, role, i.sha256], false)
+  }
+  // Only rosters here: the central database is an input above, not a roster.
+  s.section("Các tệp danh sách đã đọc")
+  s.header(["Tệp", "Loại danh sách", "Chi bộ", "Số dòng đọc", "Số dòng nhận", "Số dòng bị loại", "Lỗi tệp"])
+  if (input.files.length === 0) s.line(["(không có tệp danh sách nào)"], STYLE.italic)
+  for (const f of input.files) {
+    s.row([
+      f.file,
+      f.kind === null ? "" : rosterKindLabel(f.kind),
+      f.unitCode === null ? "" : unitText(input.units, f.unitCode),
+      f.rowsRead,
+      f.rowsIngested,
+      f.rowsRejected,
+      f.error ?? ""
+    ])
+  }
+}
+
+const addUncovered = (s: Summary, input: ReviewInput): void => {
+  const cells = input.uncoveredCells ?? []
+  if (cells.length === 0) return
+  s.section("Chi bộ chưa được đối chiếu đầy đủ")
+  s.line(["Không kết luận được đảng viên nào của các chi bộ dưới đây vắng mặt trong danh sách cho đến khi có danh sách đầy đủ."], STYLE.italic)
+  s.header(["Chi bộ", "Mã chi bộ", "Đơn vị cấp trên", "Số đảng viên đang sinh hoạt", "Lý do"])
+  for (const c of [...cells].sort((a, b) => a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : 0)) {
+    s.row([
+      c.unitName,
+      c.unitCode,
+      c.parentCode === null ? "" : unitText(input.units, c.parentCode),
+      c.activeMembers,
+      UNCOVERED_WHY[c.why]
+    ])
+  }
+}
+
+const addCounts = (s: Summary, input: ReviewInput): void => {
+  const counts = countBy(input.discrepancies.map((d) => d.category))
+  s.section("Số phát hiện theo loại")
+  s.header(["Loại sai lệch", "Số lượng"])
+  for (const c of Categories) s.row([categoryLabel(c), counts.get(c) ?? 0])
+  s.row(["Tổng cộng", input.discrepancies.length])
+  if (input.discrepancies.length === 0) return
+
+  // Units in code order so the table is stable across runs; findings without a unit last.
+  const byUnit = new Map<string | null, Map<Category, number>>()
+  for (const d of input.discrepancies) {
+    const m = byUnit.get(d.unitCode) ?? new Map<Category, number>()
+    m.set(d.category, (m.get(d.category) ?? 0) + 1)
+    byUnit.set(d.unitCode, m)
+  }
+  const codes = [...byUnit.keys()].sort((a, b) => a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0)
+  const unitName = (code: string | null): string =>
+    code === null ? "(không xác định chi bộ)" : input.units.get(code)?.name ?? code
+  // Only the categories found, so the table stays within the page.
+  const present = Categories.filter((c) => (counts.get(c) ?? 0) > 0)
+  s.section("Số phát hiện theo chi bộ")
+  s.header(["Chi bộ", "Mã chi bộ", ...present.map(categorySheetName), "Tổng"])
+  const totals = new Map<string | null, number>()
+  for (const code of codes) {
+    const m = byUnit.get(code)!
+    const row = present.map((c) => m.get(c) ?? 0)
+    const total = row.reduce((a, b) => a + b, 0)
+    totals.set(code, total)
+    s.row([unitName(code), code ?? "", ...row, total])
+  }
+
+  // A bar view drawn with cells (prints everywhere, unlike charts): one bar per unit, longest first,
+  // labelled with the code first: two cells may share a name ("Chi bộ Khu dân cư số 1").
+  s.section("Biểu đồ số phát hiện theo chi bộ")
+  s.header(["Chi bộ", "Số phát hiện"])
+  const max = Math.max(0, ...totals.values())
+  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] ?? "\uffff").localeCompare(b[0] ?? "\uffff"))
+  for (const [code, total] of ranked) {
+    const label = code === null ? unitName(null) : `${code} – ${unitName(code)}`
+    const row = s.ws.addRow([cellText(label), total, barText(total, max)])
+    row.getCell(1).style = STYLE.line
+    row.getCell(2).style = STYLE.number
+    // Not wrapped: the bar runs on over the empty cells to its right.
+    row.getCell(3).style = STYLE.bar
+    row.commit()
+  }
+}
+
+const addReviewState = (s: Summary, input: ReviewInput): void => {
+  const state = { open: 0, decided: 0, reopened: 0 }
+  for (const d of input.discrepancies) {
+    if (d.review === undefined) state.open++
+    else if (d.review.changedSinceDecision) state.reopened++
+    else state.decided++
+  }
+  s.section("Tình trạng rà soát")
+  s.header(["Tình trạng", "Số lượng"])
+  s.row(["Chưa rà soát", state.open])
+  s.row(["Đã có quyết định, vẫn nêu", state.decided])
+  s.row(["Mở lại (bằng chứng thay đổi sau quyết định)", state.reopened])
+  s.row([`Không nêu lại (xem trang "${SUPPRESSED_SHEET}")`, (input.suppressed ?? []).length])
+}
+
+export const addSummarySheet = (wb: ExcelJS.stream.xlsx.WorkbookWriter, input: ReviewInput, stats: WriteStats): void => {
+  const party = partyName(input)
+  const ws = wb.addWorksheet(SUMMARY_SHEET, {
+    pageSetup: { ...pageSetup(), printTitlesRow: undefined },
+    headerFooter: headerFooter(party, "Tổng hợp kết quả đối chiếu", input.asOf)
+  })
+  ws.columns = WIDTHS.map((width) => ({ width }))
+  const s = new Summary(ws, stats)
+  s.line(["BÁO CÁO ĐỐI CHIẾU DANH SÁCH ĐẢNG VIÊN"], STYLE.title)
+  if (party !== "") s.line([party], STYLE.subtitle)
+  s.line([
+    "Kết quả dưới đây chỉ là đề xuất để rà soát; việc xóa tên hay sửa hồ sơ do cấp ủy có thẩm quyền quyết định."
+  ], STYLE.italic)
+  s.ws.addRow([]).commit()
+  s.row(["Tính đến ngày", isoToDate(input.asOf)])
+  s.row(["Thời điểm lập báo cáo", formatInstantVi(input.generatedAt)])
+  s.row(["Công cụ", `${input.tool.name} ${input.tool.version}`])
+  if (input.discrepancies.length === 0) {
+    s.ws.addRow([]).commit()
+    s.line([NO_FINDINGS], STYLE.subtitle)
+    s.line(["Đợt đối chiếu này không có phát hiện nào cần rà soát."], STYLE.italic)
+  }
+  addInputs(s, input)
+  addUncovered(s, input)
+  addCounts(s, input)
+  addReviewState(s, input)
+  ws.commit()
+}
+
+
