@@ -337,10 +337,10 @@ export const run = (
       timings,
       "report",
       Effect.all([
-        writeDiscrepanciesJsonl(staging.path("discrepancies.jsonl"), findings),
-        writeLinksCsv(staging.path("links.csv"), links),
-        writePersonsCsv(staging.path("persons.csv"), persons),
-        writeReviewWorkbooks(opts, staging, {
+        timed(timings, "report.discrepancies.jsonl", writeDiscrepanciesJsonl(staging.path("discrepancies.jsonl"), findings)),
+        timed(timings, "report.links.csv", writeLinksCsv(staging.path("links.csv"), links)),
+        timed(timings, "report.persons.csv", writePersonsCsv(staging.path("persons.csv"), persons)),
+        timed(timings, "report.review.xlsx", writeReviewWorkbooks(opts, staging, {
           discrepancies: findings,
           suppressed,
           members: new Map(central.data.members.map((m) => [m.id, m])),
@@ -355,7 +355,7 @@ export const run = (
           inputs,
           tool: { name: "recon", version: VERSION },
           generatedAt: startedAt
-        })
+        }))
       ]).pipe(Effect.map(([jsonl, csv, personsCsv, workbooks]) => [jsonl, csv, personsCsv, ...workbooks]))
     ).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
     // run.json lists the outputs where they will be, not where they were staged.

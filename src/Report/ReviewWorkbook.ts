@@ -5,8 +5,8 @@
  *
  * Sheets: "Tổng hợp" (summary, SummarySheet.ts), one sheet per category with findings (categories
  * and their labels come from Labels.ts, so a new category gets its own sheet), "Không nêu lại"
- * (findings a review decision keeps out, when any), "Lỗi dữ liệu" (rejected rows, file errors and
- * warnings). Evidence cells are locked and reviewer cells unlocked on a sheet protected without a
+ * (findings a review decision keeps out, when any), "Tệp đầu vào" (every input file, its role,
+ * rows and hash), "Lỗi dữ liệu" (rejected rows, file errors and warnings). Evidence cells are locked and reviewer cells unlocked on a sheet protected without a
  * password: protection guards against accidental edits, not against people. Every text cell goes
  * through `cellText` (formula escaping, Excel's 32,767-character limit).
  *
@@ -66,7 +66,7 @@ import {
 } from "./Labels.js"
 import { type ReportWriteError, writeFailed } from "./ReportError.js"
 import type { RunInput } from "./RunJson.js"
-import { addSummarySheet } from "./SummarySheet.js"
+import { addInputsSheet, addSummarySheet } from "./SummarySheet.js"
 
 /** A cell of the central data that this run could not reconcile fully (rules fills the list). */
 export interface UncoveredCell {
@@ -672,6 +672,7 @@ export const streamReviewWorkbook = async (path: string, input: ReviewInput): Pr
     await addCategorySheet(wb, input, category, findings, stats)
   }
   if ((input.suppressed ?? []).length > 0) addSuppressedSheet(wb, input, stats)
+  addInputsSheet(wb, input, stats)
   addErrorSheet(wb, input, stats)
   await wb.commit()
   return stats

@@ -40,10 +40,20 @@ const readPid = (path: string): number | null => {
   }
 }
 
+/** Locks held by this process: a second run inside the same process is refused too (same pid). */
+const held = new Set<string>()
+
 type Attempt = { readonly ok: true } | { readonly ok: false; readonly holder: number | null }
 
 /** Creates the lock, or takes over a stale one (its pid dead, or unreadable after a crash mid-write). */
 const tryLock = (path: string): Attempt => {
+  if (held.has(path)) return { ok: false, holder: process.pid }
+  const a = takeLock(path)
+  if (a.ok) held.add(path)
+  return a
+}
+
+const takeLock = (path: string): Attempt => {
   const mine = `${process.pid}\n`
   try {
     NodeFs.writeFileSync(path, mine, { flag: "wx" })
@@ -52,8 +62,7 @@ const tryLock = (path: string): Attempt => {
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
   }
   const holder = readPid(path)
-  if (holder === process.pid) return { ok: true }
-  if (holder !== null && pidAlive(holder)) return { ok: false, holder }
+  if (holder !== null && holder !== process.pid && pidAlive(holder)) return { ok: false, holder }
   // Stale: replace it by rename (atomic), then check that no other run took it over at the same time.
   const temp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}`
   NodeFs.writeFileSync(temp, mine, { flag: "wx" })
@@ -63,6 +72,7 @@ const tryLock = (path: string): Attempt => {
 }
 
 const release = (path: string): void => {
+  held.delete(path)
   if (readPid(path) === process.pid) NodeFs.rmSync(path, { force: true })
 }
 

@@ -30,7 +30,7 @@ type Cell = string | number | Date | null
 
 /** The summary's rows, written top to bottom. */
 class Summary {
-  constructor(readonly ws: ExcelJS.Worksheet, readonly stats: WriteStats) {}
+  constructor(readonly ws: ExcelJS.Worksheet, readonly stats: WriteStats, readonly widths: ReadonlyArray<number> = WIDTHS) {}
 
   line(cells: ReadonlyArray<Cell>, style: Partial<ExcelJS.Style> = STYLE.plain): void {
     const row = this.ws.addRow(cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c))
@@ -46,7 +46,7 @@ class Summary {
   header(cells: ReadonlyArray<string>): void {
     const row = this.ws.addRow(cells.map((c) => cellText(c)))
     row.eachCell((cell) => (cell.style = STYLE.tableHeader))
-    row.height = rowHeight(cells, WIDTHS) + 2
+    row.height = rowHeight(cells, this.widths) + 2
     row.commit()
   }
 
@@ -57,7 +57,7 @@ class Summary {
     values.forEach((v, i) => {
       row.getCell(i + 1).style = v instanceof Date ? STYLE.date : typeof v === "number" ? STYLE.number : wrap ? STYLE.wrap : STYLE.line
     })
-    if (wrap) row.height = rowHeight(values, WIDTHS)
+    if (wrap) row.height = rowHeight(values, this.widths)
     row.commit()
   }
 }
@@ -68,28 +68,80 @@ const countBy = <K>(keys: Iterable<K>): Map<K, number> => {
   return m
 }
 
-const addInputs = (s: Summary, input: ReviewInput): void => {
+/** One line on the summary; the files themselves are listed on their own sheet (a province has thousands). */
+const addInputsSummary = (s: Summary, input: ReviewInput): void => {
   s.section("Dữ liệu đầu vào")
-  s.header(["Tệp", "Vai trò", "Mã SHA-256"])
-  for (const i of input.inputs) {
-    const role = i.role === "central" ? "CSDL đảng viên" : i.role === "roster" ? "Danh sách chi bộ" : "Bảng tên cũ của chi bộ"
-    s.row([i.path, role, i.sha256], false)
-  }
-  // Only rosters here: the central database is an input above, not a roster.
-  s.section("Các tệp danh sách đã đọc")
-  s.header(["Tệp", "Loại danh sách", "Chi bộ", "Số dòng đọc", "Số dòng nhận", "Số dòng bị loại", "Lỗi tệp"])
-  if (input.files.length === 0) s.line(["(không có tệp danh sách nào)"], STYLE.italic)
+  s.header(["Nội dung", "Số lượng"])
+  const withErrors = input.files.filter((f) => f.error !== null).length
+  let read = 0
+  let ingested = 0
+  let rejected = 0
   for (const f of input.files) {
+    read += f.rowsRead
+    ingested += f.rowsIngested
+    rejected += f.rowsRejected
+  }
+  s.row(["Tệp danh sách chi bộ đã đọc", input.files.length])
+  s.row(["Tệp danh sách có lỗi (xem trang \"Lỗi dữ liệu\")", withErrors])
+  s.row(["Số dòng đọc / nhận / bị loại", `${read} / ${ingested} / ${rejected}`])
+  s.line([`Danh sách từng tệp, loại danh sách, chi bộ và mã SHA-256: xem trang "${INPUTS_SHEET}".`], STYLE.italic)
+}
+
+export const INPUTS_SHEET = "Tệp đầu vào"
+
+const INPUT_COLUMNS = [
+  { header: "STT", width: 5 },
+  { header: "Tệp", width: 40 },
+  { header: "Vai trò", width: 13 },
+  { header: "Loại danh sách", width: 14 },
+  { header: "Chi bộ", width: 20 },
+  { header: "Số dòng đọc", width: 8 },
+  { header: "Số dòng nhận", width: 8 },
+  { header: "Số dòng bị loại", width: 8 },
+  { header: "Lỗi tệp", width: 30 },
+  { header: "Mã SHA-256", width: 20 }
+]
+const INPUT_WIDTHS = [...INPUT_COLUMNS.map((c) => c.width)]
+const ROLE: Record<string, string> = { central: "CSDL đảng viên", roster: "Danh sách chi bộ", unitAliases: "Bảng tên cũ của chi bộ" }
+
+/**
+ * "Tệp đầu vào": every input file on one line: its role, and for a roster its kind, unit, rows and
+ * error. Only rosters are called rosters: the central database is listed with its own role.
+ */
+export const addInputsSheet = (wb: ExcelJS.stream.xlsx.WorkbookWriter, input: ReviewInput, stats: WriteStats): void => {
+  const ws = wb.addWorksheet(INPUTS_SHEET, {
+    views: [{ state: "frozen", xSplit: 0, ySplit: 1, topLeftCell: "A2" }],
+    pageSetup: pageSetup(),
+    headerFooter: headerFooter(partyName(input), "Tệp đầu vào", input.asOf)
+  })
+  ws.columns = INPUT_COLUMNS.map((c) => ({ width: c.width }))
+  const s = new Summary(ws, stats, INPUT_WIDTHS)
+  s.header(INPUT_COLUMNS.map((c) => c.header))
+  const byPath = new Map(input.files.map((f) => [f.file, f]))
+  const listed = new Set<string>()
+  let n = 0
+  for (const i of input.inputs) {
+    const f = i.role === "roster" ? byPath.get(i.path) : undefined
+    if (f !== undefined) listed.add(f.file)
     s.row([
-      f.file,
-      f.kind === null ? "" : rosterKindLabel(f.kind),
-      f.unitCode === null ? "" : unitText(input.units, f.unitCode),
-      f.rowsRead,
-      f.rowsIngested,
-      f.rowsRejected,
-      f.error ?? ""
+      ++n,
+      i.path,
+      ROLE[i.role] ?? i.role,
+      f?.kind == null ? "" : rosterKindLabel(f.kind),
+      f?.unitCode == null ? "" : unitText(input.units, f.unitCode),
+      f?.rowsRead ?? null,
+      f?.rowsIngested ?? null,
+      f?.rowsRejected ?? null,
+      i.role === "central" ? input.central?.error ?? "" : f?.error ?? "",
+      i.sha256
     ])
   }
+  for (const f of input.files) {
+    if (listed.has(f.file) || input.inputs.some((i) => i.role === "roster" && i.path === f.file)) continue
+    s.row([++n, f.file, ROLE.roster!, f.kind === null ? "" : rosterKindLabel(f.kind), f.unitCode === null ? "" : unitText(input.units, f.unitCode), f.rowsRead, f.rowsIngested, f.rowsRejected, f.error ?? "", f.sha256])
+  }
+  ws.autoFilter = `A1:J${n + 1}`
+  ws.commit()
 }
 
 const addUncovered = (s: Summary, input: ReviewInput): void => {
@@ -194,7 +246,7 @@ export const addSummarySheet = (wb: ExcelJS.stream.xlsx.WorkbookWriter, input: R
     s.line([NO_FINDINGS], STYLE.subtitle)
     s.line(["Đợt đối chiếu này không có phát hiện nào cần rà soát."], STYLE.italic)
   }
-  addInputs(s, input)
+  addInputsSummary(s, input)
   addUncovered(s, input)
   addCounts(s, input)
   addReviewState(s, input)

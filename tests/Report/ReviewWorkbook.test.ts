@@ -7,9 +7,13 @@ import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
 import { Categories } from "../../src/Domain.js"
 import { categorySheetName, ReviewDecisions } from "../../src/Report/Labels.js"
+import { FONT_SIZE, rowHeight } from "../../src/Report/Cells.js"
 import {
   barText,
+  CATEGORY_PRINT_SCALE,
   errorLines,
+  partyName,
+  PRINTED_COLUMNS,
   splitByParentUnit,
   splitFileName,
   FINDING_COLUMNS,
@@ -60,6 +64,7 @@ describe("writeReviewWorkbook", () => {
       expect(wb.worksheets.map((w) => w.name)).toEqual([
         "Tổng hợp",
         ...Categories.filter((c) => present.has(c)).map(categorySheetName),
+        "Tệp đầu vào",
         "Lỗi dữ liệu"
       ])
       expect(wb.worksheets.map((w) => w.name)).toContain("Không có trong DS")
@@ -223,11 +228,14 @@ describe("writeReviewWorkbook", () => {
       expect(find("Tính đến ngày")).toEqual(["Tính đến ngày", new Date(Date.UTC(2025, 2, 31))])
       expect(find("Thời điểm lập báo cáo")).toEqual(["Thời điểm lập báo cáo", "01/04/2025 15:30 (giờ Việt Nam)"])
       expect(find("Công cụ")).toEqual(["Công cụ", "recon 0.1.0"])
-      expect(find("data/csdl-2025-03.xlsx")).toEqual(["data/csdl-2025-03.xlsx", "CSDL đảng viên", "e".repeat(64)])
-      expect(find("kp1/ds-2025.xlsx")?.slice(0, 3)).toEqual(["kp1/ds-2025.xlsx", "Danh sách chi bộ", "a".repeat(64)])
-      expect(rows.find((r) => r[0] === "kp1/ds-2025.xlsx" && r[1] === "Danh sách chính thức")).toEqual([
-        "kp1/ds-2025.xlsx", "Danh sách chính thức", "Chi bộ Khu phố 1 (CB01)", 3, 2, 1
-      ])
+      expect(find("Tệp danh sách chi bộ đã đọc")).toEqual(["Tệp danh sách chi bộ đã đọc", 4])
+      expect(find("Số dòng đọc / nhận / bị loại")).toEqual(["Số dòng đọc / nhận / bị loại", "5 / 4 / 1"])
+      // Every input on its own sheet, one line each; the central database is not called a roster.
+      const inputs: Array<Array<unknown>> = []
+      sheet(wb, "Tệp đầu vào").eachRow((row) => inputs.push((row.values as Array<unknown>).slice(1)))
+      expect(inputs[1]).toEqual([1, "data/csdl-2025-03.xlsx", "CSDL đảng viên", undefined, undefined, undefined, undefined, undefined, undefined, "e".repeat(64)])
+      expect(inputs[2]).toEqual([2, "kp1/ds-2025.xlsx", "Danh sách chi bộ", "Danh sách chính thức", "Chi bộ Khu phố 1 (CB01)", 3, 2, 1, undefined, "a".repeat(64)])
+      expect(inputs.filter((r) => r[2] === "Danh sách chi bộ")).toHaveLength(4)
       expect(find("Sai lệch thông tin")).toEqual(["Sai lệch thông tin", 1])
       expect(find("Chuyển sinh hoạt quá hạn")).toEqual(["Chuyển sinh hoạt quá hạn", 0])
       expect(find("Tổng cộng")).toEqual(["Tổng cộng", 6])
@@ -264,8 +272,11 @@ describe("writeReviewWorkbook", () => {
   it.scoped("no findings and no errors: summary and an empty error sheet only", () =>
     Effect.gen(function*() {
       const wb = yield* roundTrip(reviewInput({ discrepancies: [], rejections: [], warnings: [], files: [] }))
-      expect(wb.worksheets.map((w) => w.name)).toEqual(["Tổng hợp", "Lỗi dữ liệu"])
+      expect(wb.worksheets.map((w) => w.name)).toEqual(["Tổng hợp", "Tệp đầu vào", "Lỗi dữ liệu"])
       expect(sheet(wb, "Lỗi dữ liệu").rowCount).toBe(1)
+      const summary: Array<unknown> = []
+      sheet(wb, "Tổng hợp").eachRow((row) => summary.push((row.values as Array<unknown>)[1]))
+      expect(summary).toContain("Không có sai lệch")
     }))
 })
 
@@ -365,4 +376,77 @@ describe("findingCells", () => {
       ["Cảnh báo", "kp2/ds,2025.xlsx"]
     ])
   })
+})
+
+describe("a workbook that prints (issue 13)", () => {
+  it.scoped("category sheets: A4 landscape print area of the reviewer's columns, page header and footer, ≥ 9 pt", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const ws = sheet(wb, "Sai lệch thông tin")
+      const printed = FINDING_COLUMNS.slice(0, PRINTED_COLUMNS).map((c) => c.header)
+      expect(printed).toEqual(["STT", "Mã phát hiện", "Họ và tên", "Ngày sinh", "Chi bộ", "Lý do", "Đề xuất", "Tình trạng rà soát", "Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy"])
+      expect(ws.pageSetup.printArea).toBe(`A1:${String.fromCharCode(64 + PRINTED_COLUMNS)}2`)
+      expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: "landscape", fitToWidth: 1, printTitlesRow: "1:1" })
+      // Fit to one page wide: the printed columns need at most a 10 % reduction, so 10 pt prints ≥ 9 pt.
+      expect(CATEGORY_PRINT_SCALE * FONT_SIZE).toBeGreaterThanOrEqual(9)
+      for (let r = 1; r <= ws.rowCount; r++) {
+        for (let c = 1; c <= FINDING_COLUMNS.length; c++) {
+          expect(ws.getCell(r, c).font?.size ?? 11, `${r}:${c}`).toBeGreaterThanOrEqual(FONT_SIZE)
+        }
+      }
+      const hf = ws.headerFooter
+      expect(hf.oddHeader).toContain("Sai lệch thông tin")
+      expect(hf.oddHeader).toContain("Tính đến ngày 31/03/2025")
+      expect(hf.oddHeader).toContain(partyName(reviewInput()))
+      expect(hf.oddFooter).toContain("Trang &P / &N")
+      // The id column holds its ids on one line.
+      expect(ws.getColumn(2).width! * 1.2).toBeGreaterThanOrEqual("MR-ddf01d095156".length)
+      // Rows are as tall as their printed text: a one-line finding is one line tall.
+      expect(ws.getRow(2).height).toBeLessThanOrEqual(30)
+    }))
+
+  it("a row is as tall as its longest printed cell", () => {
+    expect(rowHeight(["kort"], [20])).toBe(16)
+    expect(rowHeight(["x".repeat(210)], [19])).toBe(Math.ceil(10 * 12.75 + 3))
+    // Off-page (width 0) cells do not make the row taller.
+    expect(rowHeight(["a", "x".repeat(5000)], [10, 0])).toBe(16)
+  })
+
+  it.scoped("rendered by LibreOffice: A4 landscape pages with the header, the category and the page numbers", () =>
+    Effect.gen(function*() {
+      const { execFileSync } = yield* Effect.promise(() => import("node:child_process"))
+      const has = (cmd: string) => {
+        try {
+          execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" })
+          return true
+        } catch {
+          return false
+        }
+      }
+      if (!has("soffice") || !has("pdftotext")) {
+        // A development check, not a CI dependency: LibreOffice is large.
+        console.warn("skipped: soffice or pdftotext not installed (apt-get install libreoffice-calc-nogui poppler-utils)")
+        return
+      }
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped({ prefix: "recon-print-" })
+      const xlsx = NodePath.join(dir, "review.xlsx")
+      yield* writeReviewWorkbook(xlsx, reviewInput())
+      execFileSync("soffice", ["--headless", `-env:UserInstallation=file://${dir}/lo`, "--convert-to", "pdf", "--outdir", dir, xlsx], {
+        stdio: "ignore",
+        timeout: 170_000
+      })
+      const pdf = NodePath.join(dir, "review.pdf")
+      const info = execFileSync("pdfinfo", [pdf]).toString()
+      expect(info).toMatch(/Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)/)
+      const text = execFileSync("pdftotext", ["-layout", pdf, "-"]).toString()
+      const pages = text.split("\f").filter((p) => p.trim() !== "")
+      const n = pages.length
+      expect(pages[0]).toContain("Trang 1 / " + n)
+      const fm = pages.find((p) => p.includes("Sai lệch thông tin") && p.includes("FLD-5e6f7a8b"))!
+      expect(fm).toContain("Tính đến ngày 31/03/2025")
+      expect(fm).toContain("07/03/1958")
+      // Off-page evidence stays off the page.
+      expect(fm).not.toContain("Căn cứ và kiểm tra")
+    }).pipe(Effect.provide(NodeContext.layer)), 180_000)
 })
