@@ -105,10 +105,23 @@ export const STYLE = {
 } satisfies Record<string, Partial<ExcelJS.Style>>
 
 /**
+ * Every row's own style: exceljs gives each row a fresh `{}` and looks its id up by identity, so a
+ * shared object saves a style lookup per row (a third of the writer's time on 100,000 rows).
+ */
+export const ROW_STYLE: Partial<ExcelJS.Style> = {}
+
+/** `ws.addRow` with the shared row style. */
+export const addRow = (ws: ExcelJS.Worksheet, values: ReadonlyArray<unknown>): ExcelJS.Row => {
+  const row = ws.addRow(values as Array<unknown>)
+  ;(row as unknown as { style: Partial<ExcelJS.Style> }).style = ROW_STYLE
+  return row
+}
+
+/**
  * Row height (points) for wrapped cells: neither Excel nor LibreOffice grows rows of a generated
  * file when it opens it, so wrapped text would overlap the next row on screen and on paper. At
  * 10 pt Arial a unit of column width holds about 1.3 characters of Vietnamese text (measured on
- * LibreOffice's rendering; 1.2 is used to leave room for Excel's); a line is 12.75 pt.
+ * LibreOffice's rendering; 1.25 is used to leave room for Excel's); a line is 12.75 pt.
  * `widths[i] <= 0` marks a column that does not wrap (hidden or off-page).
  */
 export const rowHeight = (cells: ReadonlyArray<unknown>, widths: ReadonlyArray<number>): number => {
@@ -117,7 +130,7 @@ export const rowHeight = (cells: ReadonlyArray<unknown>, widths: ReadonlyArray<n
     const v = cells[i]
     const width = widths[i] ?? 0
     if (typeof v !== "string" || v === "" || width <= 0) continue
-    const perLine = Math.max(1, Math.floor(width * 1.2 - 1))
+    const perLine = Math.max(1, Math.floor(width * 1.25 - 1))
     let n = 0
     for (const l of v.split("\n")) n += Math.max(1, Math.ceil(l.length / perLine))
     if (n > lines) lines = n

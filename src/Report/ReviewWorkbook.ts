@@ -44,6 +44,7 @@ import { formatDate } from "../Normalize/Date.js"
 import { evidenceHash } from "../Store/EvidenceHash.js"
 import { type WrittenFile, withAtomicFile } from "./AtomicFile.js"
 import {
+  addRow,
   cellText,
   columnLetter,
   headerFooter,
@@ -444,7 +445,7 @@ export const openSheet = (
     headerFooter: headerFooter(o.party, o.title, o.asOf)
   })
   ws.columns = o.columns.map((c) => ({ width: c.width, hidden: c.hidden === true }))
-  const header = ws.addRow(o.columns.map((c) => c.header))
+  const header = addRow(ws, o.columns.map((c) => c.header))
   header.eachCell((cell) => (cell.style = STYLE.header))
   header.height = rowHeight(o.columns.map((c) => c.header), o.columns.map((c) => c.width)) + 2
   header.commit()
@@ -458,7 +459,7 @@ const addStyledRow = (
   styles: ReadonlyArray<Partial<ExcelJS.Style>>,
   wrapWidths: ReadonlyArray<number>
 ): ExcelJS.Row => {
-  const row = ws.addRow(values as Array<Value>)
+  const row = addRow(ws, values as Array<Value>)
   for (let c = 0; c < values.length; c++) row.getCell(c + 1).style = styles[c]!
   row.height = rowHeight(values, wrapWidths.slice(1))
   return row

@@ -6,7 +6,7 @@
  */
 import type ExcelJS from "exceljs"
 import { Categories, type Category } from "../Domain.js"
-import { cellText, headerFooter, isoToDate, pageSetup, rowHeight, STYLE, type WriteStats } from "./Cells.js"
+import { addRow, cellText, headerFooter, isoToDate, pageSetup, rowHeight, STYLE, type WriteStats } from "./Cells.js"
 import { categoryLabel, categorySheetName, formatInstantVi, rosterKindLabel } from "./Labels.js"
 import { partyName, type ReviewInput, SUMMARY_SHEET, SUPPRESSED_SHEET, unitText, type UncoveredCell } from "./ReviewWorkbook.js"
 
@@ -33,18 +33,18 @@ class Summary {
   constructor(readonly ws: ExcelJS.Worksheet, readonly stats: WriteStats, readonly widths: ReadonlyArray<number> = WIDTHS) {}
 
   line(cells: ReadonlyArray<Cell>, style: Partial<ExcelJS.Style> = STYLE.plain): void {
-    const row = this.ws.addRow(cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c))
+    const row = addRow(this.ws, cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c))
     row.eachCell((cell) => (cell.style = style))
     row.commit()
   }
 
   section(title: string): void {
-    this.ws.addRow([]).commit()
+    addRow(this.ws, []).commit()
     this.line([title], STYLE.bold)
   }
 
   header(cells: ReadonlyArray<string>): void {
-    const row = this.ws.addRow(cells.map((c) => cellText(c)))
+    const row = addRow(this.ws, cells.map((c) => cellText(c)))
     row.eachCell((cell) => (cell.style = STYLE.tableHeader))
     row.height = rowHeight(cells, this.widths) + 2
     row.commit()
@@ -53,7 +53,7 @@ class Summary {
   /** A table row; `wrap: false` lets a long value (a hash) run on over the empty cells to its right. */
   row(cells: ReadonlyArray<Cell>, wrap = true): void {
     const values = cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c)
-    const row = this.ws.addRow(values)
+    const row = addRow(this.ws, values)
     values.forEach((v, i) => {
       row.getCell(i + 1).style = v instanceof Date ? STYLE.date : typeof v === "number" ? STYLE.number : wrap ? STYLE.wrap : STYLE.line
     })
@@ -200,7 +200,7 @@ const addCounts = (s: Summary, input: ReviewInput): void => {
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] ?? "\uffff").localeCompare(b[0] ?? "\uffff"))
   for (const [code, total] of ranked) {
     const label = code === null ? unitName(null) : `${code} – ${unitName(code)}`
-    const row = s.ws.addRow([cellText(label), total, barText(total, max)])
+    const row = addRow(s.ws, [cellText(label), total, barText(total, max)])
     row.getCell(1).style = STYLE.line
     row.getCell(2).style = STYLE.number
     // Not wrapped: the bar runs on over the empty cells to its right.
@@ -237,12 +237,12 @@ export const addSummarySheet = (wb: ExcelJS.stream.xlsx.WorkbookWriter, input: R
   s.line([
     "Kết quả dưới đây chỉ là đề xuất để rà soát; việc xóa tên hay sửa hồ sơ do cấp ủy có thẩm quyền quyết định."
   ], STYLE.italic)
-  s.ws.addRow([]).commit()
+  addRow(s.ws, []).commit()
   s.row(["Tính đến ngày", isoToDate(input.asOf)])
   s.row(["Thời điểm lập báo cáo", formatInstantVi(input.generatedAt)])
   s.row(["Công cụ", `${input.tool.name} ${input.tool.version}`])
   if (input.discrepancies.length === 0) {
-    s.ws.addRow([]).commit()
+    addRow(s.ws, []).commit()
     s.line([NO_FINDINGS], STYLE.subtitle)
     s.line(["Đợt đối chiếu này không có phát hiện nào cần rà soát."], STYLE.italic)
   }
