@@ -47,6 +47,7 @@ import {
   addRow,
   cellText,
   columnLetter,
+  drainSheet,
   headerFooter,
   isoToDate,
   pageSetup,
@@ -521,12 +522,14 @@ const addCategorySheet = async (
     party: partyName(input),
     asOf: input.asOf
   })
-  findings.forEach((d, i) => {
+  for (let i = 0; i < findings.length; i++) {
+    const d = findings[i]!
     const values = findingRowValues(findingCells(input, d), d.review, i + 1, stats)
     const row = addStyledRow(ws, values, COLUMN_STYLES, WRAP_WIDTHS)
     if (d.review?.changedSinceDecision === true) row.getCell(STATUS_COLUMN).style = STYLE.reopened
     row.commit()
-  })
+    if (i % 500 === 499) await drainSheet(ws)
+  }
   const last = findings.length + 1
   // exceljs writes "$" + each end: "A$1" becomes the absolute $A$1 that LibreOffice and Excel expect.
   ws.pageSetup.printArea = `A$1:${columnLetter(PRINTED_COLUMNS)}$${last}`
