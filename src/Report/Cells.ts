@@ -176,9 +176,31 @@ export const pageSetup = (): Partial<ExcelJS.PageSetup> => ({
 /** Bytes a sheet may have waiting for the zip compressor before the writer waits (bounded memory). */
 const PENDING_LIMIT = 8 << 20
 
+interface StreamState {
+  readonly length?: number
+  readonly pipes?: unknown
+}
+
+interface AnyStream {
+  readonly _writableState?: StreamState
+  readonly _readableState?: StreamState
+}
+
 interface SheetStream {
-  readonly pipes: ReadonlyArray<{ readonly writableLength?: number }>
+  readonly pipes: ReadonlyArray<AnyStream>
   readonly buffers: ReadonlyArray<unknown>
+}
+
+/** Bytes buffered along a chain of piped streams (Node's and readable-stream's own state). */
+const buffered = (first: AnyStream | undefined): number => {
+  let total = 0
+  let s = first
+  for (let depth = 0; s !== undefined && depth < 8; depth++) {
+    total += (s._writableState?.length ?? 0) + (s._readableState?.length ?? 0)
+    const next = s._readableState?.pipes
+    s = (Array.isArray(next) ? next[0] : next ?? undefined) as AnyStream | undefined
+  }
+  return total
 }
 
 /**
@@ -189,7 +211,6 @@ interface SheetStream {
 export const drainSheet = async (ws: ExcelJS.Worksheet): Promise<void> => {
   const s = (ws as unknown as { _stream?: SheetStream })._stream
   if (s === undefined) return
-  const pending = (): number =>
-    s.pipes.length === 0 ? s.buffers.length * 65_536 : Math.max(0, ...s.pipes.map((p) => p.writableLength ?? 0))
+  const pending = (): number => s.buffers.length * 65_536 + buffered(s.pipes[0])
   while (pending() > PENDING_LIMIT) await new Promise((resolve) => setTimeout(resolve, 2))
 }

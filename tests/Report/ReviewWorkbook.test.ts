@@ -450,3 +450,22 @@ describe("a workbook that prints (issue 13)", () => {
       expect(fm).not.toContain("Căn cứ và kiểm tra")
     }).pipe(Effect.provide(NodeContext.layer)), 180_000)
 })
+
+describe("cells not reconciled fully", () => {
+  it.scoped("are listed on the summary with unit, parent, active members and why", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput({
+        uncoveredCells: [
+          { unitCode: "CB02", unitName: "Chi bộ Khu phố 2", parentCode: null, activeMembers: 12, why: "UNREAD_INPUT" },
+          { unitCode: "CB01", unitName: "Chi bộ Khu phố 1", parentCode: null, activeMembers: 30, why: "NO_ROSTER" }
+        ]
+      }))
+      const rows: Array<Array<unknown>> = []
+      sheet(wb, "Tổng hợp").eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
+      const at = rows.findIndex((r) => r[0] === "Chi bộ chưa được đối chiếu đầy đủ")
+      expect(at).toBeGreaterThan(0)
+      expect(rows[at + 2]).toEqual(["Chi bộ", "Mã chi bộ", "Đơn vị cấp trên", "Số đảng viên đang sinh hoạt", "Lý do"])
+      expect(rows[at + 3]).toEqual(["Chi bộ Khu phố 1", "CB01", undefined, 30, "Chưa nộp danh sách"])
+      expect(rows[at + 4]?.slice(0, 2)).toEqual(["Chi bộ Khu phố 2", "CB02"])
+    }))
+})
