@@ -17,6 +17,7 @@ import type { PipelineDeclaration } from "../Pipeline/Declaration.js"
 import { match, rules } from "../Pipeline/Run.js"
 import { writeAtomic } from "../../samples/generators/Commune.js"
 import { buildProvince, provinceRecords } from "../../samples/generators/Province.js"
+import { benchReport, formatReportBench, type ReportData } from "./Report.js"
 
 const mb = (bytes: number): number => Math.round(bytes / 1048576)
 const peakRssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024)
@@ -46,7 +47,13 @@ export interface MatchBench {
 }
 
 /** Match stage at `size` active members (about as many roster rows), plus rules for quality figures. */
-export const benchMatch = (decl: PipelineDeclaration, size: number, seed: number): MatchBench => {
+export const benchMatch = (
+  decl: PipelineDeclaration,
+  size: number,
+  seed: number,
+  /** Receives what the report stage needs (the report bench reuses the province instead of building another). */
+  onResults?: (d: ReportData) => void
+): MatchBench => {
   const t0 = performance.now()
   const model = buildProvince({ members: size, seed })
   const recs = provinceRecords(model)
@@ -83,6 +90,7 @@ export const benchMatch = (decl: PipelineDeclaration, size: number, seed: number
   }))
   const rosters: RosterIngest = { rows: recs.rows, rejections: [], warnings: [], files }
   const found = rules(decl, recs.central, rosters, matched, model.asOf)
+  onResults?.({ central: recs.central, rows: recs.rows, matched, findings: found, files, asOf: model.asOf })
   const dm = discrepancyMetrics(model.cases, found)
   const total = r.rowBlocks.totalPairs + r.selfBlocks.totalPairs
   return {
@@ -112,7 +120,7 @@ export const benchMatch = (decl: PipelineDeclaration, size: number, seed: number
 }
 
 /** Merges a section into reports/bench.json (atomically), keyed so runs at several sizes accumulate. */
-export const recordBench = async (file: string, section: "match" | "ingest", key: string, value: unknown): Promise<void> => {
+export const recordBench = async (file: string, section: "match" | "ingest" | "report", key: string, value: unknown): Promise<void> => {
   let current: Record<string, unknown> = {}
   try {
     current = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>
@@ -162,7 +170,8 @@ export const runBench = async (decl: PipelineDeclaration, o: BenchOptions): Prom
     }
   }
   const lines: Array<string> = []
-  const m = benchMatch(decl, o.size, o.seed)
+  let reportData: ReportData | undefined
+  const m = benchMatch(decl, o.size, o.seed, (d) => (reportData = d))
   await recordBench(o.out, "match", String(o.size), m)
   lines.push(
     `match ${m.centralRecords} central × ${m.rosterRows} roster rows: ${(m.wallMs / 1000).toFixed(1)} s wall, ` +
@@ -172,6 +181,13 @@ export const runBench = async (decl: PipelineDeclaration, o: BenchOptions): Prom
     `  links: precision ${m.quality.linkPrecision}, recall ${m.quality.linkRecall}; blocking recall ${m.quality.blockingRecall}`,
     ...Object.entries(m.quality.categories).map(([c, q]) => `  ${c.padEnd(20)} planted ${q.planted}, found ${q.found}, precision ${q.precision}, recall ${q.recall}`)
   )
+  if (reportData !== undefined) {
+    // The report stage (all output files) for this province; goal at 100,000 members: review.xlsx < 2 s.
+    const r = await benchReport(reportData)
+    reportData = undefined
+    await recordBench(o.out, "report", String(o.size), r)
+    lines.push(formatReportBench(`${o.size} members`, r))
+  }
   if (o.ingest) {
     // Ingest/Bench section owned by ingestion (src/Bench/Ingest.ts): many files and one large file, each in a child process.
     const { benchIngest: benchIngestFiles, formatIngestBench, recordIngestBench } = await import("./Ingest.js")

@@ -25,6 +25,8 @@ import type { ReviewInput } from "../Report/ReviewWorkbook.js"
 import { applyDecisions } from "../Review/Apply.js"
 import { evidenceHash } from "../Store/EvidenceHash.js"
 import { currentDecisions } from "../Store/ReviewStore.js"
+import { beginStaging, commitStaging, MANIFEST, recoverOutputs, type Staging } from "../Report/OutputSet.js"
+import { holdRunLocks } from "../Report/RunLock.js"
 import { categoryCounts, fileTotals, kindCounts, writeRunJson } from "../Report/RunJson.js"
 import type { RunInput, RunManifest } from "../Report/RunJson.js"
 import { makeCalendar, dayNumberOf } from "../Rules/Calendar.js"
@@ -205,12 +207,12 @@ const toPersons = (matched: MatchOutcome, central: CentralData, rows: ReadonlyAr
   }))
 
 /** review.xlsx, and with `splitBy: "unit"` one workbook per parent unit beside it. */
-const writeReviewWorkbooks = (opts: RunOptions, input: ReviewInput) =>
+const writeReviewWorkbooks = (opts: RunOptions, staging: Staging, input: ReviewInput) =>
   Effect.forEach(
     [
-      { path: NodePath.join(opts.out, "review.xlsx"), input },
+      { path: staging.path("review.xlsx"), input },
       ...(opts.splitBy === "unit"
-        ? splitByParentUnit(input).map((p) => ({ path: NodePath.join(opts.out, splitFileName(p.parentCode)), input: p.input }))
+        ? splitByParentUnit(input).map((p) => ({ path: staging.path(splitFileName(p.parentCode)), input: p.input }))
         : [])
     ],
     (w) => writeReviewWorkbook(w.path, w.input)
@@ -253,6 +255,21 @@ export const run = (
       Effect.orElseSucceed(() => false)
     )
     if (!rostersIsDir) return yield* new RunError({ message: `rosters directory not found: ${opts.rosters}` })
+
+    // One run at a time on this --out and this --db; what a killed run left in --out is settled first.
+    yield* Effect.all([
+      fs.makeDirectory(opts.out, { recursive: true }),
+      fs.makeDirectory(NodePath.dirname(NodePath.resolve(opts.db)), { recursive: true })
+    ]).pipe(Effect.mapError((e) => new RunError({ message: `cannot create output directory ${opts.out}: ${e.message}` })))
+    yield* holdRunLocks(opts.out, opts.db).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
+    const recovered = yield* recoverOutputs(opts.out).pipe(
+      Effect.mapError((e) => new RunError({ message: `cannot clean the output directory ${opts.out}: ${e.message}` }))
+    )
+    if (recovered.finished + recovered.removed > 0) {
+      yield* Effect.logWarning(
+        `${opts.out}: finished ${recovered.finished} interrupted output set(s), removed ${recovered.removed} leftover(s) of killed runs`
+      )
+    }
 
     // Roster worker threads load their code while the central database is read.
     const pool = yield* rosterPool(opts.rosters)
@@ -304,9 +321,6 @@ export const run = (
       )
     )
 
-    yield* fs.makeDirectory(opts.out, { recursive: true }).pipe(
-      Effect.mapError((e) => new RunError({ message: `cannot create output directory ${opts.out}: ${e.message}` }))
-    )
     const files = [central.summary, ...rosters.files]
     const inputs: Array<RunInput> = [
       { role: "central", path: NodePath.resolve(opts.central), sha256: central.summary.sha256 },
@@ -318,14 +332,20 @@ export const run = (
     const warnings = [...central.warnings, ...rosters.warnings]
     const links = toLinks(matched)
     const persons = toPersons(matched, central.data, rosters.rows)
-    const outputs = yield* timed(
+    const explanations = explainFindings([...findings, ...suppressed], central.data, rosters.rows, matched)
+
+    // Every output goes to a staging folder first and is put in place as one set (Report/OutputSet.ts).
+    const staging = yield* beginStaging(opts.out).pipe(
+      Effect.mapError((e) => new RunError({ message: `cannot write in the output directory ${opts.out}: ${e.message}` }))
+    )
+    const staged = yield* timed(
       timings,
       "report",
       Effect.all([
-        writeDiscrepanciesJsonl(NodePath.join(opts.out, "discrepancies.jsonl"), findings),
-        writeLinksCsv(NodePath.join(opts.out, "links.csv"), links),
-        writePersonsCsv(NodePath.join(opts.out, "persons.csv"), persons),
-        writeReviewWorkbooks(opts, {
+        timed(timings, "report.discrepancies.jsonl", writeDiscrepanciesJsonl(staging.path("discrepancies.jsonl"), findings)),
+        timed(timings, "report.links.csv", writeLinksCsv(staging.path("links.csv"), links)),
+        timed(timings, "report.persons.csv", writePersonsCsv(staging.path("persons.csv"), persons)),
+        timed(timings, "report.review.xlsx", writeReviewWorkbooks(opts, staging, {
           discrepancies: findings,
           suppressed,
           members: new Map(central.data.members.map((m) => [m.id, m])),
@@ -334,15 +354,18 @@ export const run = (
           uncoveredCells: uncovered,
           rejections,
           warnings,
-          explanations: explainFindings([...findings, ...suppressed], central.data, rosters.rows, matched),
-          files,
+          explanations,
+          files: rosters.files,
+          central: central.summary,
           asOf: opts.asOf,
           inputs,
           tool: { name: "recon", version: VERSION },
           generatedAt: startedAt
-        })
+        }))
       ]).pipe(Effect.map(([jsonl, csv, personsCsv, workbooks]) => [jsonl, csv, personsCsv, ...workbooks]))
     ).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
+    // run.json lists the outputs where they will be, not where they were staged.
+    const outputs = staged.map((w) => ({ ...w, path: staging.finalPath(NodePath.basename(w.path)) }))
 
     const manifest: RunManifest = {
       tool: { name: "recon", version: VERSION },
@@ -361,6 +384,13 @@ export const run = (
       match: matched.stats,
       uncoveredCells: uncovered
     }
+    yield* writeRunJson(staging.path(MANIFEST), { ...manifest, timings: { ...timings } }).pipe(
+      Effect.mapError((e) => new RunError({ message: e.message }))
+    )
+    yield* commitStaging(staging, [...staged.map((w) => NodePath.basename(w.path)), MANIFEST]).pipe(
+      Effect.mapError((e) => new RunError({ message: `cannot put the outputs in place in ${opts.out}: ${e.message}` }))
+    )
+    // Recorded only once its outputs are in place: a failed run leaves no trace in the state database.
     const runId = yield* timed(
       timings,
       "store",
@@ -368,8 +398,5 @@ export const run = (
         Effect.provide(StoreLive(opts.db))
       )
     ).pipe(Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` })))
-    yield* writeRunJson(NodePath.join(opts.out, "run.json"), { ...manifest, timings: { ...timings } }).pipe(
-      Effect.mapError((e) => new RunError({ message: e.message }))
-    )
     return { manifest, discrepancies: findings, suppressed, outDir: opts.out, runId, matchStats: matched.stats }
   }).pipe(Effect.scoped)

@@ -47,7 +47,8 @@ export const writeFileAtomic = (
         Effect.gen(function*() {
           // "wx": never clobber a file that happens to carry the temp name.
           const file = yield* fs.open(tempPath, { flag: "wx" })
-          yield* file.writeAll(bytes)
+          // An empty result is a normal result: writeAll of zero bytes fails with WriteZero.
+          if (bytes.byteLength > 0) yield* file.writeAll(bytes)
           yield* file.sync
         })
       ))).pipe(
@@ -58,3 +59,50 @@ export const writeFileAtomic = (
       })
     )
 }
+
+/** About 1 MB of text per write: large enough to be fast, small enough to keep memory bounded. */
+const CHUNK_CHARS = 1 << 20
+
+/**
+ * The lines `toLine(item)` of every item, "\n"-ended, joined into chunks of about 1 MB: a file of
+ * a million findings is written without ever holding it whole in memory.
+ */
+export function* lineChunks<A>(items: Iterable<A>, toLine: (a: A) => string, header?: string): Generator<string> {
+  let buf = header === undefined ? "" : header + "\n"
+  for (const item of items) {
+    buf += toLine(item) + "\n"
+    if (buf.length >= CHUNK_CHARS) {
+      yield buf
+      buf = ""
+    }
+  }
+  if (buf !== "") yield buf
+}
+
+/**
+ * Writes text chunks (UTF-8, no BOM) atomically, one chunk in memory at a time; size and hash are
+ * computed on the way. No chunks → an empty file.
+ */
+export const writeChunksAtomic = (
+  path: string,
+  chunks: Iterable<string>
+): Effect.Effect<WrittenFile, PlatformError, FileSystem.FileSystem> =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) =>
+    withAtomicFile(path, (tempPath) =>
+      Effect.scoped(
+        Effect.gen(function*() {
+          const file = yield* fs.open(tempPath, { flag: "wx" })
+          const hash = createHash("sha256")
+          const encoder = new TextEncoder()
+          let bytes = 0
+          for (const chunk of chunks) {
+            const b = encoder.encode(chunk)
+            if (b.byteLength === 0) continue
+            hash.update(b)
+            bytes += b.byteLength
+            yield* file.writeAll(b)
+          }
+          yield* file.sync
+          return { path, bytes, sha256: hash.digest("hex") } satisfies WrittenFile
+        })
+      )))

@@ -6,7 +6,7 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import type { Discrepancy } from "../Domain.js"
-import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
+import { lineChunks, type WrittenFile, writeChunksAtomic } from "./AtomicFile.js"
 import { type ReportWriteError, writeFailed } from "./ReportError.js"
 
 /** One line (without the line end). Roster rows are reduced to {file, sheet, row} even if richer objects are passed. */
@@ -53,4 +53,4 @@ export const writeDiscrepanciesJsonl = (
   path: string,
   ds: ReadonlyArray<Discrepancy>
 ): Effect.Effect<WrittenFile, ReportWriteError, FileSystem.FileSystem> =>
-  Effect.suspend(() => writeFileAtomic(path, discrepanciesToJsonl(ds))).pipe(Effect.mapError(writeFailed(path)))
+  Effect.suspend(() => writeChunksAtomic(path, lineChunks(ds, discrepancyToJson))).pipe(Effect.mapError(writeFailed(path)))

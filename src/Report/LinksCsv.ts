@@ -7,7 +7,7 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import type { Link } from "../Domain.js"
-import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
+import { lineChunks, type WrittenFile, writeChunksAtomic } from "./AtomicFile.js"
 import { escapeCell } from "./Escape.js"
 import { type ReportWriteError, writeFailed } from "./ReportError.js"
 
@@ -41,4 +41,6 @@ export const writeLinksCsv = (
   path: string,
   links: ReadonlyArray<Link>
 ): Effect.Effect<WrittenFile, ReportWriteError, FileSystem.FileSystem> =>
-  Effect.suspend(() => writeFileAtomic(path, linksToCsv(links))).pipe(Effect.mapError(writeFailed(path)))
+  Effect.suspend(() => writeChunksAtomic(path, lineChunks(links, linkToCsvLine, LINKS_HEADER))).pipe(
+    Effect.mapError(writeFailed(path))
+  )

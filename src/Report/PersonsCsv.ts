@@ -8,7 +8,7 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import type { RowRef } from "../Domain.js"
-import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
+import { lineChunks, type WrittenFile, writeChunksAtomic } from "./AtomicFile.js"
 import { escapeCell } from "./Escape.js"
 import { quoteCsv } from "./LinksCsv.js"
 import { type ReportWriteError, writeFailed } from "./ReportError.js"
@@ -74,16 +74,17 @@ export const personToCsvLine = (p: PersonRecord): string => {
   return `${textField(p.personId)},${textField(members)},${textField(rows)}`
 }
 
+const sortedPersons = (persons: ReadonlyArray<PersonRecord>): Array<PersonRecord> =>
+  persons.filter((p) => p.memberIds.length > 0).sort((a, b) => byString(a.personId, b.personId))
+
 /** Header plus one line per person with at least one central record, sorted by person id. */
-export const personsToCsv = (persons: ReadonlyArray<PersonRecord>): string => {
-  const lines: Array<string> = [PERSONS_HEADER]
-  const sorted = persons.filter((p) => p.memberIds.length > 0).sort((a, b) => byString(a.personId, b.personId))
-  for (const p of sorted) lines.push(personToCsvLine(p))
-  return lines.join("\n") + "\n"
-}
+export const personsToCsv = (persons: ReadonlyArray<PersonRecord>): string =>
+  [...lineChunks(sortedPersons(persons), personToCsvLine, PERSONS_HEADER)].join("")
 
 export const writePersonsCsv = (
   path: string,
   persons: ReadonlyArray<PersonRecord>
 ): Effect.Effect<WrittenFile, ReportWriteError, FileSystem.FileSystem> =>
-  Effect.suspend(() => writeFileAtomic(path, personsToCsv(persons))).pipe(Effect.mapError(writeFailed(path)))
+  Effect.suspend(() => writeChunksAtomic(path, lineChunks(sortedPersons(persons), personToCsvLine, PERSONS_HEADER))).pipe(
+    Effect.mapError(writeFailed(path))
+  )

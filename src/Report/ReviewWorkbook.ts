@@ -3,15 +3,24 @@
  * It proposes; it does not decide: every finding row carries its evidence, confidence and the rule's
  * reason, followed by empty columns for the cell's and the committee's opinions.
  *
- * Sheets: "Tổng hợp" (summary), one sheet per category with findings, "Không nêu lại" (findings a
- * review decision keeps out, when any), "Lỗi dữ liệu" (rejected rows, file errors and warnings).
- * Evidence cells are locked and reviewer cells unlocked on a sheet protected without a password:
- * protection guards against accidental edits, not against people. Every text cell goes through
- * `escapeCell`.
+ * Sheets: "Tổng hợp" (summary, SummarySheet.ts), one sheet per category with findings (categories
+ * and their labels come from Labels.ts, so a new category gets its own sheet), "Không nêu lại"
+ * (findings a review decision keeps out, when any), "Tệp đầu vào" (every input file, its role,
+ * rows and hash), "Lỗi dữ liệu" (rejected rows, file errors and warnings). Evidence cells are locked and reviewer cells unlocked on a sheet protected without a
+ * password: protection guards against accidental edits, not against people. Every text cell goes
+ * through `cellText` (formula escaping, Excel's 32,767-character limit).
+ *
+ * Printing: a category sheet prints on A4 landscape at ≥ 9 pt. Its first columns (PRINTED_COLUMNS:
+ * who, the reason, the proposal and the reviewer's decision and opinions) are the print area; the
+ * rest of the evidence (file and row, field values, the match explanation, the rule) follows on
+ * screen only, one line per cell.
  *
  * Round trip (`recon review import`): each finding row carries two hidden locked columns, the
  * finding's evidence hash (what the reviewer decides on) and a checksum of the row's evidence cells
- * as written, so an import can refuse a row whose evidence was edited.
+ * as written (EVIDENCE_COLUMNS), so an import can refuse a row whose evidence was edited.
+ *
+ * Written with exceljs's streaming writer, row by row, straight to the file: memory stays bounded
+ * and 100,000 findings take about a second.
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
@@ -20,8 +29,6 @@ import { createHash } from "node:crypto"
 import {
   Categories,
   type Category,
-  FindingCategories,
-  type UncoveredCell,
   type CentralMember,
   type Discrepancy,
   type FileSummary,
@@ -35,22 +42,43 @@ import {
 } from "../Domain.js"
 import { formatDate } from "../Normalize/Date.js"
 import { evidenceHash } from "../Store/EvidenceHash.js"
-import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
-import { escapeCell } from "./Escape.js"
+import { type WrittenFile, withAtomicFile } from "./AtomicFile.js"
+import {
+  addRow,
+  cellText,
+  columnLetter,
+  drainSheet,
+  headerFooter,
+  isoToDate,
+  pageSetup,
+  printScale,
+  rowHeight,
+  STYLE,
+  type WriteStats
+} from "./Cells.js"
 import {
   categoryLabel,
   categorySheetName,
   checkLabel,
   fieldLabel,
   fieldValueLabel,
-  formatInstantVi,
   formatIsoDate,
   ReviewDecisions,
-  rosterKindLabel,
   sexLabel
 } from "./Labels.js"
 import { type ReportWriteError, writeFailed } from "./ReportError.js"
 import type { RunInput } from "./RunJson.js"
+import { addInputsSheet, addSummarySheet } from "./SummarySheet.js"
+
+/** A cell of the central data that this run could not reconcile fully (rules fills the list). */
+export interface UncoveredCell {
+  readonly unitCode: string
+  readonly unitName: string
+  readonly parentCode: string | null
+  readonly activeMembers: number
+  /** NO_ROSTER: no roster file at all; UNREAD_INPUT: a roster of it could not be read whole. */
+  readonly why: "NO_ROSTER" | "UNREAD_INPUT"
+}
 
 export interface ReviewInput {
   readonly discrepancies: ReadonlyArray<Discrepancy>
@@ -60,11 +88,12 @@ export interface ReviewInput {
   readonly units: ReadonlyMap<string, Unit>
   /** Ingested roster rows by `rowKey`. */
   readonly rowsByRef: ReadonlyMap<string, RosterRow>
-  /** Cells with active members not reconciled in full; listed on the summary sheet. */
-  readonly uncoveredCells: ReadonlyArray<UncoveredCell>
   readonly rejections: ReadonlyArray<Rejection>
   readonly warnings: ReadonlyArray<Rejection>
+  /** The roster files read (the central database's file is `central`). */
   readonly files: ReadonlyArray<FileSummary>
+  /** The central database file, when known: its error (if any) is listed with the others. */
+  readonly central?: FileSummary
   /** YYYY-MM-DD. */
   readonly asOf: string
   readonly inputs: ReadonlyArray<RunInput>
@@ -77,6 +106,8 @@ export interface ReviewInput {
   readonly scope?: string
   /** The match explanation behind each finding (finding id → Vietnamese sentence), appended to "Diễn giải". */
   readonly explanations?: ReadonlyMap<string, string>
+  /** Cells not reconciled fully: listed on the summary ("Chi bộ chưa được đối chiếu đầy đủ"). */
+  readonly uncoveredCells?: ReadonlyArray<UncoveredCell>
 }
 
 /** Key of `ReviewInput.rowsByRef`. NUL cannot occur in file or sheet names. */
@@ -86,125 +117,27 @@ export const SUMMARY_SHEET = "Tổng hợp"
 export const ERRORS_SHEET = "Lỗi dữ liệu"
 export const SUPPRESSED_SHEET = "Không nêu lại"
 
-interface ColumnSpec {
-  readonly header: string
-  readonly width: number
-  /** Reviewer columns are unlocked; filled only with a standing decision. */
-  readonly reviewer?: boolean
-  /** Machine columns for the round trip: locked, hidden on screen and on paper. */
-  readonly hidden?: boolean
+/** The đảng bộ a workbook is for: its scope when split, else the top of the unit tree. */
+export const partyName = (input: ReviewInput): string => {
+  if (input.scope !== undefined) return input.scope
+  const roots = [...input.units.values()].filter((u) => u.parentCode === null || !input.units.has(u.parentCode))
+  return roots.length === 0 ? "" : roots.length === 1 ? roots[0]!.name : `${roots[0]!.name} và ${roots.length - 1} đơn vị khác`
 }
 
-/**
- * Category sheet layout; the order is part of the contract with reviewers' habits and macros.
- * Widths are sized so a sheet fits an A4 landscape page at a readable scale.
- */
-export const FINDING_COLUMNS: ReadonlyArray<ColumnSpec> = [
-  { header: "STT", width: 5 },
-  { header: "Mã phát hiện", width: 10 },
-  { header: "Họ và tên", width: 16 },
-  { header: "Ngày sinh", width: 10 },
-  { header: "Giới tính", width: 6 },
-  { header: "Chi bộ (theo CSDL)", width: 13 },
-  { header: "Chi bộ (theo danh sách)", width: 13 },
-  { header: "Tệp / Trang / Dòng", width: 18 },
-  { header: "Loại sai lệch", width: 12 },
-  { header: "Trường", width: 10 },
-  { header: "Giá trị CSDL", width: 11 },
-  { header: "Giá trị danh sách", width: 11 },
-  { header: "Diễn giải", width: 44 },
-  { header: "Căn cứ và kiểm tra", width: 20 },
-  { header: "Độ tin cậy", width: 7 },
-  { header: "Đề xuất", width: 12 },
-  { header: "Tình trạng rà soát", width: 14 },
-  { header: "Mã bằng chứng", width: 10, hidden: true },
-  { header: "Mã kiểm tra", width: 10, hidden: true },
-  { header: "Quyết định", width: 12, reviewer: true },
-  { header: "Ý kiến chi bộ", width: 14, reviewer: true },
-  { header: "Ý kiến cấp ủy", width: 14, reviewer: true },
-  { header: "Người rà soát", width: 11, reviewer: true },
-  { header: "Ngày", width: 10, reviewer: true }
-]
-
-/** 1-based column of a FINDING_COLUMNS header. */
-export const findingColumn = (header: string): number => FINDING_COLUMNS.findIndex((c) => c.header === header) + 1
-
-/** The locked evidence columns the checksum covers: everything a reviewer reads, STT aside (it is only a counter). */
-export const CHECKSUM_FIRST_COLUMN = findingColumn("Mã phát hiện")
-export const CHECKSUM_LAST_COLUMN = findingColumn("Tình trạng rà soát")
-
-/**
- * Checksum of a row's evidence cells as stored (after escaping). Line ends are normalised because a
- * spreadsheet program may save "\r\n" for "\n"; numbers are compared as numbers.
- */
-export const evidenceChecksum = (cells: ReadonlyArray<string | number | null>): string =>
-  createHash("sha256")
-    .update(JSON.stringify(cells.map((c) => typeof c === "string" ? c.replace(/\r\n?/g, "\n") : c)))
-    .digest("hex")
-    .slice(0, 16)
-
-export const ERROR_COLUMNS: ReadonlyArray<ColumnSpec> = [
-  { header: "STT", width: 6 },
-  { header: "Mức độ", width: 12 },
-  { header: "Tệp", width: 34 },
-  { header: "Trang", width: 16 },
-  { header: "Dòng", width: 8 },
-  { header: "Cột", width: 16 },
-  { header: "Lý do", width: 70 }
-]
-
-const DECISION_COLUMN = findingColumn("Quyết định")
-const SCORE_COLUMN = findingColumn("Độ tin cậy")
-const DATE_COLUMN = findingColumn("Ngày")
-/** Evidence columns hidden on a sheet where no finding fills them: fewer columns print larger on A4. */
-const OPTIONAL_COLUMNS = [
-  "Chi bộ (theo CSDL)",
-  "Chi bộ (theo danh sách)",
-  "Tệp / Trang / Dòng",
-  "Trường",
-  "Giá trị CSDL",
-  "Giá trị danh sách",
-  "Độ tin cậy"
-].map(findingColumn)
-
-const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFD9E1F2" } }
-/** Light yellow marks the cells a reviewer may fill in. */
-const REVIEWER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFF2CC" } }
-const THIN: ExcelJS.Border = { style: "thin", color: { argb: "FFBFBFBF" } }
-const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN }
-const WRAP_TOP: Partial<ExcelJS.Alignment> = { wrapText: true, vertical: "top" }
-/** Reopened findings stand out on screen and on a black-and-white printout (bold). */
-const REOPENED_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF8CBAD" } }
-const DATA_FONT: Partial<ExcelJS.Font> = { size: 10 }
-
-/**
- * Row height (points) for wrapped cells: neither Excel nor LibreOffice grows rows of a generated file
- * when it opens it, so wrapped text would overlap the next row on screen and on paper. About one
- * character per unit of column width, 13 pt per line at 10 pt.
- */
-export const rowHeight = (cells: ReadonlyArray<unknown>, widths: ReadonlyArray<number>): number => {
-  let lines = 1
-  cells.forEach((v, i) => {
-    const width = widths[i] ?? 10
-    // Hidden columns (width 0) take no space.
-    if (typeof v !== "string" || v === "" || width <= 0) return
-    const perLine = Math.max(1, Math.floor(width * 1.1 - 1))
-    const n = v.split("\n").reduce((a, l) => a + Math.max(1, Math.ceil(l.length / perLine)), 0)
-    lines = Math.max(lines, n)
-  })
-  return Math.min(409, lines * 13 + 3)
+/** A unit as a reviewer reads it: its name and code ("Chi bộ Khu dân cư số 1 (CB07)"); unknown → the code. */
+export const unitText = (units: ReadonlyMap<string, Unit>, code: string): string => {
+  const u = units.get(code)
+  return u === undefined ? code : `${u.name} (${code})`
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rendering a finding as cell texts (pure)
+// Rendering a finding as cell values (pure)
 
 interface Person {
   readonly name: string
   readonly birth: PartialDate | null
   readonly sex: Sex | null
 }
-
-const unitText = (units: ReadonlyMap<string, Unit>, code: string): string => units.get(code)?.name ?? code
 
 const distinct = (xs: ReadonlyArray<string>): Array<string> => [...new Set(xs)]
 
@@ -213,7 +146,11 @@ export interface FindingCells {
   readonly id: string
   readonly names: string
   readonly births: string
+  /** The birth date as a date cell: only for one person whose full date is known. */
+  readonly birthDate: Date | null
   readonly sexes: string
+  /** The unit the finding is about. */
+  readonly unit: string
   readonly centralUnits: string
   readonly rosterUnits: string
   readonly evidence: string
@@ -221,7 +158,10 @@ export interface FindingCells {
   readonly field: string | null
   readonly centralValue: string | null
   readonly rosterValue: string | null
+  /** The rule's sentence. */
   readonly reason: string
+  /** The reason followed by the match explanation, when there is one. */
+  readonly explanation: string
   /** The rule cited, then the legitimate-listing checks applied. */
   readonly basis: string
   readonly score: number | null
@@ -251,6 +191,9 @@ const basisText = (d: Discrepancy): string => {
   return lines.join("\n")
 }
 
+const fullDate = (p: PartialDate | null): Date | null =>
+  p === null || p.month === null || p.day === null ? null : new Date(Date.UTC(p.year, p.month - 1, p.day))
+
 /**
  * People are taken from the central records when the finding names any (they are the record a
  * decision acts on), otherwise from the roster rows; one line per person, so two records of a
@@ -273,11 +216,15 @@ export const findingCells = (input: ReviewInput, d: Discrepancy): FindingCells =
   const lines = (f: (p: Person) => string): string => people.map(f).join("\n")
   const hasBirth = people.some((p) => p.birth !== null)
   const hasSex = people.some((p) => p.sex !== null)
+  const birthDate = people.length === 1 ? fullDate(people[0]!.birth) : null
+  const why = input.explanations?.get(d.id)
   return {
     id: d.id,
     names: lines((p) => p.name),
-    births: hasBirth ? lines((p) => p.birth === null ? "" : formatDate(p.birth)) : "",
+    births: birthDate === null && hasBirth ? lines((p) => p.birth === null ? "" : formatDate(p.birth)) : "",
+    birthDate,
     sexes: hasSex ? lines((p) => p.sex === null ? "" : sexLabel(p.sex)) : "",
+    unit: d.unitCode === null ? "" : unitText(input.units, d.unitCode),
     centralUnits: distinct(
       members.flatMap(({ member }) => member === undefined ? [] : [unitText(input.units, member.unitCode)])
     ).join("\n"),
@@ -288,10 +235,8 @@ export const findingCells = (input: ReviewInput, d: Discrepancy): FindingCells =
     field: d.field === undefined ? null : fieldLabel(d.field),
     centralValue: d.centralValue === undefined ? null : fieldValueLabel(d.field, d.centralValue),
     rosterValue: d.rosterValue === undefined ? null : fieldValueLabel(d.field, d.rosterValue),
-    reason: (() => {
-      const why = input.explanations?.get(d.id)
-      return why === undefined ? d.reason : `${d.reason}\n${why}`
-    })(),
+    reason: d.reason,
+    explanation: why === undefined ? d.reason : `${d.reason}\n${why}`,
     basis: basisText(d),
     score: d.score,
     recommendation: d.recommendation,
@@ -300,367 +245,135 @@ export const findingCells = (input: ReviewInput, d: Discrepancy): FindingCells =
   }
 }
 
-/** What the evidence part of a finding row holds, column by column from "Mã phát hiện" (escaped as written). */
-export const evidenceCellValues = (f: FindingCells): Array<string | number | null> => [
-  text(f.id),
-  text(f.names),
-  text(f.births),
-  text(f.sexes),
-  text(f.centralUnits),
-  text(f.rosterUnits),
-  text(f.evidence),
-  text(f.category),
-  text(f.field),
-  text(f.centralValue),
-  text(f.rosterValue),
-  text(f.reason),
-  text(f.basis),
-  f.score,
-  text(f.recommendation),
-  text(f.reviewStatus)
-]
-
 // ---------------------------------------------------------------------------------------------
-// Sheet construction
+// Category sheet layout
+
+type Value = string | number | Date | null
+
+interface FindingColumn {
+  readonly header: string
+  readonly width: number
+  /** Part of the print area (the leading columns). */
+  readonly print?: boolean
+  /** Reviewer columns are unlocked; filled only with a standing decision. */
+  readonly reviewer?: boolean
+  /** Machine columns for the round trip: locked, hidden on screen and on paper. */
+  readonly hidden?: boolean
+  /** Evidence: the cell's value. */
+  readonly cell?: (f: FindingCells, stats?: WriteStats) => Value
+  /** Off-page evidence shown only when some finding of the sheet has it. */
+  readonly when?: (d: Discrepancy) => boolean
+}
+
+const t = (pick: (f: FindingCells) => string | null) => (f: FindingCells, stats?: WriteStats): Value => cellText(pick(f), stats)
 
 /**
- * Escapes each line of a cell: cells listing several people or rows keep every entry visibly data,
- * and the cell as a whole never starts like a formula.
+ * Category sheet layout, declared once: the writer, the checksum and the import all loop over it.
+ * Printed widths add up to a page at 93 % (`printScale`), so 10 pt prints above 9 pt.
  */
-const text = (s: string | null): string | null =>
-  s === null || s === "" ? null : s.includes("\n") ? s.split("\n").map(escapeCell).join("\n") : escapeCell(s)
-
-/** 1 → A, 27 → AA. (Not `ws.getCell(…).address`: that would create the cell and its row.) */
-const columnLetter = (n: number): string => {
-  let out = ""
-  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) out = String.fromCharCode(65 + ((k - 1) % 26)) + out
-  return out
-}
-
-const A4 = 9
-
-const setupSheet = (ws: ExcelJS.Worksheet, columns: ReadonlyArray<ColumnSpec>, frozenColumns: number): void => {
-  ws.columns = columns.map((c) => ({ header: c.header, width: c.width, hidden: c.hidden === true }))
-  const header = ws.getRow(1)
-  header.font = { bold: true, size: 9 }
-  header.alignment = { wrapText: true, vertical: "middle", horizontal: "center" }
-  header.eachCell((cell) => {
-    cell.fill = HEADER_FILL
-    cell.border = BORDER
-  })
-  ws.views = [{ state: "frozen", xSplit: frozenColumns, ySplit: 1, topLeftCell: `${columnLetter(frozenColumns + 1)}2` }]
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } }
-  ws.pageSetup = {
-    paperSize: A4,
-    orientation: "landscape",
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    printTitlesRow: "1:1",
-    margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 }
-  }
-  ws.headerFooter = { oddFooter: "&L&A&RTrang &P/&N" }
-}
-
-const styleDataRow = (row: ExcelJS.Row, columns: number, font?: Partial<ExcelJS.Font>): void => {
-  for (let c = 1; c <= columns; c++) {
-    const cell = row.getCell(c)
-    cell.alignment = WRAP_TOP
-    cell.border = BORDER
-    if (font !== undefined) cell.font = font
-  }
-}
-
-/** An ISO date as an Excel date cell (UTC midnight, which exceljs writes as that calendar day). */
-const isoToDate = (iso: string): Date => new Date(`${iso}T00:00:00.000Z`)
-
-const addCategorySheet = (
-  wb: ExcelJS.Workbook,
-  category: Category,
-  findings: ReadonlyArray<{ readonly cells: FindingCells; readonly review: FindingReview | undefined }>
-): ExcelJS.Worksheet => {
-  const ws = wb.addWorksheet(categorySheetName(category))
-  setupSheet(ws, FINDING_COLUMNS, 3)
-  // Field / value columns only where some finding of the sheet has them: fewer columns, larger print.
-  const rowsValues = findings.map(({ cells }) => evidenceCellValues(cells))
-  const widths = FINDING_COLUMNS.map((c, i) =>
-    OPTIONAL_COLUMNS.includes(i + 1) && rowsValues.every((v) => v[i - 1] === null || v[i - 1] === "") ? 0 : c.hidden ? 0 : c.width
-  )
-  widths.forEach((w, i) => {
-    if (w === 0) ws.getColumn(i + 1).hidden = true
-  })
-  const decisionList = [`"${ReviewDecisions.join(",")}"`]
-  findings.forEach(({ cells: f, review }, i) => {
-    const evidence = evidenceCellValues(f)
-    // A standing decision is shown in the reviewer columns so re-importing the workbook keeps it;
-    // a reopened finding starts blank, since its evidence changed since that decision.
-    const standing = review !== undefined && !review.changedSinceDecision ? review : undefined
-    const row = ws.addRow([
-      i + 1,
-      ...evidence,
-      f.evidenceHash,
-      evidenceChecksum(evidence),
-      standing === undefined ? null : standing.decision,
-      standing === undefined ? null : text(standing.unitComment),
-      standing === undefined ? null : text(standing.committeeComment),
-      standing === undefined ? null : text(standing.reviewer),
-      standing === undefined || standing.decidedOn === null ? null : isoToDate(standing.decidedOn)
-    ])
-    styleDataRow(row, FINDING_COLUMNS.length, DATA_FONT)
-    row.height = rowHeight(row.values as Array<unknown>, [0, ...widths])
-    if (review?.changedSinceDecision === true) {
-      const status = row.getCell(findingColumn("Tình trạng rà soát"))
-      status.fill = REOPENED_FILL
-      status.font = { ...DATA_FONT, bold: true }
-    }
-    row.getCell(SCORE_COLUMN).numFmt = "0%"
-    FINDING_COLUMNS.forEach((c, j) => {
-      if (c.reviewer !== true) return
-      const cell = row.getCell(j + 1)
-      cell.protection = { locked: false }
-      cell.fill = REVIEWER_FILL
-    })
-    row.getCell(DATE_COLUMN).numFmt = "dd/mm/yyyy"
-    row.getCell(DECISION_COLUMN).dataValidation = {
-      type: "list",
-      allowBlank: true,
-      formulae: decisionList,
-      showErrorMessage: true,
-      errorStyle: "stop",
-      errorTitle: "Quyết định",
-      error: `Chọn một trong: ${ReviewDecisions.join("; ")}.`
-    }
-  })
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: findings.length + 1, column: FINDING_COLUMNS.length } }
-  return ws
-}
-
-interface ErrorLine {
-  readonly level: string
-  readonly r: Rejection
-}
-
-/**
- * File errors first (a whole file unusable matters most), then rejected rows, then warnings.
- * A file error already reported as a file-level rejection with the same reason is listed once.
- */
-export const errorLines = (input: ReviewInput): ReadonlyArray<ErrorLine> => {
-  const fileLevel = new Set(
-    input.rejections.filter((r) => r.row === null).map((r) => `${r.file}\u0000${r.reason}`)
-  )
-  const fileErrors: Array<ErrorLine> = input.files.flatMap((f) =>
-    f.error === null || fileLevel.has(`${f.file}\u0000${f.error}`)
-      ? []
-      : [{ level: "Lỗi tệp", r: { file: f.file, sheet: null, row: null, column: null, reason: f.error } }]
-  )
-  return [
-    ...fileErrors,
-    ...input.rejections.map((r) => ({ level: r.row === null ? "Lỗi tệp" : "Lỗi dòng", r })),
-    ...input.warnings.map((r) => ({ level: "Cảnh báo", r }))
-  ]
-}
-
-const addErrorSheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
-  const ws = wb.addWorksheet(ERRORS_SHEET)
-  setupSheet(ws, ERROR_COLUMNS, 0)
-  ws.views = [{ state: "frozen", ySplit: 1, topLeftCell: "A2" }]
-  const lines = errorLines(input)
-  lines.forEach(({ level, r }, i) => {
-    const row = ws.addRow([i + 1, level, text(r.file), text(r.sheet), r.row, text(r.column), text(r.reason)])
-    styleDataRow(row, ERROR_COLUMNS.length, DATA_FONT)
-    row.height = rowHeight(row.values as Array<unknown>, [0, ...ERROR_COLUMNS.map((c) => c.width)])
-  })
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: lines.length + 1, column: ERROR_COLUMNS.length } }
-}
-
-export const SUPPRESSED_COLUMNS: ReadonlyArray<ColumnSpec> = [
-  { header: "STT", width: 5 },
-  { header: "Mã phát hiện", width: 15 },
-  { header: "Họ và tên", width: 20 },
-  { header: "Chi bộ", width: 20 },
-  { header: "Loại sai lệch", width: 22 },
-  { header: "Quyết định", width: 14 },
-  { header: "Người rà soát", width: 16 },
-  { header: "Ngày", width: 11 },
-  { header: "Ý kiến chi bộ", width: 28 },
-  { header: "Ý kiến cấp ủy", width: 28 }
+export const FINDING_COLUMNS: ReadonlyArray<FindingColumn> = [
+  { header: "STT", width: 4.5, print: true },
+  { header: "Mã phát hiện", width: 16, print: true, cell: t((f) => f.id) },
+  { header: "Họ và tên", width: 17, print: true, cell: t((f) => f.names) },
+  { header: "Ngày sinh", width: 10.5, print: true, cell: (f, s) => f.birthDate ?? cellText(f.births, s) },
+  { header: "Chi bộ", width: 13, print: true, cell: t((f) => f.unit) },
+  { header: "Lý do", width: 36, print: true, cell: t((f) => f.reason) },
+  { header: "Đề xuất", width: 11, print: true, cell: t((f) => f.recommendation) },
+  { header: "Tình trạng rà soát", width: 10, print: true, cell: t((f) => f.reviewStatus) },
+  { header: "Quyết định", width: 12, print: true, reviewer: true },
+  { header: "Ý kiến chi bộ", width: 13, print: true, reviewer: true },
+  { header: "Ý kiến cấp ủy", width: 13, print: true, reviewer: true },
+  { header: "Người rà soát", width: 16, reviewer: true },
+  { header: "Ngày", width: 11, reviewer: true },
+  { header: "Giới tính", width: 8, cell: t((f) => f.sexes) },
+  { header: "Loại sai lệch", width: 24, cell: t((f) => f.category) },
+  { header: "Chi bộ (theo CSDL)", width: 24, cell: t((f) => f.centralUnits), when: (d) => d.memberIds.length > 0 },
+  { header: "Chi bộ (theo danh sách)", width: 24, cell: t((f) => f.rosterUnits), when: (d) => d.rosterRows.length > 0 },
+  { header: "Tệp / Trang / Dòng", width: 40, cell: t((f) => f.evidence), when: (d) => d.rosterRows.length > 0 },
+  { header: "Trường", width: 14, cell: t((f) => f.field), when: (d) => d.field !== undefined },
+  { header: "Giá trị CSDL", width: 16, cell: t((f) => f.centralValue), when: (d) => d.centralValue !== undefined },
+  { header: "Giá trị danh sách", width: 16, cell: t((f) => f.rosterValue), when: (d) => d.rosterValue !== undefined },
+  { header: "Độ tin cậy", width: 9, cell: (f) => f.score, when: (d) => d.score !== null },
+  { header: "Căn cứ và kiểm tra", width: 50, cell: t((f) => f.basis) },
+  { header: "Diễn giải", width: 80, cell: t((f) => f.explanation) },
+  { header: "Mã bằng chứng", width: 10, hidden: true },
+  { header: "Mã kiểm tra", width: 10, hidden: true }
 ]
 
-/** Findings judged legitimate or already handled, with the same evidence: listed for the record, not raised. */
-const addSuppressedSheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
-  const ws = wb.addWorksheet(SUPPRESSED_SHEET)
-  setupSheet(ws, SUPPRESSED_COLUMNS, 0)
-  ws.views = [{ state: "frozen", ySplit: 1, topLeftCell: "A2" }]
-  const list = input.suppressed ?? []
-  list.forEach((d, i) => {
-    const f = findingCells(input, d)
-    const r = d.review
-    const row = ws.addRow([
-      i + 1,
-      text(d.id),
-      text(f.names),
-      text(d.unitCode === null ? "" : unitText(input.units, d.unitCode)),
-      text(f.category),
-      r === undefined ? null : r.decision,
-      text(r?.reviewer ?? null),
-      r === undefined || r.decidedOn === null ? null : formatIsoDate(r.decidedOn),
-      text(r?.unitComment ?? null),
-      text(r?.committeeComment ?? null)
-    ])
-    styleDataRow(row, SUPPRESSED_COLUMNS.length, DATA_FONT)
-    row.height = rowHeight(row.values as Array<unknown>, [0, ...SUPPRESSED_COLUMNS.map((c) => c.width)])
-  })
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: list.length + 1, column: SUPPRESSED_COLUMNS.length } }
-}
+/** 1-based column of a FINDING_COLUMNS header. */
+export const findingColumn = (header: string): number => FINDING_COLUMNS.findIndex((c) => c.header === header) + 1
 
-/** Width, in characters, of the longest bar of the summary's bar view. */
-const BAR_WIDTH = 40
+/** The printed columns: the leading ones (a print area is one block of columns). */
+export const PRINTED_COLUMNS = FINDING_COLUMNS.findIndex((c) => c.print !== true)
 
-/** A bar of `count` scaled to `max`, drawn with block characters; a non-zero count always shows. */
-export const barText = (count: number, max: number): string =>
-  count <= 0 || max <= 0 ? "" : "█".repeat(Math.max(1, Math.round((count / max) * BAR_WIDTH)))
+/** The locked evidence columns the checksum covers (1-based): everything a reviewer reads, STT aside. */
+export const EVIDENCE_COLUMNS: ReadonlyArray<number> = FINDING_COLUMNS.flatMap((c, i) => c.cell === undefined ? [] : [i + 1])
 
-const addSummarySheet = (wb: ExcelJS.Workbook, input: ReviewInput): void => {
-  const ws = wb.addWorksheet(SUMMARY_SHEET)
-  ws.pageSetup = { paperSize: A4, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 }
-  ws.columns = [{ width: 40 }, { width: 16 }, ...FindingCategories.map(() => ({ width: 14 })), { width: 10 }]
-  const bold = (row: ExcelJS.Row): void => {
-    row.font = { bold: true }
-  }
-  const section = (title: string): void => {
-    ws.addRow([])
-    bold(ws.addRow([title]))
-  }
-  const summaryWidths = [0, 40, 16, ...FindingCategories.map(() => 14), 10]
-  const tableHeader = (cells: ReadonlyArray<string>): void => {
-    const row = ws.addRow(cells.map(escapeCell))
-    bold(row)
-    row.eachCell((cell) => {
-      cell.fill = HEADER_FILL
-      cell.border = BORDER
-      cell.alignment = { wrapText: true, vertical: "middle" }
-    })
-    row.height = rowHeight(row.values as Array<unknown>, summaryWidths) + 2
-  }
-  const tableRow = (cells: ReadonlyArray<string | number | null>, wrap = true): void => {
-    const row = ws.addRow(cells.map((c) => typeof c === "string" ? text(c) : c))
-    styleDataRow(row, cells.length)
-    if (!wrap) row.eachCell((cell) => (cell.alignment = { vertical: "top", wrapText: false }))
-    else row.height = rowHeight(row.values as Array<unknown>, summaryWidths)
-  }
+/** Printed scale of a category sheet with every column shown (at least 0.9: 10 pt prints ≥ 9 pt). */
+export const CATEGORY_PRINT_SCALE = printScale(FINDING_COLUMNS.slice(0, PRINTED_COLUMNS).map((c) => c.width))
 
-  const title = ws.addRow(["BÁO CÁO ĐỐI CHIẾU DANH SÁCH ĐẢNG VIÊN"])
-  title.font = { bold: true, size: 14 }
-  if (input.scope !== undefined) ws.addRow([text(input.scope)]).font = { bold: true, size: 12 }
-  ws.addRow([
-    "Kết quả dưới đây chỉ là đề xuất để rà soát; việc xóa tên hay sửa hồ sơ do cấp ủy có thẩm quyền quyết định."
-  ]).font = { italic: true }
-  ws.addRow([])
-  tableRow(["Tính đến ngày", formatIsoDate(input.asOf)])
-  tableRow(["Thời điểm lập báo cáo", formatInstantVi(input.generatedAt)])
-  tableRow(["Công cụ", `${input.tool.name} ${input.tool.version}`])
+/**
+ * Checksum of a row's evidence cells as stored (after escaping). Line ends are normalised because a
+ * spreadsheet program may save "\r\n" for "\n"; numbers are compared as numbers, dates as ISO instants.
+ */
+export const evidenceChecksum = (cells: ReadonlyArray<Value>): string =>
+  createHash("sha256")
+    .update(JSON.stringify(cells.map((c) => typeof c === "string" ? c.replace(/\r\n?/g, "\n") : c instanceof Date ? c.toISOString() : c)))
+    .digest("hex")
+    .slice(0, 16)
 
-  section("Dữ liệu đầu vào")
-  tableHeader(["Tệp", "Vai trò", "Mã SHA-256"])
-  for (const i of input.inputs) {
-    // One line each: a wrapped 64-digit hash is unreadable; it runs on over the empty cells to its right.
-    tableRow([i.path, i.role === "central" ? "CSDL đảng viên" : "Danh sách chi bộ", i.sha256], false)
-  }
+/** What the evidence columns of a finding row hold, in EVIDENCE_COLUMNS order (escaped as written). */
+export const evidenceCellValues = (f: FindingCells, stats?: WriteStats): Array<Value> =>
+  EVIDENCE_COLUMNS.map((c) => FINDING_COLUMNS[c - 1]!.cell!(f, stats))
 
-  section("Các tệp danh sách đã đọc")
-  tableHeader(["Tệp", "Loại danh sách", "Chi bộ", "Số dòng đọc", "Số dòng nhận", "Số dòng bị loại", "Lỗi tệp"])
-  for (const f of input.files) {
-    tableRow([
-      f.file,
-      f.kind === null ? "" : rosterKindLabel(f.kind),
-      f.unitCode === null ? "" : unitText(input.units, f.unitCode),
-      f.rowsRead,
-      f.rowsIngested,
-      f.rowsRejected,
-      f.error ?? ""
-    ])
-  }
+const DECISION_COLUMN = findingColumn("Quyết định")
+const HASH_COLUMN = findingColumn("Mã bằng chứng")
+const CHECKSUM_COLUMN = findingColumn("Mã kiểm tra")
+const STATUS_COLUMN = findingColumn("Tình trạng rà soát")
+const REVIEWER_CELLS: ReadonlyArray<{ readonly column: number; readonly value: (r: FindingReview, s: WriteStats) => Value }> = [
+  { column: DECISION_COLUMN, value: (r) => r.decision },
+  { column: findingColumn("Ý kiến chi bộ"), value: (r, s) => cellText(r.unitComment, s) },
+  { column: findingColumn("Ý kiến cấp ủy"), value: (r, s) => cellText(r.committeeComment, s) },
+  { column: findingColumn("Người rà soát"), value: (r, s) => cellText(r.reviewer, s) },
+  { column: findingColumn("Ngày"), value: (r) => r.decidedOn === null ? null : isoToDate(r.decidedOn) }
+]
 
-  // Findings for removal review and data corrections are counted apart: corrections are not findings.
-  const findingsOnly = input.discrepancies.filter((d) => d.kind === "finding")
-  const corrections = input.discrepancies.length - findingsOnly.length
-  const counts = new Map<Category, number>(Categories.map((c) => [c, 0]))
-  for (const d of input.discrepancies) counts.set(d.category, (counts.get(d.category) ?? 0) + 1)
-  section("Số phát hiện theo loại")
-  tableHeader(["Loại sai lệch", "Số lượng"])
-  for (const c of FindingCategories) tableRow([categoryLabel(c), counts.get(c) ?? 0])
-  tableRow(["Tổng cộng", findingsOnly.length])
-  section("Hiệu chỉnh dữ liệu (không thuộc diện xem xét xóa tên)")
-  tableHeader(["Loại", "Số lượng"])
-  for (const c of Categories.filter((c) => !FindingCategories.includes(c))) tableRow([categoryLabel(c), counts.get(c) ?? 0])
-  tableRow(["Tổng cộng", corrections])
+/** Printed widths for row heights: text wraps only in printed columns. */
+const WRAP_WIDTHS = [0, ...FINDING_COLUMNS.map((c) => c.print === true ? c.width : 0)]
 
-  section("Chi bộ chưa được đối chiếu đầy đủ")
-  if (input.uncoveredCells.length === 0) {
-    tableRow(["Không có: mọi chi bộ có đảng viên đang sinh hoạt đều đã được đối chiếu đầy đủ."], false)
-  } else {
-    tableHeader(["Chi bộ", "Mã chi bộ", "Đơn vị cấp trên", "Số đảng viên đang sinh hoạt", "Lý do"])
-    for (const c of input.uncoveredCells) {
-      tableRow([
-        c.unitName,
-        c.unitCode,
-        c.parentCode === null ? "" : unitText(input.units, c.parentCode),
-        c.activeMembers,
-        c.why === "NO_ROSTER" ? "Chưa nộp danh sách chính thức" : "Có dữ liệu không đọc được (xem trang \"Lỗi dữ liệu\")"
-      ])
-    }
-  }
+/** The style of each column's data cells. */
+const COLUMN_STYLES: ReadonlyArray<Partial<ExcelJS.Style>> = FINDING_COLUMNS.map((c) =>
+  c.header === "Ngày" ? STYLE.reviewerDate
+  : c.header === "Ngày sinh" ? STYLE.wrapDate
+  : c.reviewer === true ? STYLE.reviewer
+  : c.header === "Độ tin cậy" ? STYLE.percent
+  : c.header === "STT" ? STYLE.number
+  : c.print === true ? STYLE.wrap
+  : STYLE.line
+)
 
-  // Units in code order so the table is stable across runs; findings without a unit last.
-  const byUnit = new Map<string | null, Map<Category, number>>()
-  for (const d of findingsOnly) {
-    const m = byUnit.get(d.unitCode) ?? new Map<Category, number>()
-    m.set(d.category, (m.get(d.category) ?? 0) + 1)
-    byUnit.set(d.unitCode, m)
-  }
-  const unitCodes = [...byUnit.keys()].sort((a, b) =>
-    a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0
-  )
-  const unitLabel = (code: string | null): string => code === null ? "(không xác định chi bộ)" : unitText(input.units, code)
-  section("Số phát hiện theo chi bộ")
-  tableHeader(["Chi bộ", "Mã chi bộ", ...FindingCategories.map(categorySheetName), "Tổng"])
-  const totals = new Map<string | null, number>()
-  for (const code of unitCodes) {
-    const m = byUnit.get(code) ?? new Map<Category, number>()
-    const row = FindingCategories.map((c) => m.get(c) ?? 0)
-    const total = row.reduce((a, b) => a + b, 0)
-    totals.set(code, total)
-    tableRow([unitLabel(code), code ?? "", ...row, total])
-  }
+export const ERROR_COLUMNS: ReadonlyArray<{ readonly header: string; readonly width: number }> = [
+  { header: "STT", width: 6 },
+  { header: "Mức độ", width: 10 },
+  { header: "Tệp", width: 34 },
+  { header: "Trang", width: 14 },
+  { header: "Dòng", width: 7 },
+  { header: "Cột", width: 14 },
+  { header: "Lý do", width: 60 }
+]
 
-  // A bar view drawn with cells (prints everywhere, unlike charts): one bar per unit, longest first.
-  section("Biểu đồ số phát hiện theo chi bộ")
-  tableHeader(["Chi bộ", "Số phát hiện"])
-  const max = Math.max(0, ...totals.values())
-  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] ?? "\uffff").localeCompare(b[0] ?? "\uffff"))
-  for (const [code, total] of ranked) {
-    const row = ws.addRow([text(unitLabel(code)), total, barText(total, max)])
-    row.getCell(1).border = BORDER
-    row.getCell(2).border = BORDER
-    // Not wrapped: the bar runs on over the empty cells to its right.
-    row.getCell(3).font = { color: { argb: "FF2F5597" } }
-    row.getCell(3).alignment = { wrapText: false, vertical: "middle" }
-  }
-
-  const reviewCounts = { open: 0, decided: 0, reopened: 0 }
-  for (const d of input.discrepancies) {
-    if (d.review === undefined) reviewCounts.open++
-    else if (d.review.changedSinceDecision) reviewCounts.reopened++
-    else reviewCounts.decided++
-  }
-  section("Tình trạng rà soát")
-  tableHeader(["Tình trạng", "Số lượng"])
-  tableRow(["Chưa rà soát", reviewCounts.open])
-  tableRow(["Đã có quyết định, vẫn nêu", reviewCounts.decided])
-  tableRow(["Mở lại (bằng chứng thay đổi sau quyết định)", reviewCounts.reopened])
-  tableRow([`Không nêu lại (xem trang "${SUPPRESSED_SHEET}")`, (input.suppressed ?? []).length])
-}
-
+export const SUPPRESSED_COLUMNS: ReadonlyArray<{ readonly header: string; readonly width: number }> = [
+  { header: "STT", width: 5 },
+  { header: "Mã phát hiện", width: 16 },
+  { header: "Họ và tên", width: 18 },
+  { header: "Chi bộ", width: 18 },
+  { header: "Loại sai lệch", width: 20 },
+  { header: "Quyết định", width: 13 },
+  { header: "Người rà soát", width: 14 },
+  { header: "Ngày", width: 11 },
+  { header: "Ý kiến chi bộ", width: 20 },
+  { header: "Ý kiến cấp ủy", width: 20 }
+]
 /** The parent unit a committee reviews a unit under: its parent, or itself at the top of the tree. */
 export const parentUnitOf = (units: ReadonlyMap<string, Unit>, code: string): string =>
   units.get(code)?.parentCode ?? code
@@ -690,11 +403,11 @@ export const splitByParentUnit = (
       input: {
         ...input,
         discrepancies: input.discrepancies.filter(mine),
-        uncoveredCells: input.uncoveredCells.filter((c) => parentOf(c.unitCode) === parentCode),
         suppressed: (input.suppressed ?? []).filter(mine),
         rejections: input.rejections.filter((r) => ofFile(r.file)),
         warnings: input.warnings.filter((r) => ofFile(r.file)),
         files,
+        uncoveredCells: (input.uncoveredCells ?? []).filter((c) => parentOf(c.unitCode) === parentCode),
         inputs: input.inputs.filter((i) => i.role === "central" || ofFile(i.path)),
         scope: parent === undefined ? parentCode : `${parent.name} (${parentCode})`
       }
@@ -705,57 +418,301 @@ export const splitByParentUnit = (
 /** File name of a parent unit's workbook; characters a file system may refuse are replaced. */
 export const splitFileName = (parentCode: string): string => `review-${parentCode.replace(/[^\p{L}\p{N}_.-]/gu, "_")}.xlsx`
 
-/** Builds the workbook in memory. `ExcelJS` is passed in so that callers load it lazily. */
-export const buildReviewWorkbook = async (
-  excel: typeof ExcelJS,
-  input: ReviewInput
-): Promise<ExcelJS.Workbook> => {
-  const wb = new excel.Workbook()
-  wb.creator = `${input.tool.name} ${input.tool.version}`
+
+// ---------------------------------------------------------------------------------------------
+// Writing (exceljs streaming writer: options first, then rows committed one by one)
+
+type Writer = ExcelJS.stream.xlsx.WorkbookWriter
+type Sheet = ExcelJS.Worksheet
+
+/** Opens a sheet with its page setup, frozen panes and header row written. */
+export const openSheet = (
+  wb: Writer,
+  name: string,
+  o: {
+    readonly columns: ReadonlyArray<{ readonly header: string; readonly width: number; readonly hidden?: boolean }>
+    readonly frozenColumns: number
+    readonly title: string
+    readonly party: string
+    readonly asOf: string
+  }
+): Sheet => {
+  const ws = wb.addWorksheet(name, {
+    views: [{
+      state: "frozen",
+      xSplit: o.frozenColumns,
+      ySplit: 1,
+      topLeftCell: `${columnLetter(o.frozenColumns + 1)}2`
+    }],
+    pageSetup: pageSetup(),
+    headerFooter: headerFooter(o.party, o.title, o.asOf)
+  })
+  ws.columns = o.columns.map((c) => ({ width: c.width, hidden: c.hidden === true }))
+  const header = addRow(ws, o.columns.map((c) => c.header))
+  header.eachCell((cell) => (cell.style = STYLE.header))
+  header.height = rowHeight(o.columns.map((c) => c.header), o.columns.map((c) => c.width)) + 2
+  header.commit()
+  return ws
+}
+
+/** Adds a row of values with one shared style per column, its height fitted to its wrapped text. */
+const addStyledRow = (
+  ws: Sheet,
+  values: ReadonlyArray<Value>,
+  styles: ReadonlyArray<Partial<ExcelJS.Style>>,
+  wrapWidths: ReadonlyArray<number>
+): ExcelJS.Row => {
+  const row = addRow(ws, values as Array<Value>)
+  for (let c = 0; c < values.length; c++) row.getCell(c + 1).style = styles[c]!
+  row.height = rowHeight(values, wrapWidths.slice(1))
+  return row
+}
+
+const DECISION_VALIDATION: ExcelJS.DataValidation = {
+  type: "list",
+  allowBlank: true,
+  formulae: [`"${ReviewDecisions.join(",")}"`],
+  showErrorMessage: true,
+  errorStyle: "stop",
+  errorTitle: "Quyết định",
+  error: `Chọn một trong: ${ReviewDecisions.join("; ")}.`
+}
+
+/** No password: protection prevents accidental edits of evidence; see the module comment. */
+const PROTECTION: Partial<ExcelJS.WorksheetProtection> = {
+  selectLockedCells: true,
+  selectUnlockedCells: true,
+  formatColumns: true,
+  formatRows: true,
+  autoFilter: true,
+  sort: true
+}
+
+/** One finding row: evidence, round-trip hashes and, for a standing decision, the reviewer cells. */
+const findingRowValues = (f: FindingCells, review: FindingReview | undefined, n: number, stats: WriteStats): Array<Value> => {
+  const values: Array<Value> = Array.from({ length: FINDING_COLUMNS.length }, () => null)
+  values[0] = n
+  const evidence = evidenceCellValues(f, stats)
+  EVIDENCE_COLUMNS.forEach((c, k) => (values[c - 1] = evidence[k]!))
+  values[HASH_COLUMN - 1] = f.evidenceHash
+  values[CHECKSUM_COLUMN - 1] = evidenceChecksum(evidence)
+  // A standing decision is shown in the reviewer columns so re-importing the workbook keeps it;
+  // a reopened finding starts blank, since its evidence changed since that decision.
+  if (review !== undefined && !review.changedSinceDecision) {
+    for (const r of REVIEWER_CELLS) values[r.column - 1] = r.value(review, stats)
+  }
+  return values
+}
+
+const addCategorySheet = async (
+  wb: Writer,
+  input: ReviewInput,
+  category: Category,
+  findings: ReadonlyArray<Discrepancy>,
+  stats: WriteStats
+): Promise<void> => {
+  // Off-page evidence columns no finding of the sheet fills are hidden.
+  const columns = FINDING_COLUMNS.map((c) => ({
+    header: c.header,
+    width: c.width,
+    hidden: c.hidden === true || (c.when !== undefined && !findings.some(c.when))
+  }))
+  const ws = openSheet(wb, categorySheetName(category), {
+    columns,
+    frozenColumns: 3,
+    title: categoryLabel(category),
+    party: partyName(input),
+    asOf: input.asOf
+  })
+  for (let i = 0; i < findings.length; i++) {
+    const d = findings[i]!
+    const values = findingRowValues(findingCells(input, d), d.review, i + 1, stats)
+    const row = addStyledRow(ws, values, COLUMN_STYLES, WRAP_WIDTHS)
+    if (d.review?.changedSinceDecision === true) row.getCell(STATUS_COLUMN).style = STYLE.reopened
+    row.commit()
+    if (i % 500 === 499) await drainSheet(ws)
+  }
+  const last = findings.length + 1
+  // exceljs writes "$" + each end: "A$1" becomes the absolute $A$1 that LibreOffice and Excel expect.
+  ws.pageSetup.printArea = `A$1:${columnLetter(PRINTED_COLUMNS)}$${last}`
+  const decision = columnLetter(DECISION_COLUMN)
+  ;(ws as unknown as { dataValidations: { add: (a: string, v: ExcelJS.DataValidation) => void } }).dataValidations.add(
+    `${decision}2:${decision}${Math.max(2, last)}`, DECISION_VALIDATION)
+  ws.autoFilter = `A1:${columnLetter(FINDING_COLUMNS.length)}${last}`
+  await ws.protect("", PROTECTION)
+  ws.commit()
+}
+
+interface ErrorLine {
+  readonly level: string
+  readonly r: Rejection
+}
+
+/**
+ * File errors first (a whole file unusable matters most), then rejected rows, then warnings.
+ * A file error already reported as a file-level rejection with the same reason is listed once.
+ */
+export const errorLines = (input: ReviewInput): ReadonlyArray<ErrorLine> => {
+  const fileLevel = new Set(
+    input.rejections.filter((r) => r.row === null).map((r) => `${r.file}\u0000${r.reason}`)
+  )
+  const files = input.central === undefined ? input.files : [input.central, ...input.files]
+  const fileErrors: Array<ErrorLine> = files.flatMap((f) =>
+    f.error === null || fileLevel.has(`${f.file}\u0000${f.error}`)
+      ? []
+      : [{ level: "Lỗi tệp", r: { file: f.file, sheet: null, row: null, column: null, reason: f.error } }]
+  )
+  return [
+    ...fileErrors,
+    ...input.rejections.map((r) => ({ level: r.row === null ? "Lỗi tệp" : "Lỗi dòng", r })),
+    ...input.warnings.map((r) => ({ level: "Cảnh báo", r }))
+  ]
+}
+
+const ERROR_STYLES = ERROR_COLUMNS.map((c) => c.header === "STT" || c.header === "Dòng" ? STYLE.number : STYLE.wrap)
+const ERROR_WIDTHS = [0, ...ERROR_COLUMNS.map((c) => c.width)]
+
+const addErrorSheet = (wb: Writer, input: ReviewInput, stats: WriteStats): void => {
+  const ws = openSheet(wb, ERRORS_SHEET, {
+    columns: ERROR_COLUMNS,
+    frozenColumns: 0,
+    title: "Lỗi dữ liệu đầu vào",
+    party: partyName(input),
+    asOf: input.asOf
+  })
+  const lines = [...errorLines(input)]
+  if (stats.truncated > 0) {
+    lines.push({
+      level: "Cảnh báo",
+      r: {
+        file: "review.xlsx",
+        sheet: null,
+        row: null,
+        column: null,
+        reason: `${stats.truncated} ô dài quá 32.767 ký tự (giới hạn của Excel) đã bị cắt bớt, có ghi chú ở cuối ô; ` +
+          `nội dung đầy đủ của phát hiện có trong discrepancies.jsonl.`
+      }
+    })
+  }
+  lines.forEach(({ level, r }, i) => {
+    const t = (s: string | null) => cellText(s, stats)
+    addStyledRow(ws, [i + 1, level, t(r.file), t(r.sheet), r.row, t(r.column), t(r.reason)], ERROR_STYLES, ERROR_WIDTHS)
+      .commit()
+  })
+  ws.autoFilter = `A1:${columnLetter(ERROR_COLUMNS.length)}${lines.length + 1}`
+  ws.commit()
+}
+
+const SUPPRESSED_STYLES = SUPPRESSED_COLUMNS.map((c) =>
+  c.header === "STT" ? STYLE.number : c.header === "Ngày" ? STYLE.date : STYLE.wrap
+)
+const SUPPRESSED_WIDTHS = [0, ...SUPPRESSED_COLUMNS.map((c) => c.width)]
+
+/** Findings judged legitimate or already handled, with the same evidence: listed for the record, not raised. */
+const addSuppressedSheet = (wb: Writer, input: ReviewInput, stats: WriteStats): void => {
+  const ws = openSheet(wb, SUPPRESSED_SHEET, {
+    columns: SUPPRESSED_COLUMNS,
+    frozenColumns: 0,
+    title: "Phát hiện không nêu lại (đã có quyết định)",
+    party: partyName(input),
+    asOf: input.asOf
+  })
+  const list = input.suppressed ?? []
+  const t = (s: string | null) => cellText(s, stats)
+  list.forEach((d, i) => {
+    const f = findingCells(input, d)
+    const r = d.review
+    addStyledRow(ws, [
+      i + 1,
+      t(d.id),
+      t(f.names),
+      t(f.unit),
+      t(f.category),
+      r === undefined ? null : r.decision,
+      t(r?.reviewer ?? null),
+      r === undefined || r.decidedOn === null ? null : isoToDate(r.decidedOn),
+      t(r?.unitComment ?? null),
+      t(r?.committeeComment ?? null)
+    ], SUPPRESSED_STYLES, SUPPRESSED_WIDTHS).commit()
+  })
+  ws.autoFilter = `A1:${columnLetter(SUPPRESSED_COLUMNS.length)}${list.length + 1}`
+  ws.commit()
+}
+
+/** The findings of each category, in category order (Labels.ts declares them; new ones get a sheet). */
+const byCategory = (ds: ReadonlyArray<Discrepancy>): Array<[Category, Array<Discrepancy>]> => {
+  const m = new Map<Category, Array<Discrepancy>>()
+  for (const d of ds) {
+    const list = m.get(d.category)
+    if (list === undefined) m.set(d.category, [d])
+    else list.push(d)
+  }
+  return Categories.flatMap((c) => {
+    const list = m.get(c)
+    return list === undefined ? [] : [[c, list] as [Category, Array<Discrepancy>]]
+  })
+}
+
+/**
+ * Streams the workbook to `path`. Returns what had to be changed (cells cut to Excel's limit).
+ * `ExcelJS` is imported here, on first use, to keep CLI start-up fast.
+ */
+export const streamReviewWorkbook = async (path: string, input: ReviewInput): Promise<WriteStats> => {
+  const { default: excel } = await import("exceljs")
   const generated = new Date(input.generatedAt)
+  const wb = new excel.stream.xlsx.WorkbookWriter({
+    filename: path,
+    useStyles: true,
+    useSharedStrings: false,
+    // Level 1: a third of the default's time for a file ~15 % larger.
+    zip: { zlib: { level: 1 } }
+  } as ExcelJS.stream.xlsx.WorkbookStreamWriterOptions)
+  wb.creator = `${input.tool.name} ${input.tool.version}`
   if (!Number.isNaN(generated.getTime())) {
     wb.created = generated
     wb.modified = generated
   }
-  addSummarySheet(wb, input)
-  const byCategory = new Map<Category, Array<{ cells: FindingCells; review: FindingReview | undefined }>>()
-  for (const d of input.discrepancies) {
-    const list = byCategory.get(d.category) ?? []
-    list.push({ cells: findingCells(input, d), review: d.review })
-    byCategory.set(d.category, list)
+  const stats: WriteStats = { truncated: 0 }
+  addSummarySheet(wb, input, stats)
+  for (const [category, findings] of byCategory(input.discrepancies)) {
+    await addCategorySheet(wb, input, category, findings, stats)
   }
-  for (const category of Categories) {
-    const findings = byCategory.get(category)
-    if (findings === undefined) continue
-    const ws = addCategorySheet(wb, category, findings)
-    // No password: protection prevents accidental edits of evidence; see the module comment.
-    await ws.protect("", {
-      selectLockedCells: true,
-      selectUnlockedCells: true,
-      formatColumns: true,
-      formatRows: true,
-      autoFilter: true,
-      sort: true
-    })
-  }
-  if ((input.suppressed ?? []).length > 0) addSuppressedSheet(wb, input)
-  addErrorSheet(wb, input)
-  return wb
+  if ((input.suppressed ?? []).length > 0) addSuppressedSheet(wb, input, stats)
+  addInputsSheet(wb, input, stats)
+  addErrorSheet(wb, input, stats)
+  await wb.commit()
+  return stats
 }
 
-/** The workbook as xlsx bytes; exceljs is imported here, on first use, to keep CLI start-up fast. */
-export const reviewWorkbookBytes = async (input: ReviewInput): Promise<Uint8Array> => {
-  const { default: excel } = await import("exceljs")
-  const wb = await buildReviewWorkbook(excel, input)
-  const buffer = await wb.xlsx.writeBuffer()
-  return new Uint8Array(buffer as ArrayBuffer)
-}
-
+/** review.xlsx written atomically; a warning is logged when cells had to be cut to Excel's limit. */
 export const writeReviewWorkbook = (
   path: string,
   input: ReviewInput
 ): Effect.Effect<WrittenFile, ReportWriteError, FileSystem.FileSystem> =>
-  Effect.tryPromise(() => reviewWorkbookBytes(input)).pipe(
-    Effect.flatMap((bytes) => writeFileAtomic(path, bytes)),
-    Effect.mapError(writeFailed(path))
-  )
+  withAtomicFile(path, (temp) =>
+    Effect.tryPromise(() => streamReviewWorkbook(temp, input)).pipe(
+      Effect.tap((stats) =>
+        stats.truncated === 0 ? Effect.void : Effect.logWarning(
+          `${path}: ${stats.truncated} cell(s) longer than Excel's 32,767 characters were cut (marked in the cell); ` +
+            `the full text is in discrepancies.jsonl`
+        )
+      )
+    )).pipe(
+      Effect.flatMap(() => fileFacts(path)),
+      Effect.mapError(writeFailed(path))
+    )
+
+/** Size and SHA-256 of a written file, read back in chunks. */
+const fileFacts = (path: string): Effect.Effect<WrittenFile, unknown> =>
+  Effect.tryPromise(async () => {
+    const { createReadStream } = await import("node:fs")
+    const hash = createHash("sha256")
+    let bytes = 0
+    for await (const chunk of createReadStream(path)) {
+      hash.update(chunk as Buffer)
+      bytes += (chunk as Buffer).length
+    }
+    return { path, bytes, sha256: hash.digest("hex") }
+  })
+
+export { barText } from "./SummarySheet.js"

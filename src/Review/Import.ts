@@ -14,10 +14,9 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type ExcelJS from "exceljs"
 import { type Rejection, type ReviewDecision, ReviewDecisions } from "../Domain.js"
-import { unescapeCell } from "../Report/Escape.js"
+import { escapeCell, unescapeCell } from "../Report/Escape.js"
 import {
-  CHECKSUM_FIRST_COLUMN,
-  CHECKSUM_LAST_COLUMN,
+  EVIDENCE_COLUMNS,
   evidenceChecksum,
   FINDING_COLUMNS,
   SUPPRESSED_SHEET
@@ -77,6 +76,22 @@ const asText = (v: string | number | Date | null): string | null => {
   if (v === null) return null
   const s = (v instanceof Date ? v.toISOString().slice(0, 10) : String(v)).replace(/\r\n?/g, "\n").normalize("NFC").trim()
   return s === "" ? null : unescapeCell(s)
+}
+
+/**
+ * A reviewer's free text (comment, name) as stored: a formula typed in the cell is kept as its text
+ * ("=SUM(1)"), and any line that would start a formula is escaped ("'@SUM(1)"), exactly as the
+ * workbook shows it; nothing a reviewer wrote is dropped or evaluated.
+ */
+export const reviewerText = (v: ExcelJS.CellValue): string | null => {
+  const formula = typeof v === "object" && v !== null && !(v instanceof Date)
+    ? ("formula" in v && typeof v.formula === "string" ? v.formula
+      : "sharedFormula" in v && typeof v.sharedFormula === "string" ? v.sharedFormula
+      : null)
+    : null
+  const s = formula !== null ? `=${formula.replace(/^=/, "")}` : asText(plain(v))
+  if (s === null) return null
+  return s.split("\n").map(escapeCell).join("\n")
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, "0")
@@ -159,10 +174,11 @@ export const readReviewedWorkbook = (wb: ExcelJS.Workbook, file: string, options
     for (let r = 2; r <= ws.rowCount; r++) {
       const row = ws.getRow(r)
       const get = (h: (typeof REQUIRED)[number]) => plain(row.getCell(col(h)).value)
-      const rawDecision = asText(get(DECISION))
-      const unitComment = asText(get(UNIT_COMMENT))
-      const committeeComment = asText(get(COMMITTEE_COMMENT))
-      const reviewerCell = asText(get(REVIEWER))
+      const free = (h: (typeof REQUIRED)[number]) => reviewerText(row.getCell(col(h)).value)
+      const rawDecision = free(DECISION)
+      const unitComment = free(UNIT_COMMENT)
+      const committeeComment = free(COMMITTEE_COMMENT)
+      const reviewerCell = free(REVIEWER)
       const rawDate = get(DATE)
       if (rawDecision === null && unitComment === null && committeeComment === null && reviewerCell === null && rawDate === null) {
         continue
@@ -189,13 +205,14 @@ export const readReviewedWorkbook = (wb: ExcelJS.Workbook, file: string, options
         problem(DATE, `Ngày "${asText(rawDate) ?? ""}" không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/11/2026.`)
         ok = false
       }
-      const reviewer = reviewerCell ?? options.reviewer?.trim() ?? null
+      const fromOption = options.reviewer?.trim()
+      const reviewer = reviewerCell ?? (fromOption === undefined || fromOption === "" ? null : escapeCell(fromOption))
       if (reviewer === null || reviewer === "") {
         problem(REVIEWER, "Chưa ghi tên người rà soát; ghi vào cột Người rà soát hoặc nhập lại với --reviewer \"Họ và tên\".")
         ok = false
       }
       const evidence: Array<string | number | null> = []
-      for (let c = CHECKSUM_FIRST_COLUMN; c <= CHECKSUM_LAST_COLUMN; c++) {
+      for (const c of EVIDENCE_COLUMNS) {
         const v = plain(row.getCell(c).value)
         evidence.push(v instanceof Date ? v.toISOString() : typeof v === "string" ? v.replace(/\r\n?/g, "\n") : v)
       }

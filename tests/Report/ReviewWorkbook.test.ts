@@ -5,11 +5,15 @@ import * as Effect from "effect/Effect"
 import ExcelJS from "exceljs"
 import * as NodeFs from "node:fs"
 import * as NodePath from "node:path"
-import { Categories, type Discrepancy, FindingCategories } from "../../src/Domain.js"
-import { categoryLabel, categorySheetName, ReviewDecisions } from "../../src/Report/Labels.js"
+import { Categories } from "../../src/Domain.js"
+import { categorySheetName, ReviewDecisions } from "../../src/Report/Labels.js"
+import { FONT_SIZE, rowHeight } from "../../src/Report/Cells.js"
 import {
   barText,
+  CATEGORY_PRINT_SCALE,
   errorLines,
+  partyName,
+  PRINTED_COLUMNS,
   splitByParentUnit,
   splitFileName,
   FINDING_COLUMNS,
@@ -60,6 +64,7 @@ describe("writeReviewWorkbook", () => {
       expect(wb.worksheets.map((w) => w.name)).toEqual([
         "Tổng hợp",
         ...Categories.filter((c) => present.has(c)).map(categorySheetName),
+        "Tệp đầu vào",
         "Lỗi dữ liệu"
       ])
       expect(wb.worksheets.map((w) => w.name)).toContain("Không có trong DS")
@@ -73,14 +78,18 @@ describe("writeReviewWorkbook", () => {
       const ws = sheet(wb, "Sai lệch thông tin")
       expect(rowValues(ws, 1)).toEqual(FINDING_COLUMNS.map((c) => c.header))
       expect(rowValues(ws, 1).slice(0, 3)).toEqual(["STT", "Mã phát hiện", "Họ và tên"])
-      expect(rowValues(ws, 1).slice(-5)).toEqual(["Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy", "Người rà soát", "Ngày"])
+      expect(FINDING_COLUMNS.filter((c) => c.reviewer === true).map((c) => c.header)).toEqual(["Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy", "Người rà soát", "Ngày"])
       const row = findingRow(ws, "FLD-5e6f7a8b")
       expect(row.getCell(1).value).toBe(1)
       expect(row.getCell(col("Họ và tên")).value).toBe("Nguyễn Văn Hòa")
-      expect(row.getCell(col("Ngày sinh")).value).toBe("07/03/1958")
+      // A full birth date is a real date cell shown dd/mm/yyyy.
+      expect(row.getCell(col("Ngày sinh")).value).toEqual(new Date(Date.UTC(1958, 2, 7)))
+      expect(row.getCell(col("Ngày sinh")).numFmt).toBe("dd/mm/yyyy")
+      expect(row.getCell(col("Chi bộ")).value).toBe("Chi bộ Khu phố 1 (CB01)")
+      expect(row.getCell(col("Lý do")).value).toBe("Ngày sinh trong danh sách khác với CSDL.")
       expect(row.getCell(col("Giới tính")).value).toBe("Nam")
-      expect(row.getCell(col("Chi bộ (theo CSDL)")).value).toBe("Chi bộ Khu phố 1")
-      expect(row.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1")
+      expect(row.getCell(col("Chi bộ (theo CSDL)")).value).toBe("Chi bộ Khu phố 1 (CB01)")
+      expect(row.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1 (CB01)")
       expect(row.getCell(col("Tệp / Trang / Dòng")).value).toBe("kp1/ds-2025.xlsx / Danh sách / 5")
       expect(row.getCell(col("Loại sai lệch")).value).toBe("Sai lệch thông tin")
       expect(row.getCell(col("Trường")).value).toBe("Ngày sinh")
@@ -94,14 +103,17 @@ describe("writeReviewWorkbook", () => {
       for (const h of ["Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy", "Người rà soát", "Ngày"]) {
         expect(row.getCell(col(h)).value).toBeNull()
       }
-      expect(row.getCell(col("Diễn giải")).alignment).toMatchObject({ wrapText: true, vertical: "top" })
+      // Printed columns wrap; off-page evidence stays one line so rows are as tall as the printed text.
+      expect(row.getCell(col("Lý do")).alignment).toMatchObject({ wrapText: true, vertical: "top" })
+      expect(row.getCell(col("Diễn giải")).alignment?.wrapText).toBeFalsy()
+      expect(row.getCell(col("Lý do")).font?.size).toBeGreaterThanOrEqual(9)
 
       const dup = findingRow(sheet(wb, "Trùng danh sách"), "DUR-0c9d4411")
       expect(dup.getCell(col("Tệp / Trang / Dòng")).value).toBe(
         "kp1/ds-2025.xlsx / Danh sách / 6\nkp2/ds,2025.xlsx / Danh sách / 7"
       )
       expect(dup.getCell(col("Họ và tên")).value).toBe("Hoàng Minh Tuấn\nHoàng Minh Tuấn")
-      expect(dup.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1\nChi bộ Khu phố 2")
+      expect(dup.getCell(col("Chi bộ (theo danh sách)")).value).toBe("Chi bộ Khu phố 1 (CB01)\nChi bộ Khu phố 2 (CB02)")
       expect(dup.getCell(col("Chi bộ (theo CSDL)")).value).toBeNull()
       expect(dup.getCell(col("Độ tin cậy")).value).toBeCloseTo(0.93456, 10)
 
@@ -175,8 +187,8 @@ describe("writeReviewWorkbook", () => {
         fitToHeight: 0,
         printTitlesRow: "1:1"
       })
-      expect(ws.getColumn(col("Diễn giải")).width).toBe(44)
-      expect(ws.getColumn(col("Họ và tên")).width).toBe(16)
+      expect(ws.getColumn(col("Diễn giải")).width).toBe(80)
+      expect(ws.getColumn(col("Họ và tên")).width).toBe(17)
       // Round-trip columns are hidden; evidence columns no finding of the sheet fills are hidden for print.
       expect(ws.getColumn(col("Mã bằng chứng")).hidden).toBe(true)
       expect(ws.getColumn(col("Mã kiểm tra")).hidden).toBe(true)
@@ -214,51 +226,27 @@ describe("writeReviewWorkbook", () => {
       ws.eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
       const find = (first: unknown) => rows.find((r) => r[0] === first)
       expect(rows[0]).toEqual(["BÁO CÁO ĐỐI CHIẾU DANH SÁCH ĐẢNG VIÊN"])
-      expect(find("Tính đến ngày")).toEqual(["Tính đến ngày", "31/03/2025"])
+      expect(find("Tính đến ngày")).toEqual(["Tính đến ngày", new Date(Date.UTC(2025, 2, 31))])
       expect(find("Thời điểm lập báo cáo")).toEqual(["Thời điểm lập báo cáo", "01/04/2025 15:30 (giờ Việt Nam)"])
       expect(find("Công cụ")).toEqual(["Công cụ", "recon 0.1.0"])
-      expect(find("data/csdl-2025-03.xlsx")).toEqual(["data/csdl-2025-03.xlsx", "CSDL đảng viên", "e".repeat(64)])
-      expect(find("kp1/ds-2025.xlsx")?.slice(0, 3)).toEqual(["kp1/ds-2025.xlsx", "Danh sách chi bộ", "a".repeat(64)])
-      expect(rows.find((r) => r[0] === "kp1/ds-2025.xlsx" && r[1] === "Danh sách chính thức")).toEqual([
-        "kp1/ds-2025.xlsx", "Danh sách chính thức", "Chi bộ Khu phố 1", 3, 2, 1
-      ])
+      expect(find("Tệp danh sách chi bộ đã đọc")).toEqual(["Tệp danh sách chi bộ đã đọc", 4])
+      expect(find("Số dòng đọc / nhận / bị loại")).toEqual(["Số dòng đọc / nhận / bị loại", "5 / 4 / 1"])
+      // Every input on its own sheet, one line each; the central database is not called a roster.
+      const inputs: Array<Array<unknown>> = []
+      sheet(wb, "Tệp đầu vào").eachRow((row) => inputs.push((row.values as Array<unknown>).slice(1)))
+      expect(inputs[1]).toEqual([1, "data/csdl-2025-03.xlsx", "CSDL đảng viên", undefined, undefined, undefined, undefined, undefined, undefined, "e".repeat(64)])
+      expect(inputs[2]).toEqual([2, "kp1/ds-2025.xlsx", "Danh sách chi bộ", "Danh sách chính thức", "Chi bộ Khu phố 1 (CB01)", 3, 2, 1, undefined, "a".repeat(64)])
+      expect(inputs.filter((r) => r[2] === "Danh sách chi bộ")).toHaveLength(4)
       expect(find("Sai lệch thông tin")).toEqual(["Sai lệch thông tin", 1])
       expect(find("Chuyển sinh hoạt quá hạn")).toEqual(["Chuyển sinh hoạt quá hạn", 0])
       expect(find("Tổng cộng")).toEqual(["Tổng cộng", 6])
       const unitHeader = rows.find((r) => r[0] === "Chi bộ")
-      // Corrections are not findings: the per-unit table has the finding categories only.
-      expect(unitHeader).toEqual(["Chi bộ", "Mã chi bộ", ...FindingCategories.map(categorySheetName), "Tổng"])
+      // Only the categories found get a column.
+      const present = Categories.filter((c) => discrepancies.some((d) => d.category === c))
+      expect(unitHeader).toEqual(["Chi bộ", "Mã chi bộ", ...present.map(categorySheetName), "Tổng"])
       // CB01: missing 1, not-in-central 1, field 1. CB02: duplicate central 1, duplicate roster 1, status 1.
-      expect(find("Chi bộ Khu phố 1")).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 3])
-      expect(find("Chi bộ Khu phố 2")).toEqual(["Chi bộ Khu phố 2", "CB02", 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 3])
-      expect(find("Chi bộ chưa được đối chiếu đầy đủ")).toBeDefined()
-      expect(rows.some((r) => String(r[0]).startsWith("Không có: mọi chi bộ"))).toBe(true)
-    }))
-
-  it.scoped("summary sheet: corrections counted apart from findings, cells not covered listed; corrections on their own sheet", () =>
-    Effect.gen(function*() {
-      const fm = discrepancies.find((d) => d.category === "FIELD_MISMATCH")!
-      const correction: Discrepancy = { ...fm, id: "HC-1", category: "DATA_CORRECTION", kind: "correction" }
-      const wb = yield* roundTrip(reviewInput({
-        discrepancies: [...discrepancies, correction],
-        uncoveredCells: [
-          { unitCode: "CB02", unitName: "Chi bộ Khu phố 2", parentCode: "DB01", activeMembers: 7, why: "NO_ROSTER" },
-          { unitCode: "CB01", unitName: "Chi bộ Khu phố 1", parentCode: "DB01", activeMembers: 3, why: "UNREAD_INPUT" }
-        ]
-      }))
-      expect(wb.worksheets.map((w) => w.name)).toContain("Hiệu chỉnh dữ liệu")
-      expect(wb.getWorksheet("Hiệu chỉnh dữ liệu")!.getRow(2).getCell(2).value).toBe("HC-1")
-      const ws = sheet(wb, "Tổng hợp")
-      const rows: Array<Array<unknown>> = []
-      ws.eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
-      const totals = rows.filter((r) => r[0] === "Tổng cộng").map((r) => r[1])
-      expect(totals).toEqual([6, 1]) // findings, then corrections
-      expect(rows.find((r) => r[0] === categoryLabel("DATA_CORRECTION"))).toEqual([categoryLabel("DATA_CORRECTION"), 1])
-      // The correction of CB01 is not counted among its findings (the unit table row: 13 cells).
-      expect(rows.find((r) => r[0] === "Chi bộ Khu phố 1" && r.length === 13)).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 3])
-      const noRoster = rows.find((r) => r[1] === "CB02" && r[4] === "Chưa nộp danh sách chính thức")
-      expect(noRoster?.slice(0, 4)).toEqual(["Chi bộ Khu phố 2", "CB02", expect.stringContaining("DB01"), 7])
-      expect(rows.find((r) => r[1] === "CB01" && String(r[4]).startsWith("Có dữ liệu không đọc được"))).toBeDefined()
+      expect(find("Chi bộ Khu phố 1")).toEqual(["Chi bộ Khu phố 1", "CB01", 1, 1, 0, 0, 1, 0, 3])
+      expect(find("Chi bộ Khu phố 2")).toEqual(["Chi bộ Khu phố 2", "CB02", 0, 0, 1, 1, 0, 1, 3])
     }))
 
   it.scoped("Lỗi dữ liệu lists file errors, rejected rows and warnings with file/sheet/row/column/reason", () =>
@@ -285,8 +273,11 @@ describe("writeReviewWorkbook", () => {
   it.scoped("no findings and no errors: summary and an empty error sheet only", () =>
     Effect.gen(function*() {
       const wb = yield* roundTrip(reviewInput({ discrepancies: [], rejections: [], warnings: [], files: [] }))
-      expect(wb.worksheets.map((w) => w.name)).toEqual(["Tổng hợp", "Lỗi dữ liệu"])
+      expect(wb.worksheets.map((w) => w.name)).toEqual(["Tổng hợp", "Tệp đầu vào", "Lỗi dữ liệu"])
       expect(sheet(wb, "Lỗi dữ liệu").rowCount).toBe(1)
+      const summary: Array<unknown> = []
+      sheet(wb, "Tổng hợp").eachRow((row) => summary.push((row.values as Array<unknown>)[1]))
+      expect(summary).toContain("Không có sai lệch")
     }))
 })
 
@@ -327,8 +318,8 @@ describe("rule, checks, review state, bar view and split", () => {
       sheet(wb, "Tổng hợp").eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
       const bars = rows.filter((r) => typeof r[2] === "string" && /^█+$/.test(r[2] as string))
       expect(bars.map((r) => [r[0], r[1], (r[2] as string).length])).toEqual([
-        ["Chi bộ Khu phố 1", 3, 40],
-        ["Chi bộ Khu phố 2", 3, 40]
+        ["CB01 – Chi bộ Khu phố 1", 3, 40],
+        ["CB02 – Chi bộ Khu phố 2", 3, 40]
       ])
       expect(rows.find((r) => r[0] === "Chưa rà soát")).toEqual(["Chưa rà soát", 1])
       expect(rows.find((r) => r[0] === "Mở lại (bằng chứng thay đổi sau quyết định)")?.[1]).toBe(1)
@@ -386,4 +377,96 @@ describe("findingCells", () => {
       ["Cảnh báo", "kp2/ds,2025.xlsx"]
     ])
   })
+})
+
+describe("a workbook that prints (issue 13)", () => {
+  it.scoped("category sheets: A4 landscape print area of the reviewer's columns, page header and footer, ≥ 9 pt", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput())
+      const ws = sheet(wb, "Sai lệch thông tin")
+      const printed = FINDING_COLUMNS.slice(0, PRINTED_COLUMNS).map((c) => c.header)
+      expect(printed).toEqual(["STT", "Mã phát hiện", "Họ và tên", "Ngày sinh", "Chi bộ", "Lý do", "Đề xuất", "Tình trạng rà soát", "Quyết định", "Ý kiến chi bộ", "Ý kiến cấp ủy"])
+      expect(ws.pageSetup.printArea).toBe(`A1:${String.fromCharCode(64 + PRINTED_COLUMNS)}2`)
+      expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: "landscape", fitToWidth: 1, printTitlesRow: "1:1" })
+      // Fit to one page wide: the printed columns need at most a 10 % reduction, so 10 pt prints ≥ 9 pt.
+      expect(CATEGORY_PRINT_SCALE * FONT_SIZE).toBeGreaterThanOrEqual(9)
+      for (let r = 1; r <= ws.rowCount; r++) {
+        for (let c = 1; c <= FINDING_COLUMNS.length; c++) {
+          expect(ws.getCell(r, c).font?.size ?? 11, `${r}:${c}`).toBeGreaterThanOrEqual(FONT_SIZE)
+        }
+      }
+      const hf = ws.headerFooter
+      expect(hf.oddHeader).toContain("Sai lệch thông tin")
+      expect(hf.oddHeader).toContain("Tính đến ngày 31/03/2025")
+      expect(hf.oddHeader).toContain(partyName(reviewInput()))
+      expect(hf.oddFooter).toContain("Trang &P / &N")
+      // The id column holds its ids on one line.
+      expect(ws.getColumn(2).width! * 1.2).toBeGreaterThanOrEqual("MR-ddf01d095156".length)
+      // Rows are as tall as their printed text: a one-line finding is one line tall.
+      expect(ws.getRow(2).height).toBeLessThanOrEqual(30)
+    }))
+
+  it("a row is as tall as its longest printed cell", () => {
+    expect(rowHeight(["kort"], [20])).toBe(16)
+    expect(rowHeight(["x".repeat(210)], [19])).toBe(Math.ceil(10 * 12.75 + 3))
+    // Off-page (width 0) cells do not make the row taller.
+    expect(rowHeight(["a", "x".repeat(5000)], [10, 0])).toBe(16)
+  })
+
+  it.scoped("rendered by LibreOffice: A4 landscape pages with the header, the category and the page numbers", () =>
+    Effect.gen(function*() {
+      const { execFileSync } = yield* Effect.promise(() => import("node:child_process"))
+      const has = (cmd: string) => {
+        try {
+          execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" })
+          return true
+        } catch {
+          return false
+        }
+      }
+      if (!has("soffice") || !has("pdftotext")) {
+        // A development check, not a CI dependency: LibreOffice is large.
+        console.warn("skipped: soffice or pdftotext not installed (apt-get install libreoffice-calc-nogui poppler-utils)")
+        return
+      }
+      const fs = yield* FileSystem.FileSystem
+      const dir = yield* fs.makeTempDirectoryScoped({ prefix: "recon-print-" })
+      const xlsx = NodePath.join(dir, "review.xlsx")
+      yield* writeReviewWorkbook(xlsx, reviewInput())
+      execFileSync("soffice", ["--headless", `-env:UserInstallation=file://${dir}/lo`, "--convert-to", "pdf", "--outdir", dir, xlsx], {
+        stdio: "ignore",
+        timeout: 170_000
+      })
+      const pdf = NodePath.join(dir, "review.pdf")
+      const info = execFileSync("pdfinfo", [pdf]).toString()
+      expect(info).toMatch(/Page size:\s+841\.\d+ x 595\.\d+ pts \(A4\)/)
+      const text = execFileSync("pdftotext", ["-layout", pdf, "-"]).toString()
+      const pages = text.split("\f").filter((p) => p.trim() !== "")
+      const n = pages.length
+      expect(pages[0]).toContain("Trang 1 / " + n)
+      const fm = pages.find((p) => p.includes("Sai lệch thông tin") && p.includes("FLD-5e6f7a8b"))!
+      expect(fm).toContain("Tính đến ngày 31/03/2025")
+      expect(fm).toContain("07/03/1958")
+      // Off-page evidence stays off the page.
+      expect(fm).not.toContain("Căn cứ và kiểm tra")
+    }).pipe(Effect.provide(NodeContext.layer)), 180_000)
+})
+
+describe("cells not reconciled fully", () => {
+  it.scoped("are listed on the summary with unit, parent, active members and why", () =>
+    Effect.gen(function*() {
+      const wb = yield* roundTrip(reviewInput({
+        uncoveredCells: [
+          { unitCode: "CB02", unitName: "Chi bộ Khu phố 2", parentCode: null, activeMembers: 12, why: "UNREAD_INPUT" },
+          { unitCode: "CB01", unitName: "Chi bộ Khu phố 1", parentCode: null, activeMembers: 30, why: "NO_ROSTER" }
+        ]
+      }))
+      const rows: Array<Array<unknown>> = []
+      sheet(wb, "Tổng hợp").eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
+      const at = rows.findIndex((r) => r[0] === "Chi bộ chưa được đối chiếu đầy đủ")
+      expect(at).toBeGreaterThan(0)
+      expect(rows[at + 2]).toEqual(["Chi bộ", "Mã chi bộ", "Đơn vị cấp trên", "Số đảng viên đang sinh hoạt", "Lý do"])
+      expect(rows[at + 3]).toEqual(["Chi bộ Khu phố 1", "CB01", undefined, 30, "Chưa nộp danh sách"])
+      expect(rows[at + 4]?.slice(0, 2)).toEqual(["Chi bộ Khu phố 2", "CB02"])
+    }))
 })

@@ -124,7 +124,8 @@ describe("review round trip", () => {
       expect(dc).toMatchObject({
         decision: "Không đồng ý",
         unitComment: "Hai người khác nhau, cùng tên",
-        committeeComment: "=Đồng ý với chi bộ",
+        // Kept as text, escaped as the workbook shows it (issue 11 item 6).
+        committeeComment: "'=Đồng ý với chi bộ",
         reviewer: "Nguyễn Thị Lan",
         decidedOn: "2026-11-03",
         importedAt: "2026-11-05T09:00:00.000Z",
@@ -240,12 +241,10 @@ describe("review round trip", () => {
       unknown.getCell(findingColumn("Mã phát hiện")).value = "SC-000000000000"
       const ws = wb.getWorksheet(categorySheetName("STATUS_CONFLICT"))!
       const rowNo = unknown.number
-      const firstCol = findingColumn("Mã phát hiện")
-      const lastCol = findingColumn("Tình trạng rà soát")
       // Keep the checksum consistent, as someone forging a row would; only the store can tell.
-      const { evidenceChecksum } = yield* Effect.promise(() => import("../../src/Report/ReviewWorkbook.js"))
-      const cells: Array<string | number | null> = []
-      for (let c = firstCol; c <= lastCol; c++) cells.push(ws.getCell(rowNo, c).value as string | number | null)
+      const { evidenceChecksum, EVIDENCE_COLUMNS } = yield* Effect.promise(() => import("../../src/Report/ReviewWorkbook.js"))
+      const cells: Array<string | number | Date | null> = []
+      for (const c of EVIDENCE_COLUMNS) cells.push(ws.getCell(rowNo, c).value as string | number | Date | null)
       ws.getCell(rowNo, findingColumn("Mã kiểm tra")).value = evidenceChecksum(cells)
       fill(wb, "STATUS_CONFLICT", "SC-000000000000", { decision: "Đã xử lý", reviewer: "A" })
       const bad = path.join(dir, "bad.xlsx")

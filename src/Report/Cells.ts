@@ -1,0 +1,216 @@
+/**
+ * What every sheet of review.xlsx shares: cell text (escaped, capped at Excel's cell limit), the
+ * shared style objects, row heights, page setup with header and footer. Written for exceljs's
+ * streaming writer: page setup and views are options of `addWorksheet` (written when the sheet
+ * opens), and a cell's style is one shared object (exceljs caches style ids by object identity,
+ * which is what keeps 100,000 rows fast).
+ */
+import type ExcelJS from "exceljs"
+import { escapeCell } from "./Escape.js"
+
+/** Excel's limit on the characters of one cell (Excel specifications and limits). */
+export const CELL_LIMIT = 32_767
+
+/** Counts what had to be changed while writing, for the warning at the end. */
+export interface WriteStats {
+  truncated: number
+}
+
+/** What replaces the end of a cut cell. */
+export const truncationMarker = (removed: number): string => ` …[đã cắt bớt ${removed} ký tự do giới hạn của Excel]`
+
+/**
+ * Text of a cell: each line escaped (cells listing several people keep every entry visibly data),
+ * cut to Excel's limit with a visible marker. null / "" → empty cell.
+ */
+export const cellText = (s: string | null, stats?: WriteStats): string | null => {
+  if (s === null || s === "") return null
+  const escaped = s.includes("\n") ? s.split("\n").map(escapeCell).join("\n") : escapeCell(s)
+  if (escaped.length <= CELL_LIMIT) return escaped
+  if (stats !== undefined) stats.truncated++
+  // The marker is sized for the longest count first, so the cell stays within the limit.
+  const keep = CELL_LIMIT - truncationMarker(escaped.length).length
+  return escaped.slice(0, keep) + truncationMarker(escaped.length - keep)
+}
+
+/** 1 → A, 27 → AA. */
+export const columnLetter = (n: number): string => {
+  let out = ""
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) out = String.fromCharCode(65 + ((k - 1) % 26)) + out
+  return out
+}
+
+/** An ISO date as an Excel date cell (UTC midnight, which exceljs writes as that calendar day). */
+export const isoToDate = (iso: string): Date => new Date(`${iso.slice(0, 10)}T00:00:00.000Z`)
+
+export const DATE_FORMAT = "dd/mm/yyyy"
+
+/** Point size of data and header cells: printed at ≥ 90 % (see PAGE), that is ≥ 9 pt on paper. */
+export const FONT_SIZE = 10
+
+const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFD9E1F2" } }
+/** Light yellow marks the cells a reviewer may fill in. */
+const REVIEWER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFF2CC" } }
+/** Reopened findings stand out on screen and on a black-and-white printout (bold). */
+const REOPENED_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF8CBAD" } }
+const THIN: ExcelJS.Border = { style: "thin", color: { argb: "FFBFBFBF" } }
+const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN }
+const FONT: Partial<ExcelJS.Font> = { name: "Arial", size: FONT_SIZE }
+
+/** Shared style objects (never mutate them). */
+export const STYLE = {
+  header: {
+    font: { ...FONT, bold: true },
+    alignment: { wrapText: true, vertical: "middle", horizontal: "center" },
+    fill: HEADER_FILL,
+    border: BORDER
+  },
+  wrap: { font: FONT, alignment: { wrapText: true, vertical: "top" }, border: BORDER },
+  /** A date cell, or text when the date is partial ("1948") or lists several people. */
+  wrapDate: { font: FONT, alignment: { wrapText: true, vertical: "top", horizontal: "left" }, border: BORDER, numFmt: DATE_FORMAT },
+  /** Off-page evidence: one line on screen, so it does not make rows taller. */
+  line: { font: FONT, alignment: { wrapText: false, vertical: "top" }, border: BORDER },
+  date: { font: FONT, alignment: { vertical: "top", horizontal: "left" }, border: BORDER, numFmt: DATE_FORMAT },
+  percent: { font: FONT, alignment: { vertical: "top" }, border: BORDER, numFmt: "0%" },
+  number: { font: FONT, alignment: { vertical: "top" }, border: BORDER },
+  reviewer: {
+    font: FONT,
+    alignment: { wrapText: true, vertical: "top" },
+    border: BORDER,
+    fill: REVIEWER_FILL,
+    protection: { locked: false }
+  },
+  reviewerDate: {
+    font: FONT,
+    alignment: { vertical: "top", horizontal: "left" },
+    border: BORDER,
+    fill: REVIEWER_FILL,
+    protection: { locked: false },
+    numFmt: DATE_FORMAT
+  },
+  reopened: { font: { ...FONT, bold: true }, alignment: { wrapText: true, vertical: "top" }, border: BORDER, fill: REOPENED_FILL },
+  plain: { font: FONT },
+  bold: { font: { ...FONT, bold: true } },
+  italic: { font: { ...FONT, italic: true } },
+  title: { font: { ...FONT, bold: true, size: 14 } },
+  subtitle: { font: { ...FONT, bold: true, size: 12 } },
+  bar: { font: { ...FONT, color: { argb: "FF2F5597" } }, alignment: { wrapText: false, vertical: "middle" } },
+  plainDate: { font: FONT, alignment: { horizontal: "left" }, numFmt: DATE_FORMAT },
+  tableHeader: {
+    font: { ...FONT, bold: true },
+    alignment: { wrapText: true, vertical: "middle" },
+    fill: HEADER_FILL,
+    border: BORDER
+  }
+} satisfies Record<string, Partial<ExcelJS.Style>>
+
+/**
+ * Every row's own style: exceljs gives each row a fresh `{}` and looks its id up by identity, so a
+ * shared object saves a style lookup per row (a third of the writer's time on 100,000 rows).
+ */
+export const ROW_STYLE: Partial<ExcelJS.Style> = {}
+
+/** `ws.addRow` with the shared row style. */
+export const addRow = (ws: ExcelJS.Worksheet, values: ReadonlyArray<unknown>): ExcelJS.Row => {
+  const row = ws.addRow(values as Array<unknown>)
+  ;(row as unknown as { style: Partial<ExcelJS.Style> }).style = ROW_STYLE
+  return row
+}
+
+/**
+ * Row height (points) for wrapped cells: neither Excel nor LibreOffice grows rows of a generated
+ * file when it opens it, so wrapped text would overlap the next row on screen and on paper. At
+ * 10 pt Arial a unit of column width holds about 1.3 characters of Vietnamese text (measured on
+ * LibreOffice's rendering; 1.25 is used to leave room for Excel's); a line is 12.75 pt.
+ * `widths[i] <= 0` marks a column that does not wrap (hidden or off-page).
+ */
+export const rowHeight = (cells: ReadonlyArray<unknown>, widths: ReadonlyArray<number>): number => {
+  let lines = 1
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i]
+    const width = widths[i] ?? 0
+    if (typeof v !== "string" || v === "" || width <= 0) continue
+    const perLine = Math.max(1, Math.floor(width * 1.25 - 1))
+    let n = 0
+    for (const l of v.split("\n")) n += Math.max(1, Math.ceil(l.length / perLine))
+    if (n > lines) lines = n
+  }
+  return Math.min(409, Math.ceil(lines * 12.75 + 3))
+}
+
+/** Escapes "&" for a page header or footer, where it starts a code. */
+const hf = (s: string): string => s.replaceAll("&", "&&")
+
+/** Page header: đảng bộ left (bold), what the sheet is in the middle, the as-of date right; footer "Trang x / y". */
+export const headerFooter = (party: string, sheetTitle: string, asOf: string): Partial<ExcelJS.HeaderFooter> => {
+  const [y, m, d] = asOf.slice(0, 10).split("-")
+  const header = `&L&"Arial,Bold"&9${hf(party)}&C&"Arial,Bold"&9${hf(sheetTitle)}&R&"Arial,Regular"&9Tính đến ngày ${d}/${m}/${y}`
+  const footer = `&L&"Arial,Regular"&8${hf(sheetTitle)}&R&"Arial,Regular"&9Trang &P / &N`
+  return { oddHeader: header, oddFooter: footer, evenHeader: header, evenFooter: footer }
+}
+
+/** A4 = paper size 9 (ECMA-376 §18.18.43). */
+const A4 = 9
+
+/** Printable width of A4 landscape between PAGE margins, in pixels at 96 dpi (297 mm − 2 × 0.3 in). */
+export const PRINTABLE_PX = ((297 / 25.4) - 0.6) * 96
+
+/**
+ * The scale a printout of columns of these widths needs to fit the page width: Excel's column of
+ * width w is about 7w + 5 px (Arial 10 / Calibri 11, 96 dpi). At 1 or above the sheet prints at 100 %.
+ */
+export const printScale = (widths: ReadonlyArray<number>): number =>
+  PRINTABLE_PX / widths.reduce((a, w) => a + (w <= 0 ? 0 : 7 * w + 5), 0)
+
+/** Landscape A4, fit to one page wide, header row repeated. */
+export const pageSetup = (): Partial<ExcelJS.PageSetup> => ({
+  paperSize: A4,
+  orientation: "landscape",
+  fitToPage: true,
+  fitToWidth: 1,
+  fitToHeight: 0,
+  printTitlesRow: "1:1",
+  margins: { left: 0.3, right: 0.3, top: 0.6, bottom: 0.55, header: 0.25, footer: 0.25 }
+})
+
+/** Bytes a sheet may have waiting for the zip compressor before the writer waits (bounded memory). */
+const PENDING_LIMIT = 8 << 20
+
+interface StreamState {
+  readonly length?: number
+  readonly pipes?: unknown
+}
+
+interface AnyStream {
+  readonly _writableState?: StreamState
+  readonly _readableState?: StreamState
+}
+
+interface SheetStream {
+  readonly pipes: ReadonlyArray<AnyStream>
+  readonly buffers: ReadonlyArray<unknown>
+}
+
+/** Bytes buffered along a chain of piped streams (Node's and readable-stream's own state). */
+const buffered = (first: AnyStream | undefined): number => {
+  let total = 0
+  let s = first
+  for (let depth = 0; s !== undefined && depth < 8; depth++) {
+    total += (s._writableState?.length ?? 0) + (s._readableState?.length ?? 0)
+    const next = s._readableState?.pipes
+    s = (Array.isArray(next) ? next[0] : next ?? undefined) as AnyStream | undefined
+  }
+  return total
+}
+
+/**
+ * Waits while the sheet's XML waits for the compressor. exceljs's streaming writer ignores
+ * backpressure: rows committed faster than zlib compresses them pile up in memory (2.2 GB for a
+ * million findings, measured). Called every few hundred rows; cheap when nothing is pending.
+ */
+export const drainSheet = async (ws: ExcelJS.Worksheet): Promise<void> => {
+  const s = (ws as unknown as { _stream?: SheetStream })._stream
+  if (s === undefined) return
+  const pending = (): number => s.buffers.length * 65_536 + buffered(s.pipes[0])
+  while (pending() > PENDING_LIMIT) await new Promise((resolve) => setTimeout(resolve, 2))
+}
