@@ -30,6 +30,8 @@ export interface IngestOptions {
    * are read; used instead of starting `workers` new ones.
    */
   readonly pool?: RosterPool | null
+  /** Paths relative to `dir` (with /) that are not rosters: the central export when it lies inside `dir`. */
+  readonly exclude?: ReadonlyArray<string>
 }
 
 /** Reads files in this thread, one after the other (reads are synchronous; parsing is CPU-bound). */
@@ -79,7 +81,8 @@ export const ingestRosters = (dir: string, units: ReadonlyArray<Unit>, options: 
         files: [{ file: ".", kind: null, unitCode: null, sha256: "", rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: reason }]
       } satisfies RosterIngest
     }
-    const files = listed.right
+    const excluded = new Set(options.exclude ?? [])
+    const files = excluded.size === 0 ? listed.right : listed.right.filter((f) => !excluded.has(f))
     const given = options.pool ?? null
     const workers = given !== null ? given.size : Math.max(0, Math.floor(options.workers ?? autoWorkers(files.length)))
     const read = (rel: string) => readRosterFile(dir, rel, index)

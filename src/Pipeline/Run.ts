@@ -4,9 +4,8 @@
  * Effect at the edges (files, database); every stage in between is a plain function.
  */
 import { FileSystem } from "@effect/platform"
-import { Effect, Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
 import { createHash } from "node:crypto"
-import { createRequire } from "node:module"
 import * as NodePath from "node:path"
 import type { CentralData, Discrepancy, FileSummary, Link, RosterRow } from "../Domain.js"
 import { readCentral } from "../Ingest/Central.js"
@@ -27,13 +26,15 @@ import { evidenceHash } from "../Store/EvidenceHash.js"
 import { currentDecisions } from "../Store/ReviewStore.js"
 import { categoryCounts, fileTotals, writeRunJson } from "../Report/RunJson.js"
 import type { RunInput, RunManifest } from "../Report/RunJson.js"
-import { makeCalendar, dayNumberOf } from "../Rules/Calendar.js"
+import { makeCalendar } from "../Rules/Calendar.js"
 import { applyRules, paramsAsOf } from "../Rules/Rules.js"
 import type { CentralDuplicate, LinkedRow } from "../Rules/Rules.js"
 import { saveRun, StoreLive } from "../Store/RunStore.js"
+import { VERSION } from "../Version.js"
+import { type AsOf, parseAsOf } from "./AsOf.js"
 import type { PipelineDeclaration } from "./Declaration.js"
 
-export const VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version
+export { VERSION }
 
 /** A run that cannot start or finish; the message is one line naming the file. */
 export class RunError extends Schema.TaggedError<RunError>()("RunError", {
@@ -133,17 +134,19 @@ export const rules = (
   central: CentralData,
   rosters: RosterIngest,
   matched: MatchOutcome,
-  asOf: string
-): Array<Discrepancy> =>
-  applyRules({
+  asOf: string | AsOf
+): Array<Discrepancy> => {
+  const date = typeof asOf === "string" ? Either.getOrThrowWith(parseAsOf(asOf), (why) => new Error(why)) : asOf
+  return applyRules({
     central,
     rows: matched.rows,
     unitsWithRoster: unitsWithOfficialRoster(rosters.files),
     centralDuplicates: matched.centralDuplicates,
-    asOf: dayNumberOf(+asOf.slice(0, 4), +asOf.slice(5, 7), +asOf.slice(8, 10)),
-    params: paramsAsOf(decl.rules, asOf),
+    asOf: date.dayNumber,
+    params: paramsAsOf(decl.rules, date.iso),
     calendar: makeCalendar(decl.calendar)
   })
+}
 
 /**
  * The waterfall behind each finding as a Vietnamese sentence, for the "Diễn giải" column: the
@@ -217,6 +220,9 @@ const writeReviewWorkbooks = (opts: RunOptions, input: ReviewInput) =>
 // ---------------------------------------------------------------------------------------------
 // The run
 
+/** What a roster file is named (Roster.ts reads .xlsx and .csv; anything else is reported). */
+const ROSTER_FILE = /\.(xlsx|csv)$/i
+
 const timed = <A, E, R>(timings: Record<string, number>, stage: string, eff: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const t0 = performance.now()
@@ -246,11 +252,19 @@ export const run = (
     const startedAt = new Date().toISOString()
     const timings: Record<string, number> = {}
 
+    const asOf = yield* Either.match(parseAsOf(opts.asOf), {
+      onLeft: (why) => Effect.fail(new RunError({ message: `as-of date: ${why}` })),
+      onRight: Effect.succeed
+    })
     const rostersIsDir = yield* fs.stat(opts.rosters).pipe(
       Effect.map((s) => s.type === "Directory"),
       Effect.orElseSucceed(() => false)
     )
     if (!rostersIsDir) return yield* new RunError({ message: `rosters directory not found: ${opts.rosters}` })
+    const centralInRosters = NodePath.relative(NodePath.resolve(opts.rosters), NodePath.resolve(opts.central))
+    const exclude = centralInRosters.startsWith("..") || NodePath.isAbsolute(centralInRosters)
+      ? []
+      : [centralInRosters.split(NodePath.sep).join("/")]
 
     // Roster worker threads load their code while the central database is read.
     const pool = yield* rosterPool(opts.rosters)
@@ -261,7 +275,7 @@ export const run = (
     const rosters = yield* timed(
       timings,
       "ingestRosters",
-      ingestRosters(opts.rosters, central.data.units, { aliases: aliasTable?.aliases ?? [], pool })
+      ingestRosters(opts.rosters, central.data.units, { aliases: aliasTable?.aliases ?? [], pool, exclude })
     ).pipe(
       Effect.map((r) =>
         aliasTable === null || aliasTable.problems.length === 0
@@ -275,6 +289,15 @@ export const run = (
           }
       )
     )
+    if (!rosters.files.some((f) => ROSTER_FILE.test(f.file))) {
+      const others = rosters.files.filter((f) => f.file !== ".").map((f) => f.file)
+      return yield* new RunError({
+        message: `no roster files (.xlsx or .csv) in ${opts.rosters} (searched recursively` +
+          (exclude.length > 0 ? `, leaving out the central export ${exclude[0]}` : "") +
+          (others.length > 0 ? `; found only ${others.slice(0, 3).join(", ")}${others.length > 3 ? ", …" : ""}` : "") +
+          `); give --rosters the folder holding the cells' lists`
+      })
+    }
     yield* Effect.logInfo(
       `ingested ${central.data.members.length} central members and ${rosters.rows.length} roster rows from ${rosters.files.length} files`
     )
@@ -287,7 +310,7 @@ export const run = (
         catch: (e) => new RunError({ message: e instanceof Error ? e.message : String(e) })
       })
     )
-    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, opts.asOf)))
+    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, asOf)))
     // Decisions imported with `recon review import`: standing ones keep judged findings out (Review/Apply.ts).
     const { raised: findings, suppressed } = yield* timed(
       timings,
@@ -341,6 +364,9 @@ export const run = (
     const manifest: RunManifest = {
       tool: { name: "recon", version: VERSION },
       asOf: opts.asOf,
+      stateDb: NodePath.resolve(opts.db),
+      pipeline: decl.name,
+      rosters: NodePath.resolve(opts.rosters),
       startedAt,
       finishedAt: new Date().toISOString(),
       inputs,

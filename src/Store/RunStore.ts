@@ -5,6 +5,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
+import Database from "better-sqlite3"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as SqliteMigrator from "@effect/sql-sqlite-node/SqliteMigrator"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -26,35 +27,93 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   cause: Schema.Defect
 }) {}
 
+export interface StoreOptions {
+  /**
+   * false: the database must already exist (commands that read a run: review, explain); a missing
+   * file is a StoreError naming it instead of a new empty database. Default true (a run creates it).
+   */
+  readonly create?: boolean
+}
+
+/** The one line a user reads when the store cannot be used, with what to do about it. */
+const damaged = (filename: string, what: string) =>
+  `Cơ sở dữ liệu lưu kết quả "${filename}" bị hỏng (${what}). Khôi phục tệp này từ bản sao lưu, ` +
+  `hoặc dùng một cơ sở dữ liệu mới với --db <tệp mới> (các quyết định rà soát đã nhập trong tệp cũ sẽ không được áp dụng).`
+
+const firstLine = (cause: unknown): string => {
+  const c = cause as { cause?: unknown; message?: unknown }
+  const inner = c.cause instanceof Error ? c.cause.message : typeof c.message === "string" ? c.message : String(cause)
+  return inner.split("\n")[0]!
+}
+
 /**
- * SQLite client for `filename` (parent directory created) with all migrations applied.
- * Self-contained: provides its own Node platform services. Opening an up-to-date store again
- * applies nothing.
+ * Opens the file and checks it before anything is read or migrated (`PRAGMA quick_check`: damage in
+ * the middle of the file, not only in its header), so a damaged store is one StoreError naming the
+ * file and what to do, never a stack trace.
+ */
+const checkedClient = (filename: string, options: StoreOptions) =>
+  Effect.gen(function*() {
+    if (filename === ":memory:") return SqliteClient.layer({ filename })
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const exists = yield* fs.exists(filename).pipe(Effect.orElseSucceed(() => false))
+    if (!exists && options.create === false) {
+      return yield* Effect.fail(
+        new StoreError({
+          filename,
+          message: `Không có cơ sở dữ liệu lưu kết quả "${path.resolve(filename)}". Chạy \`recon run\` trước, ` +
+            `hoặc chỉ đúng tệp bằng --db <tệp> hay thư mục kết quả của lần chạy bằng --run <thư mục>.`,
+          cause: null
+        })
+      )
+    }
+    if (!exists) yield* fs.makeDirectory(path.dirname(filename), { recursive: true })
+    else yield* quickCheck(filename)
+    return SqliteClient.layer({ filename })
+  })
+
+/** PRAGMA quick_check on an existing file, through its own short-lived connection. */
+const quickCheck = (filename: string) =>
+  Effect.try({
+    try: () => {
+      const db = new Database(filename, { readonly: true, fileMustExist: true })
+      try {
+        const rows = db.prepare("PRAGMA quick_check").pluck().all() as Array<string>
+        return rows.length === 1 && rows[0] === "ok" ? null : rows.slice(0, 2).join("; ")
+      } finally {
+        db.close()
+      }
+    },
+    catch: (e) => e
+  }).pipe(
+    Effect.catchAll((e) => Effect.succeed(firstLine(e))),
+    Effect.flatMap((problem) =>
+      problem === null ? Effect.void : Effect.fail(new StoreError({ filename, message: damaged(filename, problem), cause: null }))
+    )
+  )
+
+/**
+ * SQLite client for `filename` (parent directory created) with all migrations applied, after
+ * checking the file (quick_check). Self-contained: provides its own Node platform services. Opening
+ * an up-to-date store again applies nothing.
  */
 export const StoreLive = (
-  filename: string
+  filename: string,
+  options: StoreOptions = {}
 ): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, StoreError> => {
-  const client = Layer.unwrapEffect(
-    Effect.gen(function*() {
-      if (filename !== ":memory:") {
-        const fs = yield* FileSystem.FileSystem
-        const path = yield* Path.Path
-        yield* fs.makeDirectory(path.dirname(filename), { recursive: true })
-      }
-      return SqliteClient.layer({ filename })
-    })
-  )
+  const client = Layer.unwrapEffect(checkedClient(filename, options))
   return SqliteMigrator.layer({ loader: SqliteMigrator.fromRecord(migrations) }).pipe(
     Layer.provideMerge(client),
     Layer.provide(NodeContext.layer),
     Layer.mapError((cause) =>
-      new StoreError({
-        filename,
-        message: `Không mở được cơ sở dữ liệu lưu kết quả "${filename}": ${
-          cause instanceof Error ? cause.message : String(cause)
-        }. Kiểm tra đường dẫn và quyền ghi.`,
-        cause
-      })
+      cause instanceof StoreError
+        ? cause
+        : new StoreError({
+          filename,
+          message: `Không mở được cơ sở dữ liệu lưu kết quả "${filename}": ${firstLine(cause)}. ` +
+            `Kiểm tra đường dẫn và quyền ghi; nếu tệp bị hỏng, khôi phục từ bản sao lưu hoặc dùng --db <tệp mới>.`,
+          cause
+        })
     )
   )
 }
