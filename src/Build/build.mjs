@@ -8,7 +8,9 @@
 //   src/bin.ts                 → dist/recon.js            (the `recon` command)
 //   src/**/*Worker.ts, *Child.ts → dist/<name>.js         (worker threads / child processes)
 //   pipelines/*.ts             → dist/pipelines/<name>.js (loaded by name; see src/Pipeline/Registry.ts)
-// better-sqlite3 is native and stays in node_modules; so does exceljs (CommonJS, loaded lazily).
+// better-sqlite3 is native and stays in node_modules. exceljs is bundled: loaded from node_modules it
+// took twice as long to load (CommonJS resolution of ~200 files; 2.6–3.5 s against 1.5–1.8 s, measured
+// under heavy load beside node -e 0 at 0.6–0.8 s).
 import * as esbuild from "esbuild"
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -46,7 +48,7 @@ await esbuild.build({
   platform: "node",
   target: "node20",
   chunkNames: "chunks/[name]-[hash]",
-  external: ["better-sqlite3", "exceljs"],
+  external: ["better-sqlite3"],
   // CommonJS packages inside the bundle call require().
   banner: { js: "import { createRequire as __reconRequire } from 'node:module'; const require = __reconRequire(import.meta.url);" },
   define: { "process.env.RECON_BUILD_TIME": JSON.stringify(String(Date.now())) },
