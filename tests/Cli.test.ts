@@ -66,7 +66,7 @@ describe("recon help", () => {
   })
 
   it("the compiled entry prints no ANSI codes into a pipe, nor under NO_COLOR", () => {
-    for (const env of [{}, { NO_COLOR: "1" }]) {
+    for (const env of [{}, { NO_COLOR: "1" }] as Array<Record<string, string>>) {
       const r = spawnRecon(["run", "--help"], env)
       expect(r.code).toBe(0)
       expect(r.out).not.toMatch(/\u001b\[/)

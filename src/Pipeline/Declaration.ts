@@ -65,7 +65,9 @@ export const PipelineSchema = Schema.Struct({
   match: Schema.Struct({
     blocking: Schema.NonEmptyArray(Schema.Struct({
       name: Schema.String,
-      keys: Schema.NonEmptyArray(Schema.Literal(...BLOCK_KEYS))
+      keys: Schema.NonEmptyArray(Schema.String.pipe(Schema.filter((k) =>
+        (BLOCK_KEYS as ReadonlyArray<string>).includes(k) || `expected one of ${BLOCK_KEYS.join(", ")}, got ${JSON.stringify(k)}`
+      )))
     })),
     maxCandidatePairs: Schema.Int.pipe(Schema.positive()),
     priorLog2: Schema.Number,
