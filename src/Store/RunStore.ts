@@ -14,11 +14,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import type { Category, Discrepancy, LegitimacyCheck, Link, Recommendation, RowRef, Unit } from "../Domain.js"
+import type { Discrepancy, Link, Unit } from "../Domain.js"
 import type { PersonRecord } from "../Report/PersonsCsv.js"
 import { type RunManifest, runToObject } from "../Report/RunJson.js"
 import { evidenceHash } from "./EvidenceHash.js"
 import { migrations } from "./Migrations.js"
+import { decodeRows, DiscrepancyRow, RunRow } from "./Rows.js"
 
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   filename: Schema.String,
@@ -261,21 +262,13 @@ export const saveRun = (run: RunRecord): Effect.Effect<number, SqlError, SqlClie
     return runId
   }).pipe((effect) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect)))
 
-interface RunRow {
-  readonly id: number
-  readonly started_at: string
-  readonly finished_at: string
-  readonly as_of: string
-  readonly tool_version: string
-  readonly summary_json: string
-}
 
 /** The most recently saved run, if any. */
 export const latestRun = (): Effect.Effect<Option.Option<StoredRun>, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<RunRow>`SELECT id, started_at, finished_at, as_of, tool_version, summary_json
-      FROM runs ORDER BY id DESC LIMIT 1`
+    const rows = yield* sql`SELECT id, started_at, finished_at, as_of, tool_version, summary_json
+      FROM runs ORDER BY id DESC LIMIT 1`.pipe(Effect.flatMap(decodeRows(RunRow, "runs")))
     return Option.map(Option.fromNullable(rows[0]), (r) => ({
       id: r.id,
       startedAt: r.started_at,
@@ -286,47 +279,29 @@ export const latestRun = (): Effect.Effect<Option.Option<StoredRun>, SqlError, S
     }))
   })
 
-interface DiscrepancyRow {
-  readonly id: string
-  readonly category: string
-  readonly unit_code: string | null
-  readonly member_ids_json: string
-  readonly roster_rows_json: string
-  readonly score: number | null
-  readonly field: string | null
-  readonly central_value: string | null
-  readonly roster_value: string | null
-  readonly reason: string
-  readonly recommendation: string
-  readonly evidence_hash: string
-  readonly rule: string | null
-  readonly checks_json: string | null
-}
-
 /** The findings of a run in the order they were saved; empty for an unknown run. */
 export const discrepanciesOfRun = (
   runId: number
 ): Effect.Effect<ReadonlyArray<StoredDiscrepancy>, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<DiscrepancyRow>`SELECT id, category, unit_code, member_ids_json, roster_rows_json,
+    const rows = yield* sql`SELECT id, category, unit_code, member_ids_json, roster_rows_json,
       score, field, central_value, roster_value, reason, recommendation, evidence_hash, rule, checks_json
-      FROM discrepancies WHERE run_id = ${runId} ORDER BY rowid`
-    // Rows were written by saveRun from typed values; the casts restore those types.
+      FROM discrepancies WHERE run_id = ${runId} ORDER BY rowid`.pipe(Effect.flatMap(decodeRows(DiscrepancyRow, "discrepancies")))
     return rows.map((r): StoredDiscrepancy => ({
       id: r.id,
-      category: r.category as Category,
+      category: r.category,
       unitCode: r.unit_code,
-      memberIds: JSON.parse(r.member_ids_json) as Array<string>,
-      rosterRows: JSON.parse(r.roster_rows_json) as Array<RowRef>,
+      memberIds: r.member_ids_json,
+      rosterRows: r.roster_rows_json,
       score: r.score,
       ...(r.field === null ? {} : { field: r.field }),
       ...(r.central_value === null ? {} : { centralValue: r.central_value }),
       ...(r.roster_value === null ? {} : { rosterValue: r.roster_value }),
       reason: r.reason,
-      recommendation: r.recommendation as Recommendation,
+      recommendation: r.recommendation,
       ...(r.rule === null ? {} : { rule: r.rule }),
-      ...(r.checks_json === null ? {} : { checks: JSON.parse(r.checks_json) as Array<LegitimacyCheck> }),
+      ...(r.checks_json === null ? {} : { checks: r.checks_json }),
       evidenceHash: r.evidence_hash
     }))
   })

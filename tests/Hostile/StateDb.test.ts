@@ -100,6 +100,17 @@ describe("a damaged state database", () => {
     expect(fs.readFileSync(db, "utf8").startsWith("minutes")).toBe(true)
   }, 120_000)
 
+  it("rows not as recon wrote them (edited by another tool) are refused with the table and field named", async () => {
+    const { db, out } = await sampleRun()
+    const d = new Database(db)
+    d.prepare("UPDATE discrepancies SET category = 'BOGUS' WHERE rowid = (SELECT min(rowid) FROM discrepancies)").run()
+    d.close()
+    const r = await recon("review", "status", "--run", out)
+    expect(r.code).toBe(1)
+    expect(r.err.split("\n")).toHaveLength(1)
+    expect(r.err).toMatch(/bảng discrepancies có dữ liệu không do recon ghi: category: Expected "MISSING_FROM_ROSTER", actual "BOGUS"$/)
+  }, 120_000)
+
   it("a sound database passes the check and is used", async () => {
     const { out } = await sampleRun()
     const r = await recon("review", "status", "--run", out)
