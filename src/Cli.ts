@@ -235,8 +235,6 @@ const explainCommand = Command.make(
       const recorded = yield* runRecord(given)
       const decl = yield* loadPipeline(Option.getOrUndefined(o.pipeline) ?? recorded.pipeline ?? DEFAULT_PIPELINE)
       const runDir = given ?? decl.defaults.out
-      const central = yield* required(O.central, o.central, recorded.central ?? decl.defaults.central, decl.name)
-      const rosters = yield* required(O.rosters, o.rosters, recorded.rosters ?? decl.defaults.rosters, decl.name)
       // `recon explain <file> <row>` and `recon explain <finding-id>` as well as the options.
       const positional = Option.getOrUndefined(o.target)
       const isFinding = positional !== undefined && FINDING_ID.test(positional)
@@ -245,6 +243,15 @@ const explainCommand = Command.make(
       const discrepancy = Option.getOrUndefined(o.discrepancy) ?? (isFinding ? positional : undefined)
       if (discrepancy === undefined && (file === undefined || row === undefined))
         return yield* new UsageError({ message: "explain needs a finding id, or a roster file and a row number (see recon explain --help)" })
+      if (runDir !== undefined) {
+        const { explainFromRun } = yield* Effect.promise(() => import("./Pipeline/ExplainRun.js"))
+        const target = discrepancy !== undefined ? { finding: discrepancy } : { file: file!, row: row! }
+        const stored = yield* Effect.tryPromise({ try: () => explainFromRun(runDir, target, o.top), catch: failWith })
+        if (stored !== undefined) return yield* Console.log(stored)
+      }
+      // Not stored by the run (or no run given): read the inputs again and match.
+      const central = yield* required(O.central, o.central, recorded.central ?? decl.defaults.central, decl.name)
+      const rosters = yield* required(O.rosters, o.rosters, recorded.rosters ?? decl.defaults.rosters, decl.name)
       const { explain } = yield* Effect.promise(() => import("./Match/Explain.js"))
       const text = yield* explain({
         central,

@@ -267,6 +267,23 @@ describe("recon explain", () => {
     const byFinding = (await run("explain", "FM-146537e47e06", "--run", out)).out
     expect(byFinding.startsWith("FM-146537e47e06 (FIELD_MISMATCH)")).toBe(true)
     expect(byFinding).toContain(byRow.trim())
+    // Every finding of every category, from what the run stored: with the inputs gone, it still explains.
+    const moved = tmp()
+    fs.cpSync(out, moved, { recursive: true })
+    const manifest = JSON.parse(fs.readFileSync(path.join(moved, "run.json"), "utf8"))
+    fs.writeFileSync(path.join(moved, "run.json"), JSON.stringify({ ...manifest, rosters: "/nonexistent", inputs: [{ role: "central", path: "/nonexistent.xlsx", sha256: "" }] }))
+    const findings = fs.readFileSync(path.join(out, "discrepancies.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+    expect(new Set(findings.map((f) => f.category)).size).toBeGreaterThanOrEqual(9)
+    for (const f of findings) {
+      const r = await run("explain", f.id, "--run", moved)
+      expect(r.err).toBe("")
+      expect(r.out.startsWith(`${f.id} (${f.category})\n${f.reason}`)).toBe(true)
+      for (const ref of f.rosterRows) expect(r.out).toContain(`Dòng ${ref.row} của ${ref.file} [${ref.sheet}]`)
+      if (f.category === "DUPLICATE_CENTRAL") expect(r.out).toMatch(/DV\d+ .* ↔ DV\d+ /)
+    }
+    expect((await run("explain", "KDC so 1.xlsx", "32", "--run", moved)).out).toBe(byRow)
+    const unknown = await run("explain", "FM-000000000000", "--run", moved)
+    expect(unknown).toMatchObject({ code: 1, err: `recon: no finding FM-000000000000 in ${path.join(moved, "discrepancies.jsonl")}` })
     const missing = await run("explain", "KDC so 1.xlsx", "9999", "--run", out)
     expect(missing.code).toBe(1)
     expect(missing.err).toMatch(/^recon: no ingested row 9999/)

@@ -14,7 +14,10 @@ import { decodeCsvBytes } from "../Ingest/Grid.js"
 import { ingestRosters, rosterPool } from "../Ingest/Rosters.js"
 import { parseUnitAliases } from "../Ingest/Units.js"
 import type { RosterIngest } from "../Ingest/Roster.js"
-import * as Engine from "../Match/Engine.js"
+import type * as Engine from "../Match/Engine.js"
+import { EXPLANATIONS_FILE, type Explanation, explainRun, findingSentence, indexExplanations } from "../Match/Explained.js"
+import { writeFileAtomic } from "../Report/AtomicFile.js"
+import { writeFailed } from "../Report/ReportError.js"
 import { type MatchResult, runMatch } from "../Match/Stage.js"
 import { writeDiscrepanciesJsonl } from "../Report/DiscrepanciesJsonl.js"
 import { writeLinksCsv } from "../Report/LinksCsv.js"
@@ -151,45 +154,24 @@ export const rules = (
 /**
  * The waterfall behind each finding as a Vietnamese sentence, for the "Diễn giải" column: the
  * roster row against its member, the two records of a central duplicate, or the nearest record of a
- * row that matched no one. Pure; only findings are explained, so the cost is per finding.
+ * row that matched no one (Match/Explained.ts, which `recon explain` reads back too).
  */
 export const explainFindings = (
   findings: ReadonlyArray<Discrepancy>,
-  central: CentralData,
-  rows: ReadonlyArray<RosterRow>,
-  matched: MatchOutcome
+  explanations: ReadonlyArray<Explanation>
 ): Map<string, string> => {
-  const r = matched.result
-  const memberIndex = new Map(central.members.map((m, j) => [m.id, j]))
-  const rowIndex = new Map(rows.map((row, i) => [rowKey(row), i]))
+  const index = indexExplanations(explanations)
   const out = new Map<string, string>()
   for (const d of findings) {
-    const parts: Array<string> = []
-    if (d.category === "DUPLICATE_CENTRAL" && d.memberIds.length === 2) {
-      const [a, b] = d.memberIds.map((id) => memberIndex.get(id))
-      if (a !== undefined && b !== undefined) {
-        parts.push(`Căn cứ ghép ${d.memberIds[0]} với ${d.memberIds[1]}: ${Engine.explainSentence(Engine.explainPair(r.model, r.central, a, r.central, b, true))}`)
-      }
-    }
-    for (const ref of d.rosterRows) {
-      const i = rowIndex.get(rowKey(ref))
-      if (i === undefined) continue
-      const link = r.links[i]!
-      const j = link.member >= 0 ? link.member : (d.memberIds.length === 1 ? memberIndex.get(d.memberIds[0]!) : undefined) ?? -1
-      const where = d.rosterRows.length > 1 ? `dòng ${ref.row} (${ref.sheet})` : `dòng ${ref.row}`
-      if (j >= 0) {
-        parts.push(`Căn cứ ghép ${where} với ${central.members[j]!.id}: ${Engine.explainSentence(Engine.explainPair(r.model, r.rows, i, r.central, j))}`)
-      } else if (link.closest >= 0) {
-        parts.push(
-          `Hồ sơ gần nhất trong CSDL cho ${where} là ${central.members[link.closest]!.id}, không đủ để ghép: ` +
-            Engine.explainSentence(Engine.explainPair(r.model, r.rows, i, r.central, link.closest))
-        )
-      } else parts.push(`Không có hồ sơ nào trong CSDL cùng khóa so khớp với ${where}.`)
-    }
-    if (parts.length > 0) out.set(d.id, parts.join("\n"))
+    const s = findingSentence(d, index)
+    if (s !== undefined) out.set(d.id, s)
   }
   return out
 }
+
+/** explanations.jsonl: one explanation per line (Match/Explained.ts). */
+const writeExplanations = (path: string, xs: ReadonlyArray<Explanation>) =>
+  Effect.suspend(() => writeFileAtomic(path, xs.map((x) => JSON.stringify(x) + "\n").join(""))).pipe(Effect.mapError(writeFailed(path)))
 
 const toLinks = (matched: MatchOutcome): Array<Link> =>
   matched.rows.map((l) => ({ file: l.row.file, sheet: l.row.sheet, row: l.row.row, memberId: l.memberId, score: l.score }))
@@ -334,6 +316,7 @@ export const run = (
     const rowsByRef = new Map(rosters.rows.map((r) => [rowKey(r), r]))
     const rejections = [...central.rejections, ...rosters.rejections]
     const warnings = [...central.warnings, ...rosters.warnings]
+    const explanations = explainRun(central.data, rosters.rows, matched.result, [...findings, ...suppressed])
     const links = toLinks(matched)
     const persons = toPersons(matched, central.data, rosters.rows)
     const outputs = yield* timed(
@@ -343,6 +326,7 @@ export const run = (
         writeDiscrepanciesJsonl(NodePath.join(opts.out, "discrepancies.jsonl"), findings),
         writeLinksCsv(NodePath.join(opts.out, "links.csv"), links),
         writePersonsCsv(NodePath.join(opts.out, "persons.csv"), persons),
+        writeExplanations(NodePath.join(opts.out, EXPLANATIONS_FILE), explanations),
         writeReviewWorkbooks(opts, {
           discrepancies: findings,
           suppressed,
@@ -351,14 +335,14 @@ export const run = (
           rowsByRef,
           rejections,
           warnings,
-          explanations: explainFindings([...findings, ...suppressed], central.data, rosters.rows, matched),
+          explanations: explainFindings([...findings, ...suppressed], explanations),
           files,
           asOf: opts.asOf,
           inputs,
           tool: { name: "recon", version: VERSION },
           generatedAt: startedAt
         })
-      ]).pipe(Effect.map(([jsonl, csv, personsCsv, workbooks]) => [jsonl, csv, personsCsv, ...workbooks]))
+      ]).pipe(Effect.map(([jsonl, csv, personsCsv, explained, workbooks]) => [jsonl, csv, personsCsv, explained, ...workbooks]))
     ).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
 
     const manifest: RunManifest = {
