@@ -32,12 +32,22 @@ export interface IngestOptions {
   readonly pool?: RosterPool | null
   /** Paths relative to `dir` (with /) that are not rosters: the central export when it lies inside `dir`. */
   readonly exclude?: ReadonlyArray<string>
+  /** Called as files are read on this thread, with how many and of how many (progress on a terminal). */
+  readonly onFile?: (done: number, total: number) => void
 }
 
 /** Reads files in this thread, one after the other (reads are synchronous; parsing is CPU-bound). */
-const readInProcess = async (dir: string, files: ReadonlyArray<string>, index: UnitIndex): Promise<Array<FileExtract>> => {
+const readInProcess = async (
+  dir: string,
+  files: ReadonlyArray<string>,
+  index: UnitIndex,
+  onFile?: (done: number, total: number) => void
+): Promise<Array<FileExtract>> => {
   const out: Array<FileExtract> = []
-  for (const rel of files) out.push(await readRosterFile(dir, rel, index))
+  for (const rel of files) {
+    out.push(await readRosterFile(dir, rel, index))
+    onFile?.(out.length, files.length)
+  }
   return out
 }
 
@@ -89,7 +99,7 @@ export const ingestRosters = (dir: string, units: ReadonlyArray<Unit>, options: 
     const extracts = yield* Effect.promise(() => {
       if (workers === 0) {
         given?.close()
-        return readInProcess(dir, files, index)
+        return readInProcess(dir, files, index, options.onFile)
       }
       return (given ?? startRosterPool(workers)).read({ dir, files, units, aliases, read })
     })

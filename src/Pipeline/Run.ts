@@ -35,6 +35,7 @@ import type { CentralDuplicate, LinkedRow } from "../Rules/Rules.js"
 import { saveRun, StoreLive } from "../Store/RunStore.js"
 import { VERSION } from "../Version.js"
 import { type AsOf, parseAsOf } from "./AsOf.js"
+import { type Progress, silentProgress } from "./Progress.js"
 import type { PipelineDeclaration } from "./Declaration.js"
 
 export { VERSION }
@@ -55,6 +56,8 @@ export interface RunOptions {
   readonly splitBy?: "unit"
   /** Old-unit-name table (CSV, see Declaration.defaults.unitAliases); unusable lines become warnings. */
   readonly unitAliases?: string
+  /** Where stage progress goes (a terminal); default none. */
+  readonly progress?: Progress
 }
 
 export interface RunResult {
@@ -205,10 +208,11 @@ const writeReviewWorkbooks = (opts: RunOptions, input: ReviewInput) =>
 /** What a roster file is named (Roster.ts reads .xlsx and .csv; anything else is reported). */
 const ROSTER_FILE = /\.(xlsx|csv)$/i
 
-const timed = <A, E, R>(timings: Record<string, number>, stage: string, eff: Effect.Effect<A, E, R>) =>
+const timed = <A, E, R>(timings: Record<string, number>, stage: string, eff: Effect.Effect<A, E, R>, progress: Progress = silentProgress) =>
   Effect.gen(function*() {
     const t0 = performance.now()
-    const a = yield* eff.pipe(Effect.withLogSpan(stage))
+    progress.start(stage)
+    const a = yield* eff.pipe(Effect.withLogSpan(stage), Effect.ensuring(Effect.sync(() => progress.end())))
     timings[stage] = Math.round(performance.now() - t0)
     return a
   })
@@ -233,6 +237,7 @@ export const run = (
     const fs = yield* FileSystem.FileSystem
     const startedAt = new Date().toISOString()
     const timings: Record<string, number> = {}
+    const progress = opts.progress ?? silentProgress
 
     const asOf = yield* Either.match(parseAsOf(opts.asOf), {
       onLeft: (why) => Effect.fail(new RunError({ message: `as-of date: ${why}` })),
@@ -250,14 +255,20 @@ export const run = (
 
     // Roster worker threads load their code while the central database is read.
     const pool = yield* rosterPool(opts.rosters)
-    const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central)).pipe(
+    const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central), progress).pipe(
       Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` }))
     )
     const aliasTable = opts.unitAliases === undefined ? null : yield* readAliasTable(opts.unitAliases)
     const rosters = yield* timed(
       timings,
       "ingestRosters",
-      ingestRosters(opts.rosters, central.data.units, { aliases: aliasTable?.aliases ?? [], pool, exclude })
+      ingestRosters(opts.rosters, central.data.units, {
+        aliases: aliasTable?.aliases ?? [],
+        pool,
+        exclude,
+        onFile: (done, total) => (done === 1 ? progress.start("ingestRosters", total) : progress.tick(done))
+      }),
+      progress
     ).pipe(
       Effect.map((r) =>
         aliasTable === null || aliasTable.problems.length === 0
@@ -290,9 +301,10 @@ export const run = (
       Effect.try({
         try: () => match(central.data, rosters.rows, decl.match),
         catch: (e) => new RunError({ message: e instanceof Error ? e.message : String(e) })
-      })
+      }),
+      progress
     )
-    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, asOf)))
+    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, asOf)), progress)
     // Decisions imported with `recon review import`: standing ones keep judged findings out (Review/Apply.ts).
     const { raised: findings, suppressed } = yield* timed(
       timings,
@@ -301,7 +313,8 @@ export const run = (
         Effect.provide(StoreLive(opts.db)),
         Effect.map((decisions) => applyDecisions(allFindings, decisions, evidenceHash)),
         Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` }))
-      )
+      ),
+      progress
     )
 
     yield* fs.makeDirectory(opts.out, { recursive: true }).pipe(
@@ -342,7 +355,8 @@ export const run = (
           tool: { name: "recon", version: VERSION },
           generatedAt: startedAt
         })
-      ]).pipe(Effect.map(([jsonl, csv, personsCsv, explained, workbooks]) => [jsonl, csv, personsCsv, explained, ...workbooks]))
+      ]).pipe(Effect.map(([jsonl, csv, personsCsv, explained, workbooks]) => [jsonl, csv, personsCsv, explained, ...workbooks])),
+      progress
     ).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
 
     const manifest: RunManifest = {
@@ -368,7 +382,8 @@ export const run = (
       "store",
       saveRun({ manifest, links, discrepancies: allFindings, units: central.data.units, persons }).pipe(
         Effect.provide(StoreLive(opts.db))
-      )
+      ),
+      progress
     ).pipe(Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` })))
     yield* writeRunJson(NodePath.join(opts.out, "run.json"), { ...manifest, timings: { ...timings } }).pipe(
       Effect.mapError((e) => new RunError({ message: e.message }))
