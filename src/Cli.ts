@@ -288,7 +288,7 @@ const centralImport = Command.make(
 const central = Command.make("central").pipe(Command.withSubcommands([centralImport]))
 
 const samplesCommune = Command.make("commune", { out: withDefault(samplesCommuneSpec.options![0]! as OptionSpec & { default: string }) }, ({ out }) =>
-  Effect.promise(() => import("./Samples/Commune.js")).pipe(
+  Effect.promise(() => import("../samples/generators/Commune.js")).pipe(
     Effect.flatMap((m) => Effect.promise(() => m.generateCommune(out))),
     Effect.flatMap(() => Console.log(`wrote the sample commune to ${out}`))
   ))
@@ -297,7 +297,7 @@ const samplesGenerate = Command.make(
   "generate",
   { members: integer(generateOptions.members), seed: integer(generateOptions.seed), out: Options.directory("out") },
   ({ members, out, seed }) =>
-    Effect.promise(() => import("./Samples/Province.js")).pipe(
+    Effect.promise(() => import("../samples/generators/Province.js")).pipe(
       Effect.flatMap((m) => Effect.promise(() => m.generateProvince({ members, seed, out }))),
       Effect.flatMap((t) =>
         Console.log(

@@ -5,6 +5,16 @@
  */
 import { VERSION } from "./Version.js"
 
+// Bundled packages (exceljs's zip code) call `new Buffer()`; Node warns about that (DEP0005) unless the
+// caller sits in node_modules, which bundled code no longer does. That one warning is not the user's
+// concern; every other warning is still printed.
+const emitWarning = process.emitWarning.bind(process)
+process.emitWarning = ((warning: string | Error, ...rest: Array<unknown>) => {
+  const code = typeof rest[0] === "object" && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1]
+  if (code === "DEP0005") return
+  ;(emitWarning as (...a: Array<unknown>) => void)(warning, ...rest)
+}) as typeof process.emitWarning
+
 if (process.argv.length === 3 && process.argv[2] === "--version") {
   process.stdout.write(`${VERSION}\n`)
 } else {

@@ -20,8 +20,8 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import ExcelJS from "exceljs"
-import { writeAtomic } from "../Samples/Commune.js"
-import { buildProvince, type ProvinceModel, writeRosters } from "../Samples/Province.js"
+import { writeAtomic } from "../../samples/generators/Commune.js"
+import { buildProvince, type ProvinceModel, writeRosters } from "../../samples/generators/Province.js"
 
 export interface IngestBenchOptions {
   /** Roster rows of the multi-file corpus; ~25 per file (100,000 → 4,000 files). */

@@ -3,7 +3,7 @@ import { annualRosterMatching } from "../../pipelines/annual-roster-matching.js"
 import type { CentralMember, RosterRow } from "../../src/Domain.js"
 import * as Engine from "../../src/Match/Engine.js"
 import { runMatch } from "../../src/Match/Stage.js"
-import { buildProvince, provinceRecords } from "../../src/Samples/Province.js"
+import { buildProvince, provinceRecords } from "../../samples/generators/Province.js"
 import { member, row, units } from "../Rules/fixtures.js"
 
 const s = annualRosterMatching.match
