@@ -48,7 +48,8 @@ await esbuild.build({
   platform: "node",
   target: "node20",
   chunkNames: "chunks/[name]-[hash]",
-  external: ["better-sqlite3"],
+  // tsx loads a user's own pipeline source at run time (Pipeline/Registry.ts): used from node_modules, never bundled.
+  external: ["better-sqlite3", "tsx", "esbuild"],
   // CommonJS packages inside the bundle call require().
   banner: { js: "import { createRequire as __reconRequire } from 'node:module'; const require = __reconRequire(import.meta.url);" },
   define: { "process.env.RECON_BUILD_TIME": JSON.stringify(String(Date.now())) },

@@ -21,6 +21,7 @@ export interface PipelineDeclaration {
     readonly out?: string
     /** ISO date; when absent, today. */
     readonly asOf?: string
+    /** The state database, when not `<out>/state.sqlite`; used only while neither --out nor --db is given. */
     readonly db?: string
     /**
      * CSV of old unit names (before a restructuring such as 1/7/2025) and the current unit code each
