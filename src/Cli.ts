@@ -66,12 +66,12 @@ const loadPipeline = (name: string): Effect.Effect<PipelineDeclaration, UsageErr
     catch: (e) => new UsageError({ message: messageOf(e) })
   })
 
-const required = (s: OptionSpec, given: Option.Option<string>, fallback: string | undefined, pipeline: string) =>
+const required = (s: OptionSpec, given: Option.Option<string>, fallback: string | undefined, pipeline: string, command = "run") =>
   Option.match(given, {
     onSome: Effect.succeed,
     onNone: () =>
       fallback === undefined
-        ? Effect.fail(new UsageError({ message: `--${s.name} is required: the pipeline ${pipeline} declares no default (see recon run --help)` }))
+        ? Effect.fail(new UsageError({ message: `--${s.name} is required: the pipeline ${pipeline} declares no default (see recon ${command} --help)` }))
         : Effect.succeed(fallback)
   })
 
@@ -254,8 +254,8 @@ const explainCommand = Command.make(
         if (stored !== undefined) return yield* Console.log(stored)
       }
       // Not stored by the run (or no run given): read the inputs again and match.
-      const central = yield* required(O.central, o.central, recorded.central ?? decl.defaults.central, decl.name)
-      const rosters = yield* required(O.rosters, o.rosters, recorded.rosters ?? decl.defaults.rosters, decl.name)
+      const central = yield* required(O.central, o.central, recorded.central ?? decl.defaults.central, decl.name, "explain")
+      const rosters = yield* required(O.rosters, o.rosters, recorded.rosters ?? decl.defaults.rosters, decl.name, "explain")
       const { explain } = yield* Effect.promise(() => import("./Match/Explain.js"))
       const text = yield* explain({
         central,

@@ -92,7 +92,10 @@ describe("recon misuse: one line, the fix, a documented exit code", () => {
     [["review"], /^recon: recon review needs a command: import, status, history/, 2],
     [["review", "stats"], /^recon: unknown command recon review stats; did you mean recon review status\?$/, 2],
     [["bench", "--size", "many"], /^recon: .*many/, 2],
-    [["run", "--split-by", "cell"], /^recon: --split-by: "cell" is not one of unit$/, 2]
+    [["run", "--split-by", "cell"], /^recon: --split-by: "cell" is not one of unit$/, 2],
+    [["explain", "KDC so 1.xlsx", "32"], /^recon: --central is required: the pipeline annual-roster-matching declares no default \(see recon explain --help\)$/, 2],
+    [["explain"], /^recon: explain needs a finding id, or a roster file and a row number/, 2],
+    [["central", "import", "samples/central.xlsx"], /^recon: .*into/, 2]
   ]
   for (const [args, message, code] of cases) {
     it(`recon ${args.join(" ")}`, async () => {
