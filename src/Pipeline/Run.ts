@@ -32,7 +32,7 @@ import type { RunInput, RunManifest } from "../Report/RunJson.js"
 import { makeCalendar } from "../Rules/Calendar.js"
 import { applyRules, paramsAsOf } from "../Rules/Rules.js"
 import type { CentralDuplicate, LinkedRow } from "../Rules/Rules.js"
-import { saveRun, StoreLive } from "../Store/RunStore.js"
+import { checkStore, saveRun, StoreLive } from "../Store/RunStore.js"
 import { VERSION } from "../Version.js"
 import { type AsOf, parseAsOf } from "./AsOf.js"
 import { type Progress, silentProgress } from "./Progress.js"
@@ -243,6 +243,7 @@ export const run = (
       onLeft: (why) => Effect.fail(new RunError({ message: `as-of date: ${why}` })),
       onRight: Effect.succeed
     })
+    yield* checkStore(opts.db).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
     const rostersIsDir = yield* fs.stat(opts.rosters).pipe(
       Effect.map((s) => s.type === "Directory"),
       Effect.orElseSucceed(() => false)

@@ -94,6 +94,18 @@ const quickCheck = (filename: string) =>
   )
 
 /**
+ * The check StoreLive makes, on its own: a damaged existing database is a StoreError now, before a
+ * run spends minutes reading its inputs; a missing one is fine (the run creates it).
+ */
+export const checkStore = (filename: string): Effect.Effect<void, StoreError> =>
+  filename === ":memory:"
+    ? Effect.void
+    : Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      if (yield* fs.exists(filename).pipe(Effect.orElseSucceed(() => false))) yield* quickCheck(filename)
+    }).pipe(Effect.provide(NodeContext.layer))
+
+/**
  * SQLite client for `filename` (parent directory created) with all migrations applied, after
  * checking the file (quick_check). Self-contained: provides its own Node platform services. Opening
  * an up-to-date store again applies nothing.
