@@ -47,6 +47,8 @@ const withoutConsoleErrors = <A, E, R>(eff: Effect.Effect<A, E, R>) =>
 export const command = (args: ReadonlyArray<string>, io: Io, level: string): Effect.Effect<number> =>
   cli(["node", "recon", ...args]).pipe(
     withoutConsoleErrors,
+    // Logs go to stderr (io.err), so stdout keeps only what the command prints.
+    Effect.provide(Logger.replace(Logger.defaultLogger, Logger.make((o) => io.err(Logger.logfmtLogger.log(o))))),
     Logger.withMinimumLogLevel(LEVELS[level] ?? LogLevel.Warning),
     Effect.provide(NodeContext.layer),
     Effect.exit,

@@ -115,6 +115,9 @@ describe("recon misuse: one line, the fix, a documented exit code", () => {
     const dir = tmp()
     const r = await run("run", "--log-level", "info", "--pipeline", "sample", "--out", dir)
     expect(r.code).toBe(0)
+    // Logs on stderr, never mixed into what the command prints.
+    expect(r.err).toMatch(/level=INFO .*message="rosters read"/)
+    expect(r.out).not.toMatch(/level=INFO/)
   }, 120_000)
 })
 
