@@ -13,8 +13,8 @@ export const sample: PipelineDeclaration = {
     central: "samples/central.xlsx",
     rosters: "samples/rosters",
     out: "reports/sample",
-    asOf: "2026-10-31",
-    db: "reports/sample/state.sqlite"
+    // The state database is the run's: reports/sample/state.sqlite (<out>/state.sqlite).
+    asOf: "2026-10-31"
   }
 }
 

@@ -1,111 +1,116 @@
 /**
- * The command tree. @effect/cli stays in this file (style.md: easy to migrate).
+ * The command tree. @effect/cli stays in this file (style.md: easy to migrate); what the commands
+ * accept is declared once in the specs below (CliSpec.ts renders the help from them and checks
+ * flags). Every command loads its implementation with import() when it runs, so starting the CLI
+ * costs only this file, @effect/cli and effect.
  */
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
-import { FileSystem } from "@effect/platform"
-import { Console, Effect, Option, Schema } from "effect"
-import * as NodePath from "node:path"
-import { pipelines } from "../pipelines/index.js"
-import { type Category, CorrectionCategories, FindingCategories } from "./Domain.js"
-import { importCentral } from "./Ingest/Central.js"
-import { categoryLabel } from "./Report/Labels.js"
+import * as ValidationError from "@effect/cli/ValidationError"
+import { Console, Effect, Either, Option, Schema } from "effect"
+import type { OptionSpec } from "./CliSpec.js"
+import {
+  benchOptions, DEFAULT_PIPELINE, evaluateOptions, generateOptions, O, PIPELINES, samplesCommuneSpec
+} from "./Commands.js"
+import { parseAsOf } from "./Pipeline/AsOf.js"
 import type { PipelineDeclaration } from "./Pipeline/Declaration.js"
-import { compareWithExpected } from "./Pipeline/Expect.js"
-import { run, RunError, VERSION } from "./Pipeline/Run.js"
-import { importReviews } from "./Review/Import.js"
-import { formatHistory, formatStatus, reviewHistory, reviewStatus } from "./Review/Status.js"
+import { VERSION } from "./Version.js"
 
-/** A usage problem that is the user's to fix (unknown pipeline, missing input). */
+/** A misuse of the command line that the user fixes by typing something else (exit code 2). */
 export class UsageError extends Schema.TaggedError<UsageError>()("UsageError", {
   message: Schema.String
 }) {}
 
+/** The command could not complete (exit code 1); the message is one line naming the file. */
+export class CommandError extends Schema.TaggedError<CommandError>()("CommandError", {
+  message: Schema.String
+}) {}
+
 const today = (): string => new Date().toISOString().slice(0, 10)
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
+const messageOf = (e: unknown): string => e instanceof Error ? e.message : typeof e === "object" && e !== null && "message" in e ? String(e.message) : String(e)
+const failWith = (e: unknown) => new CommandError({ message: messageOf(e) })
 
-const pipelineOpt = Options.text("pipeline").pipe(
-  Options.withDescription(`Named pipeline from pipelines/ (${pipelines.map((p) => p.name).join(", ")})`),
-  Options.withDefault("annual-roster-matching")
-)
-const centralOpt = Options.file("central").pipe(
-  Options.withDescription("Central database export: .xlsx (sheets DangVien, ChiBo, ChuyenSinhHoat) or .sqlite"),
-  Options.optional
-)
-const rostersOpt = Options.directory("rosters").pipe(
-  Options.withDescription("Directory of cell rosters (.xlsx, .csv), searched recursively"),
-  Options.optional
-)
-const outOpt = Options.directory("out").pipe(
-  Options.withDescription("Output directory for discrepancies.jsonl, links.csv, review.xlsx, run.json"),
-  Options.optional
-)
-const asOfOpt = Options.text("as-of").pipe(
-  Options.withDescription("Reconcile as of this date, YYYY-MM-DD (default: the pipeline's, else today)"),
-  Options.optional
-)
-const dbOpt = Options.file("db").pipe(
-  Options.withDescription("State database (SQLite) recording runs, links and findings (default: under reports/)"),
-  Options.optional
-)
-const splitByOpt = Options.choice("split-by", ["unit"]).pipe(
-  Options.withDescription("Also write one review workbook per parent unit (review-<parentCode>.xlsx)"),
-  Options.optional
-)
-const unitAliasesOpt = Options.file("unit-aliases").pipe(
-  Options.withDescription("CSV of old unit names and their current unit code (Tên cũ, Đảng bộ cũ, Mã chi bộ mới)"),
-  Options.optional
-)
-const expectOpt = Options.file("expect").pipe(
-  Options.withDescription("Compare discrepancies.jsonl with this reviewed file; exit 1 on any difference"),
-  Options.optional
-)
+// ---------------------------------------------------------------------------------------------
+// Options, declared once: the spec (help) and the @effect/cli option built from it
 
-const findPipeline = (name: string): Effect.Effect<PipelineDeclaration, UsageError> => {
-  const p = pipelines.find((x) => x.name === name)
-  return p === undefined
-    ? Effect.fail(
-        new UsageError({ message: `unknown pipeline "${name}"; known: ${pipelines.map((x) => x.name).join(", ")}` })
-      )
-    : Effect.succeed(p)
+const asOfValid = (name: string) => (s: string) =>
+  Either.match(parseAsOf(s), {
+    onLeft: (why) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${name}: ${why}`))),
+    onRight: () => Effect.succeed(s)
+  })
+
+/** An optional path, text or date option. */
+const optional = (s: OptionSpec): Options.Options<Option.Option<string>> => {
+  const base = s.kind === "file" ? Options.file(s.name) : s.kind === "directory" ? Options.directory(s.name) : Options.text(s.name)
+  const checked = s.kind === "date" ? base.pipe(Options.mapEffect(asOfValid(s.name))) : base
+  return checked.pipe(Options.optional)
 }
+const withDefault = (s: OptionSpec & { default: string }): Options.Options<string> =>
+  (s.kind === "file" ? Options.file(s.name) : s.kind === "directory" ? Options.directory(s.name) : Options.text(s.name)).pipe(
+    Options.withDefault(s.default)
+  )
+const integer = (s: OptionSpec & { default: string }): Options.Options<number> =>
+  Options.integer(s.name).pipe(Options.withDefault(Number(s.default)))
+const flag = (s: OptionSpec): Options.Options<boolean> => Options.boolean(s.name)
 
-const required = (name: string, given: Option.Option<string>, fallback: string | undefined) =>
+const pipelineOpt = (PIPELINES.length > 0
+  ? Options.choice(O.pipeline.name, PIPELINES as [string, ...Array<string>])
+  : Options.text(O.pipeline.name)
+).pipe(Options.withDefault(DEFAULT_PIPELINE))
+
+const loadPipeline = (name: string): Effect.Effect<PipelineDeclaration, UsageError> =>
+  Effect.tryPromise({
+    try: () => import("./Pipeline/Registry.js").then((r) => r.loadPipeline(name)),
+    catch: (e) => new UsageError({ message: messageOf(e) })
+  })
+
+const required = (s: OptionSpec, given: Option.Option<string>, fallback: string | undefined, pipeline: string, command = "run") =>
   Option.match(given, {
     onSome: Effect.succeed,
     onNone: () =>
       fallback === undefined
-        ? Effect.fail(new UsageError({ message: `--${name} is required (the pipeline declares no default)` }))
+        ? Effect.fail(new UsageError({ message: `--${s.name} is required: the pipeline ${pipeline} declares no default (see recon ${command} --help)` }))
         : Effect.succeed(fallback)
   })
+
+// ---------------------------------------------------------------------------------------------
+// recon run
 
 const runCommand = Command.make(
   "run",
   {
     pipeline: pipelineOpt,
-    central: centralOpt,
-    rosters: rostersOpt,
-    out: outOpt,
-    asOf: asOfOpt,
-    db: dbOpt,
-    splitBy: splitByOpt,
-    unitAliases: unitAliasesOpt,
-    expect: expectOpt
+    central: optional(O.central),
+    rosters: optional(O.rosters),
+    out: optional(O.out),
+    asOf: optional(O.asOf),
+    db: optional(O.db),
+    splitBy: Options.choice(O.splitBy.name, ["unit"]).pipe(Options.optional),
+    unitAliases: optional(O.unitAliases),
+    expect: optional(O.expect)
   },
   (o) =>
     Effect.gen(function*() {
-      const decl = yield* findPipeline(o.pipeline)
+      const decl = yield* loadPipeline(o.pipeline)
       const d = decl.defaults
-      const central = yield* required("central", o.central, d.central)
-      const rosters = yield* required("rosters", o.rosters, d.rosters)
-      const out = yield* required("out", o.out, d.out)
+      const central = yield* required(O.central, o.central, d.central, decl.name)
+      const rosters = yield* required(O.rosters, o.rosters, d.rosters, decl.name)
+      const out = yield* required(O.out, o.out, d.out, decl.name)
       const asOf = Option.getOrElse(o.asOf, () => d.asOf ?? today())
-      if (!ISO_DATE.test(asOf)) return yield* new UsageError({ message: `--as-of must be YYYY-MM-DD, got "${asOf}"` })
-      const db = Option.getOrElse(o.db, () => d.db ?? "reports/recon.sqlite")
+      const { defaultStateDb } = yield* Effect.promise(() => import("./Store/Location.js"))
+      // The database follows --out; a pipeline's own db only while its out is used.
+      const db = Option.getOrElse(o.db, () => (Option.isNone(o.out) && d.db !== undefined ? d.db : defaultStateDb(out)))
       const splitBy = Option.getOrUndefined(o.splitBy)
       const unitAliases = Option.getOrUndefined(o.unitAliases) ?? d.unitAliases
+      const { run } = yield* Effect.promise(() => import("./Pipeline/Run.js"))
+      const { formatRunSummary } = yield* Effect.promise(() => import("./Pipeline/Summary.js"))
+      const { silentProgress, terminalProgress } = yield* Effect.promise(() => import("./Pipeline/Progress.js"))
+      // On a terminal only: nothing of it in pipes or logs.
+      const progress = process.stderr.isTTY === true ? terminalProgress((s) => void process.stderr.write(s)) : silentProgress
       const result = yield* run(decl, {
+        progress,
         central,
         rosters,
         out,
@@ -113,182 +118,144 @@ const runCommand = Command.make(
         db,
         ...(splitBy === undefined ? {} : { splitBy }),
         ...(unitAliases === undefined ? {} : { unitAliases })
-      })
-      const m = result.manifest
-      const categoryLines = (cs: ReadonlyArray<Category>): string =>
-        cs.filter((c) => m.categories[c] > 0)
-          .map((c) => `    ${c.padEnd(20)} ${String(m.categories[c]).padStart(5)}  ${categoryLabel(c)}`)
-          .join("\n")
-      yield* Console.log(
-        `recon ${VERSION}: pipeline ${decl.name}, as of ${asOf}\n` +
-          `  rows read ${m.totals.rowsRead}, ingested ${m.totals.rowsIngested}, rejected ${m.totals.rowsRejected} ` +
-          `(${m.files.length} files, ${m.files.filter((f) => f.error !== null).length} with errors)\n` +
-          `  linked ${result.matchStats.linked} roster rows, ${result.matchStats.unlinked} unlinked; ` +
-          `${result.matchStats.candidatePairs} candidate pairs (` +
-          Object.entries(result.matchStats.pairsPerRule).map(([rule, n]) => `${rule} ${n}`).join(", ") +
-          `)\n` +
-          `  findings: ${result.discrepancies.filter((d) => d.kind === "finding").length}` +
-          (result.suppressed.length > 0 ? ` (${result.suppressed.length} more kept out by review decisions)` : "") +
-          `\n` +
-          categoryLines(FindingCategories) +
-          `\n  corrections (not findings): ${result.discrepancies.filter((d) => d.kind === "correction").length}\n` +
-          categoryLines(CorrectionCategories) +
-          (result.manifest.uncoveredCells === undefined || result.manifest.uncoveredCells.length === 0
-            ? ""
-            : `\n  cells not fully reconciled: ${result.manifest.uncoveredCells.length} (` +
-              result.manifest.uncoveredCells.slice(0, 10)
-                .map((c) => `${c.unitCode} ${c.why === "NO_ROSTER" ? "no official list" : "input not fully read"}`).join(", ") +
-              `${result.manifest.uncoveredCells.length > 10 ? ", …; all in run.json" : ""})`) +
-          `\nreport: ${NodePath.resolve(out, "review.xlsx")}\n` +
-          `        ${NodePath.resolve(out)}/{discrepancies.jsonl,links.csv,persons.csv,run.json}`
-      )
-      if (Option.isSome(o.expect)) {
-        const fs = yield* FileSystem.FileSystem
-        const expected = yield* fs
-          .readFileString(o.expect.value)
-          .pipe(Effect.mapError(() => new UsageError({ message: `cannot read ${o.expect.pipe(Option.getOrElse(() => ""))}` })))
-        const actual = yield* fs
-          .readFileString(NodePath.join(out, "discrepancies.jsonl"))
-          .pipe(Effect.mapError((e) => new RunError({ message: e.message })))
-        const diff = compareWithExpected(expected, actual)
-        if (diff.length > 0)
-          return yield* new RunError({
-            message: `discrepancies differ from ${o.expect.value}:\n${diff.join("\n")}`
-          })
-        yield* Console.log(`matches ${o.expect.value}`)
-      }
+      }).pipe(Effect.mapError(failWith))
+      yield* Console.log(formatRunSummary(result, decl.name, db))
+      if (Option.isSome(o.expect)) yield* checkExpected(o.expect.value, out)
     })
-).pipe(Command.withDescription("Reconcile cell rosters against the central database and write the review report"))
+)
 
-const centralImport = Command.make(
+const checkExpected = (expectedFile: string, out: string) =>
+  Effect.gen(function*() {
+    const fs = yield* Effect.promise(() => import("node:fs/promises"))
+    const { compareWithExpected } = yield* Effect.promise(() => import("./Pipeline/Expect.js"))
+    const expected = yield* Effect.tryPromise({
+      try: () => fs.readFile(expectedFile, "utf8"),
+      catch: () => new UsageError({ message: `--expect: cannot read ${expectedFile}` })
+    })
+    const actual = yield* Effect.tryPromise({ try: () => fs.readFile(`${out}/discrepancies.jsonl`, "utf8"), catch: failWith })
+    const diff = compareWithExpected(expected, actual)
+    if (diff.length > 0) return yield* new CommandError({ message: `discrepancies differ from ${expectedFile}:\n${diff.join("\n")}` })
+    yield* Console.log(`matches ${expectedFile}`)
+  })
+
+// ---------------------------------------------------------------------------------------------
+// recon review …
+
+const locateDb = (db: Option.Option<string>, run: Option.Option<string>, near: ReadonlyArray<string> = []) =>
+  Effect.promise(() => import("./Store/Location.js")).pipe(
+    Effect.flatMap(({ locateStateDb }) => {
+      const found = locateStateDb({
+        ...(Option.isSome(db) ? { db: db.value } : {}),
+        ...(Option.isSome(run) ? { run: run.value } : {}),
+        near
+      })
+      return "db" in found ? Effect.succeed(found.db) : Effect.fail(new UsageError({ message: found.error }))
+    })
+  )
+
+const reviewImport = Command.make(
   "import",
   {
-    xlsx: Args.file({ name: "xlsx", exists: "yes" }).pipe(Args.withDescription("Central export workbook (.xlsx)")),
-    into: Options.file("into").pipe(Options.withDescription("SQLite file to create or replace"))
-  },
-  ({ xlsx, into }) =>
-    importCentral(xlsx, into).pipe(
-      Effect.flatMap((s) =>
-        Console.log(`imported ${s.rowsIngested} rows (${s.rowsRejected} rejected) from ${xlsx} into ${into}`)
-      )
-    )
-).pipe(Command.withDescription("Convert a central export workbook into the documented SQLite schema"))
-
-const central = Command.make("central").pipe(
-  Command.withDescription("Work with the central database export"),
-  Command.withSubcommands([centralImport])
-)
-
-const samplesCommune = Command.make(
-  "commune",
-  {
-    out: Options.directory("out").pipe(Options.withDescription("Where to write it"), Options.withDefault("samples"))
-  },
-  ({ out }) =>
-    Effect.promise(() => import("../samples/generators/Commune.js")).pipe(
-      Effect.flatMap((m) => Effect.promise(() => m.generateCommune(out))),
-      Effect.flatMap(() => Console.log(`wrote the sample commune to ${out}`))
-    )
-).pipe(Command.withDescription("Regenerate the deterministic sample commune (central.xlsx, rosters/, planted.json)"))
-
-const samplesGenerate = Command.make(
-  "generate",
-  {
-    members: Options.integer("members").pipe(Options.withDescription("Active members in the province (cells of ~25)"), Options.withDefault(100_000)),
-    seed: Options.integer("seed").pipe(Options.withDescription("PRNG seed: same seed and size, same files and truth"), Options.withDefault(1)),
-    out: Options.directory("out").pipe(Options.withDescription("Where to write central.xlsx, rosters/ and truth.json"))
-  },
-  ({ members, out, seed }) =>
-    Effect.promise(() => import("../samples/generators/Province.js")).pipe(
-      Effect.flatMap((m) => Effect.promise(() => m.generateProvince({ members, seed, out }))),
-      Effect.flatMap((t) =>
-        Console.log(
-          `wrote a synthetic province to ${out}: ${t.centralRecords} central records, ${t.rosterFiles} roster files, ` +
-            `${t.rows.length} roster rows, ${t.cases.length} planted discrepancies (truth.json)`
-        )
-      )
-    )
-).pipe(Command.withDescription("Generate a synthetic province (central.xlsx, rosters/, truth.json) for evaluation and benchmarks"))
-
-const samples = Command.make("samples").pipe(
-  Command.withDescription("Synthetic data for trying and testing recon"),
-  Command.withSubcommands([samplesCommune, samplesGenerate])
-)
-
-const evaluateCommand = Command.make(
-  "evaluate",
-  {
-    truth: Options.file("truth").pipe(Options.withDescription("truth.json written by `recon samples generate`")),
-    run: Options.directory("run").pipe(Options.withDescription("Output directory of `recon run` (links.csv, discrepancies.jsonl)")),
-    pipeline: pipelineOpt,
-    skipBlocking: Options.boolean("skip-blocking").pipe(
-      Options.withDescription("Do not re-ingest the province next to truth.json to measure blocking recall")
-    )
+    files: Args.file({ name: "reviewed.xlsx", exists: "yes" }).pipe(Args.atLeast(1)),
+    run: optional(O.runDir),
+    db: optional(O.readDb),
+    reviewer: Options.text("reviewer").pipe(Options.optional)
   },
   (o) =>
     Effect.gen(function*() {
-      const decl = yield* findPipeline(o.pipeline)
-      const { evaluateRun } = yield* Effect.promise(() => import("./Evaluate/Run.js"))
-      const { formatEvaluation } = yield* Effect.promise(() => import("./Evaluate/Evaluate.js"))
-      const e = yield* evaluateRun({ truth: o.truth, run: o.run, settings: decl.match, blocking: !o.skipBlocking })
-      yield* Console.log(formatEvaluation(e))
+      const db = yield* locateDb(o.db, o.run, o.files)
+      const reviewer = Option.getOrUndefined(o.reviewer)
+      const { importReviews } = yield* Effect.promise(() => import("./Review/Import.js"))
+      const s = yield* importReviews(o.files, db, {
+        importedAt: new Date().toISOString(),
+        ...(reviewer === undefined ? {} : { reviewer })
+      }).pipe(Effect.mapError(failWith))
+      yield* Console.log(
+        `đã nhập ${s.recorded} quyết định từ ${s.files} tệp vào ${db}` +
+          (s.superseded > 0 ? ` (${s.superseded} thay cho quyết định trước)` : "") +
+          (s.unchanged > 0 ? `; ${s.unchanged} không đổi` : "")
+      )
     })
-).pipe(Command.withDescription("Link precision/recall/F1, per-category discrepancy precision/recall and blocking recall of a run against truth.json"))
+)
 
-const benchCommand = Command.make(
-  "bench",
-  {
-    pipeline: pipelineOpt,
-    size: Options.integer("size").pipe(Options.withDescription("Central records and roster rows (each side), generated in memory"), Options.withDefault(100_000)),
-    seed: Options.integer("seed").pipe(Options.withDefault(1)),
-    skipIngest: Options.boolean("skip-ingest").pipe(Options.withDescription("Do not time the ingestion of a written roster corpus")),
-    ingestSize: Options.integer("ingest-size").pipe(Options.withDescription("Roster rows of the ingestion corpus (~25 per file)"), Options.withDefault(100_000)),
-    out: Options.file("out").pipe(Options.withDescription("Where the figures are merged"), Options.withDefault("reports/bench.json"))
-  },
+const reviewStatusCommand = Command.make("status", { run: optional(O.runDir), db: optional(O.readDb) }, (o) =>
+  Effect.gen(function*() {
+    const db = yield* locateDb(o.db, o.run)
+    const { formatStatus, reviewStatus } = yield* Effect.promise(() => import("./Review/Status.js"))
+    const report = yield* reviewStatus(db).pipe(Effect.mapError(failWith))
+    yield* Console.log(Option.match(report, { onNone: () => `Chưa có lần chạy nào trong ${db}.`, onSome: formatStatus }))
+  }))
+
+const reviewHistoryCommand = Command.make(
+  "history",
+  { run: optional(O.runDir), db: optional(O.readDb), finding: Args.text({ name: "finding-id" }).pipe(Args.optional) },
   (o) =>
     Effect.gen(function*() {
-      const decl = yield* findPipeline(o.pipeline)
-      const { runBench } = yield* Effect.promise(() => import("./Bench/Bench.js"))
-      const text = yield* Effect.tryPromise({
-        try: () => runBench(decl, { size: o.size, seed: o.seed, ingest: !o.skipIngest, ingestSize: o.ingestSize, out: o.out }),
-        catch: (e) => new RunError({ message: e instanceof Error ? e.message : String(e) })
-      })
-      yield* Console.log(text)
+      const db = yield* locateDb(o.db, o.run)
+      const { formatHistory, reviewHistory } = yield* Effect.promise(() => import("./Review/Status.js"))
+      const rows = yield* reviewHistory(db, Option.getOrUndefined(o.finding)).pipe(Effect.mapError(failWith))
+      yield* Console.log(formatHistory(rows))
     })
-).pipe(Command.withDescription("Benchmark the match stage (in memory) and roster ingestion; figures to reports/bench.json"))
+)
+
+const review = Command.make("review").pipe(Command.withSubcommands([reviewImport, reviewStatusCommand, reviewHistoryCommand]))
+
+// ---------------------------------------------------------------------------------------------
+// recon explain
 
 /** Finding ids: a category prefix and 12 hex digits (Rules.findingId). */
 const FINDING_ID = /^[A-Z]{2}-[0-9a-f]{12}$/
 
+/** What a run recorded about itself in run.json: enough to explain without repeating the options. */
+const runRecord = (dir: string | undefined) =>
+  Effect.promise(async () => {
+    if (dir === undefined) return {}
+    const fs = await import("node:fs/promises")
+    try {
+      const r = JSON.parse(await fs.readFile(`${dir}/run.json`, "utf8")) as { pipeline?: string; rosters?: string; inputs?: Array<{ role: string; path: string }> }
+      return { pipeline: r.pipeline, rosters: r.rosters, central: r.inputs?.find((i) => i.role === "central")?.path }
+    } catch {
+      return {}
+    }
+  })
+
 const explainCommand = Command.make(
   "explain",
   {
-    pipeline: pipelineOpt,
-    central: centralOpt,
-    rosters: rostersOpt,
-    file: Options.text("file").pipe(Options.withDescription("Roster file (path under the rosters directory, or its name)"), Options.optional),
-    row: Options.integer("row").pipe(Options.withDescription("Row number as the spreadsheet shows it"), Options.optional),
-    discrepancy: Options.text("discrepancy").pipe(Options.withDescription("A finding id from discrepancies.jsonl (with --run)"), Options.optional),
-    run: Options.directory("run").pipe(Options.withDescription("Output directory of the run holding the finding"), Options.optional),
-    top: Options.integer("top").pipe(Options.withDescription("Candidates shown for an unlinked row"), Options.withDefault(3)),
-    target: Args.text({ name: "file-or-finding" }).pipe(
-      Args.withDescription("A roster file (then the row number), or a finding id such as FM-a8a4daf6fe78"),
-      Args.optional
-    ),
-    rowArg: Args.integer({ name: "row" }).pipe(Args.withDescription("Row number as the spreadsheet shows it"), Args.optional)
+    pipeline: Options.choice(O.pipeline.name, PIPELINES as [string, ...Array<string>]).pipe(Options.optional),
+    central: optional(O.central),
+    rosters: optional(O.rosters),
+    file: Options.text("file").pipe(Options.optional),
+    row: Options.integer("row").pipe(Options.optional),
+    discrepancy: Options.text("discrepancy").pipe(Options.optional),
+    run: optional(O.runDir),
+    top: Options.integer("top").pipe(Options.withDefault(3)),
+    target: Args.text({ name: "file-or-finding" }).pipe(Args.optional),
+    rowArg: Args.integer({ name: "row" }).pipe(Args.optional)
   },
   (o) =>
     Effect.gen(function*() {
-      const decl = yield* findPipeline(o.pipeline)
-      const central = yield* required("central", o.central, decl.defaults.central)
-      const rosters = yield* required("rosters", o.rosters, decl.defaults.rosters)
+      const given = Option.getOrUndefined(o.run)
+      const recorded = yield* runRecord(given)
+      const decl = yield* loadPipeline(Option.getOrUndefined(o.pipeline) ?? recorded.pipeline ?? DEFAULT_PIPELINE)
+      const runDir = given ?? decl.defaults.out
       // `recon explain <file> <row>` and `recon explain <finding-id>` as well as the options.
       const positional = Option.getOrUndefined(o.target)
       const isFinding = positional !== undefined && FINDING_ID.test(positional)
       const file = Option.getOrUndefined(o.file) ?? (isFinding ? undefined : positional)
       const row = Option.getOrUndefined(o.row) ?? Option.getOrUndefined(o.rowArg)
       const discrepancy = Option.getOrUndefined(o.discrepancy) ?? (isFinding ? positional : undefined)
-      const runDir = Option.getOrUndefined(o.run) ?? decl.defaults.out
+      if (discrepancy === undefined && (file === undefined || row === undefined))
+        return yield* new UsageError({ message: "explain needs a finding id, or a roster file and a row number (see recon explain --help)" })
+      if (runDir !== undefined) {
+        const { explainFromRun } = yield* Effect.promise(() => import("./Pipeline/ExplainRun.js"))
+        const target = discrepancy !== undefined ? { finding: discrepancy } : { file: file!, row: row! }
+        const stored = yield* Effect.tryPromise({ try: () => explainFromRun(runDir, target, o.top), catch: failWith })
+        if (stored !== undefined) return yield* Console.log(stored)
+      }
+      // Not stored by the run (or no run given): read the inputs again and match.
+      const central = yield* required(O.central, o.central, recorded.central ?? decl.defaults.central, decl.name, "explain")
+      const rosters = yield* required(O.rosters, o.rosters, recorded.rosters ?? decl.defaults.rosters, decl.name, "explain")
       const { explain } = yield* Effect.promise(() => import("./Match/Explain.js"))
       const text = yield* explain({
         central,
@@ -299,87 +266,96 @@ const explainCommand = Command.make(
         ...(row === undefined ? {} : { row }),
         ...(discrepancy === undefined ? {} : { discrepancy }),
         ...(runDir === undefined ? {} : { runDir })
-      })
+      }).pipe(Effect.mapError(failWith))
       yield* Console.log(text)
     })
-).pipe(Command.withDescription("Show the weights behind a roster row's match (a waterfall), by file and row or by finding id"))
-
-const pipelinesCommand = Command.make("pipelines", {}, () =>
-  Console.log(pipelines.map((p) => `${p.name.padEnd(24)} ${p.description}`).join("\n"))
-).pipe(Command.withDescription("List the named pipelines"))
-
-/** The state database of `review` commands: --db, else the one `run --pipeline` of the same name uses. */
-const reviewDbOpt = Options.file("db").pipe(
-  Options.withDescription("State database (SQLite) the runs were saved in (default: the pipeline's, as for run)"),
-  Options.optional
 )
-const reviewDb = (given: Option.Option<string>, pipeline: string) =>
-  Option.match(given, {
-    onSome: Effect.succeed,
-    onNone: () => Effect.map(findPipeline(pipeline), (p) => p.defaults.db ?? "reports/recon.sqlite")
-  })
 
-const reviewImport = Command.make(
+// ---------------------------------------------------------------------------------------------
+// recon central import, samples, evaluate, bench, pipelines
+
+const centralImport = Command.make(
   "import",
-  {
-    files: Args.file({ name: "reviewed.xlsx", exists: "yes" }).pipe(
-      Args.withDescription("Review workbooks with the reviewers' decisions"),
-      Args.atLeast(1)
-    ),
-    db: reviewDbOpt,
-    pipeline: pipelineOpt,
-    reviewer: Options.text("reviewer").pipe(
-      Options.withDescription("Reviewer's name for rows whose \"Người rà soát\" is blank"),
-      Options.optional
+  { xlsx: Args.file({ name: "export.xlsx", exists: "yes" }), into: Options.file("into") },
+  ({ into, xlsx }) =>
+    Effect.gen(function*() {
+      const { importCentral } = yield* Effect.promise(() => import("./Ingest/Central.js"))
+      const s = yield* importCentral(xlsx, into).pipe(Effect.mapError(failWith))
+      yield* Console.log(`imported ${s.rowsIngested} rows (${s.rowsRejected} rejected) from ${xlsx} into ${into}`)
+    })
+)
+
+const central = Command.make("central").pipe(Command.withSubcommands([centralImport]))
+
+const samplesCommune = Command.make("commune", { out: withDefault(samplesCommuneSpec.options![0]! as OptionSpec & { default: string }) }, ({ out }) =>
+  Effect.promise(() => import("../samples/generators/Commune.js")).pipe(
+    Effect.flatMap((m) => Effect.promise(() => m.generateCommune(out))),
+    Effect.flatMap(() => Console.log(`wrote the sample commune to ${out}`))
+  ))
+
+const samplesGenerate = Command.make(
+  "generate",
+  { members: integer(generateOptions.members), seed: integer(generateOptions.seed), out: Options.directory("out") },
+  ({ members, out, seed }) =>
+    Effect.promise(() => import("../samples/generators/Province.js")).pipe(
+      Effect.flatMap((m) => Effect.promise(() => m.generateProvince({ members, seed, out }))),
+      Effect.flatMap((t) =>
+        Console.log(
+          `wrote a synthetic province to ${out}: ${t.centralRecords} central records, ${t.rosterFiles} roster files, ` +
+            `${t.rows.length} roster rows, ${t.cases.length} planted discrepancies (truth.json)`
+        )
+      )
     )
+)
+
+const samples = Command.make("samples").pipe(Command.withSubcommands([samplesCommune, samplesGenerate]))
+
+const evaluateCommand = Command.make(
+  "evaluate",
+  { truth: Options.file("truth"), run: Options.directory("run"), pipeline: pipelineOpt, skipBlocking: flag(evaluateOptions.skipBlocking) },
+  (o) =>
+    Effect.gen(function*() {
+      const decl = yield* loadPipeline(o.pipeline)
+      const { evaluateRun } = yield* Effect.promise(() => import("./Evaluate/Run.js"))
+      const { formatEvaluation } = yield* Effect.promise(() => import("./Evaluate/Evaluate.js"))
+      const e = yield* evaluateRun({ truth: o.truth, run: o.run, settings: decl.match, blocking: !o.skipBlocking }).pipe(Effect.mapError(failWith))
+      yield* Console.log(formatEvaluation(e))
+    })
+)
+
+const benchCommand = Command.make(
+  "bench",
+  {
+    pipeline: pipelineOpt,
+    size: integer(benchOptions.size),
+    seed: integer(benchOptions.seed),
+    skipIngest: flag(benchOptions.skipIngest),
+    ingestSize: integer(benchOptions.ingestSize),
+    out: withDefault(benchOptions.out)
   },
   (o) =>
     Effect.gen(function*() {
-      const db = yield* reviewDb(o.db, o.pipeline)
-      const reviewer = Option.getOrUndefined(o.reviewer)
-      const s = yield* importReviews(o.files, db, {
-        importedAt: new Date().toISOString(),
-        ...(reviewer === undefined ? {} : { reviewer })
+      const decl = yield* loadPipeline(o.pipeline)
+      const { runBench } = yield* Effect.promise(() => import("./Bench/Bench.js"))
+      const text = yield* Effect.tryPromise({
+        try: () => runBench(decl, { size: o.size, seed: o.seed, ingest: !o.skipIngest, ingestSize: o.ingestSize, out: o.out }),
+        catch: failWith
       })
-      yield* Console.log(
-        `đã nhập ${s.recorded} quyết định từ ${s.files} tệp vào ${db}` +
-          (s.superseded > 0 ? ` (${s.superseded} thay cho quyết định trước)` : "") +
-          (s.unchanged > 0 ? `; ${s.unchanged} không đổi` : "")
-      )
+      yield* Console.log(text)
     })
-).pipe(Command.withDescription("Read reviewers' decisions back from review workbooks (all rows or none)"))
-
-const reviewStatusCommand = Command.make("status", { db: reviewDbOpt, pipeline: pipelineOpt }, (o) =>
-  reviewDb(o.db, o.pipeline).pipe(
-    Effect.flatMap(reviewStatus),
-    Effect.flatMap(Option.match({
-      onNone: () => Console.log("Chưa có lần chạy nào trong cơ sở dữ liệu."),
-      onSome: (r) => Console.log(formatStatus(r))
-    }))
-  )).pipe(Command.withDescription("Per unit: findings of the latest run open, decided and re-opened"))
-
-const reviewHistoryCommand = Command.make(
-  "history",
-  {
-    db: reviewDbOpt,
-    pipeline: pipelineOpt,
-    finding: Args.text({ name: "finding-id" }).pipe(Args.withDescription("Only this finding"), Args.optional)
-  },
-  (o) =>
-    reviewDb(o.db, o.pipeline).pipe(
-      Effect.flatMap((db) => reviewHistory(db, Option.getOrUndefined(o.finding))),
-      Effect.flatMap((rows) => Console.log(formatHistory(rows)))
-    )
-).pipe(Command.withDescription("The audit trail of imported decisions (superseded ones included)"))
-
-const review = Command.make("review").pipe(
-  Command.withDescription("Read reviewers' decisions back and follow the review"),
-  Command.withSubcommands([reviewImport, reviewStatusCommand, reviewHistoryCommand])
 )
 
+const pipelinesCommand = Command.make("pipelines", {}, () =>
+  Effect.promise(() => import("./Pipeline/Registry.js").then((r) => r.describePipelines())).pipe(
+    Effect.flatMap((ps) => Console.log(ps.map((p) => `${p.name.padEnd(24)} ${p.description}`).join("\n")))
+  ))
+
+// ---------------------------------------------------------------------------------------------
+// The tree
+
 const root = Command.make("recon").pipe(
-  Command.withDescription("Reconcile party cell rosters against the central member database"),
   Command.withSubcommands([runCommand, central, samples, pipelinesCommand, review, evaluateCommand, explainCommand, benchCommand])
 )
 
+/** The CLI on an argv (node, script, args…): output on the console, failures as typed errors. */
 export const cli = Command.run(root, { name: "recon", version: VERSION })

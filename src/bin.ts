@@ -1,25 +1,28 @@
+#!/usr/bin/env node
 /**
- * Entry point. Domain errors are printed as one line (`recon: …`) and exit 1; anything unexpected
- * is printed in full, so no failure is ever silent.
+ * The `recon` command (compiled to dist/recon.js by `npm run build`; `npm run dev -- …` runs it
+ * through tsx). `recon --version` answers before anything is loaded; everything else goes to Main.ts.
  */
-import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, Console, Effect, Logger, LogLevel } from "effect"
-import { cli } from "./Cli.js"
+import { VERSION } from "./Version.js"
 
-const program = cli(process.argv).pipe(
-  Effect.catchAllCause((cause) => {
-    const failure = Cause.failureOption(cause)
-    if (failure._tag === "Some") {
-      const e = failure.value as { _tag?: string; message?: string }
-      // @effect/cli has already shown validation errors with the help text.
-      if (e._tag === "ValidationError" || e._tag === undefined) return Effect.failCause(cause)
-      return Console.error(`recon: ${e.message ?? String(e)}`).pipe(Effect.zipRight(Effect.failCause(cause)))
-    }
-    return Console.error(Cause.pretty(cause)).pipe(Effect.zipRight(Effect.failCause(cause)))
-  }),
-  Logger.withMinimumLogLevel(process.env.RECON_LOG === "debug" ? LogLevel.Debug : LogLevel.Warning),
-  Effect.provide(NodeContext.layer)
-)
+// Bundled packages (exceljs's zip code) call `new Buffer()`; Node warns about that (DEP0005) unless the
+// caller sits in node_modules, which bundled code no longer does. That one warning is not the user's
+// concern; every other warning is still printed.
+const emitWarning = process.emitWarning.bind(process)
+process.emitWarning = ((warning: string | Error, ...rest: Array<unknown>) => {
+  const code = typeof rest[0] === "object" && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1]
+  if (code === "DEP0005") return
+  ;(emitWarning as (...a: Array<unknown>) => void)(warning, ...rest)
+}) as typeof process.emitWarning
 
-NodeRuntime.runMain(program, { disableErrorReporting: true })
+if (process.argv.length === 3 && process.argv[2] === "--version") {
+  process.stdout.write(`${VERSION}\n`)
+} else {
+  const { main } = await import("./Main.js")
+  process.exitCode = await main(process.argv.slice(2), {
+    out: (text) => void process.stdout.write(`${text}\n`),
+    err: (text) => void process.stderr.write(`${text}\n`),
+    isTTY: process.stdout.isTTY === true,
+    env: process.env
+  })
+}

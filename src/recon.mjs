@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Launcher for the `recon` command: registers the TypeScript loader (tsx) relative to this file,
-// so it works from any working directory, then runs the CLI.
+// Development launcher: runs the CLI from the TypeScript sources through tsx (registered relative
+// to this file, so it works from any working directory). What ships is the compiled dist/recon.js
+// (`npm run build`, run by `npm ci`); this is for trying a change without rebuilding.
 import { register } from "tsx/esm/api"
 
 register()

@@ -120,7 +120,7 @@ export const benchMatch = (
 }
 
 /** Merges a section into reports/bench.json (atomically), keyed so runs at several sizes accumulate. */
-export const recordBench = async (file: string, section: "match" | "ingest" | "report", key: string, value: unknown): Promise<void> => {
+export const recordBench = async (file: string, section: "match" | "ingest" | "report" | "start", key: string, value: unknown): Promise<void> => {
   let current: Record<string, unknown> = {}
   try {
     current = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>
@@ -170,6 +170,11 @@ export const runBench = async (decl: PipelineDeclaration, o: BenchOptions): Prom
     }
   }
   const lines: Array<string> = []
+  // Start-up and the sample run of the shipped CLI, in fresh processes (src/Bench/Start.ts).
+  const { benchStart, formatStartBench } = await import("./Start.js")
+  const start = benchStart()
+  await recordBench(o.out, "start", "sample", start)
+  lines.push(formatStartBench(start))
   let reportData: ReportData | undefined
   const m = benchMatch(decl, o.size, o.seed, (d) => (reportData = d))
   await recordBench(o.out, "match", String(o.size), m)

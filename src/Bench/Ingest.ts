@@ -18,6 +18,7 @@ import { spawn } from "node:child_process"
 import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 import ExcelJS from "exceljs"
 import { writeAtomic } from "../../samples/generators/Commune.js"
 import { buildProvince, type ProvinceModel, writeRosters } from "../../samples/generators/Province.js"
@@ -83,12 +84,15 @@ export const BIG_FILE_TARGET_RSS_MB = 1024
 
 export const TARGET_ROWS_PER_SECOND = 30_000
 
-const CHILD = new URL("./ingest-child.mjs", import.meta.url)
+/** The compiled child beside the bundle (dist/), or under tsx the launcher that registers it. */
+const CHILD = import.meta.url.endsWith(".ts")
+  ? new URL("./ingest-child.mjs", import.meta.url)
+  : new URL(import.meta.url.includes("/chunks/") ? "../IngestChild.js" : "./IngestChild.js", import.meta.url)
 
 /** Runs IngestChild.ts on `dir` (or on nothing, for the baseline) and parses its one-line JSON answer. */
 const runChild = (args: ReadonlyArray<string>): Promise<ChildResult> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD.pathname, ...args], { stdio: ["ignore", "pipe", "inherit"] })
+    const child = spawn(process.execPath, [fileURLToPath(CHILD), ...args], { stdio: ["ignore", "pipe", "inherit"] })
     let out = ""
     child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")))
     child.on("error", reject)

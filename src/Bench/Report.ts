@@ -4,6 +4,7 @@
  * the process's peak RSS. Used by `recon bench` (a generated province) and by `scaleReport`, which
  * multiplies real findings to a given count (1,000,000) to show the stage is linear and bounded.
  */
+import { explainRun } from "../Match/Explained.js"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as Effect from "effect/Effect"
 import * as fs from "node:fs/promises"
@@ -64,7 +65,7 @@ export const benchReport = async (d: ReportData): Promise<ReportBench> => {
     }))
     const explanations = d.explain === false
       ? new Map<string, string>()
-      : await timedAsync(times, "explain", async () => explainFindings(d.findings, d.central, d.rows, d.matched))
+      : await timedAsync(times, "explain", async () => explainFindings(d.findings, explainRun(d.central, d.rows, d.matched.result, d.findings)))
     const input: ReviewInput = {
       discrepancies: d.findings,
       members: new Map(d.central.members.map((m) => [m.id, m])),

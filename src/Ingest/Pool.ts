@@ -60,7 +60,10 @@ const IN_FLIGHT = 16
 /** This thread lets worker messages in (and refills their queues) at least this often. */
 const YIELD_MS = 4
 
-const WORKER_URL = new URL("./worker.mjs", import.meta.url)
+/** The compiled worker beside the bundle (dist/), or under tsx the launcher that registers it. */
+const WORKER_URL = import.meta.url.endsWith(".ts")
+  ? new URL("./worker.mjs", import.meta.url)
+  : new URL(import.meta.url.includes("/chunks/") ? "../RosterWorker.js" : "./RosterWorker.js", import.meta.url)
 
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve))
 

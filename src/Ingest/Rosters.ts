@@ -34,12 +34,23 @@ export interface IngestOptions {
    * are read; used instead of starting `workers` new ones.
    */
   readonly pool?: RosterPool | null
+  /** Paths relative to `dir` (with /) that are not rosters: the central export when it lies inside `dir`. */
+  readonly exclude?: ReadonlyArray<string>
+  /** Called as files are read on this thread, with how many and of how many (progress on a terminal). */
+  readonly onFile?: (done: number, total: number) => void
 }
 
 /** Reads files in this thread, one after the other (reads are synchronous; parsing is CPU-bound). */
-const readInProcess = async (files: ReadonlyArray<string>, read: (rel: string) => Promise<FileExtract>): Promise<Array<FileExtract>> => {
+const readInProcess = async (
+  files: ReadonlyArray<string>,
+  read: (rel: string) => Promise<FileExtract>,
+  onFile?: (done: number, total: number) => void
+): Promise<Array<FileExtract>> => {
   const out: Array<FileExtract> = []
-  for (const rel of files) out.push(await read(rel))
+  for (const rel of files) {
+    out.push(await read(rel))
+    onFile?.(out.length, files.length)
+  }
   return out
 }
 
@@ -97,7 +108,8 @@ export const ingestRosters = (dir: string, units: ReadonlyArray<Unit>, options: 
     }
     const listing = listed.right
     // Files named in bytes that are not text are read here; workers get the path as text.
-    const files = listing.files.filter((f) => !listing.bytePaths.has(f))
+    const excluded = new Set(options.exclude ?? [])
+    const files = listing.files.filter((f) => !listing.bytePaths.has(f) && !excluded.has(f))
     const given = options.pool ?? null
     const workers = given !== null ? given.size : Math.max(0, Math.floor(options.workers ?? autoWorkers(files.length)))
     const env = envAsOf(options.asOf)
@@ -105,7 +117,7 @@ export const ingestRosters = (dir: string, units: ReadonlyArray<Unit>, options: 
     const pooled = yield* Effect.promise(() => {
       if (workers === 0) {
         given?.close()
-        return readInProcess(files, read)
+        return readInProcess(files, read, options.onFile)
       }
       return (given ?? startRosterPool(workers)).read({ dir, files, units, aliases, env, read })
     })

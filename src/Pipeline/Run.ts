@@ -4,9 +4,8 @@
  * Effect at the edges (files, database); every stage in between is a plain function.
  */
 import { FileSystem } from "@effect/platform"
-import { Effect, Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
 import { createHash } from "node:crypto"
-import { createRequire } from "node:module"
 import * as NodePath from "node:path"
 import type { CentralData, Discrepancy, FileSummary, Link, RosterRow } from "../Domain.js"
 import { readCentral } from "../Ingest/Central.js"
@@ -15,7 +14,10 @@ import { decodeCsvBytes } from "../Ingest/Grid.js"
 import { ingestRosters, rosterPool } from "../Ingest/Rosters.js"
 import { parseUnitAliases } from "../Ingest/Units.js"
 import type { RosterIngest } from "../Ingest/Roster.js"
-import * as Engine from "../Match/Engine.js"
+import type * as Engine from "../Match/Engine.js"
+import { EXPLANATIONS_FILE, type Explanation, explainRun, findingSentence, indexExplanations } from "../Match/Explained.js"
+import { writeFileAtomic } from "../Report/AtomicFile.js"
+import { writeFailed } from "../Report/ReportError.js"
 import { type MatchResult, runMatch } from "../Match/Stage.js"
 import { writeDiscrepanciesJsonl } from "../Report/DiscrepanciesJsonl.js"
 import { writeLinksCsv } from "../Report/LinksCsv.js"
@@ -29,13 +31,16 @@ import { beginStaging, commitStaging, MANIFEST, recoverOutputs, type Staging } f
 import { holdRunLocks } from "../Report/RunLock.js"
 import { categoryCounts, fileTotals, kindCounts, writeRunJson } from "../Report/RunJson.js"
 import type { RunInput, RunManifest } from "../Report/RunJson.js"
-import { makeCalendar, dayNumberOf } from "../Rules/Calendar.js"
+import { makeCalendar } from "../Rules/Calendar.js"
 import { applyRules, type InputGaps, inputGaps, paramsAsOf, uncoveredCells } from "../Rules/Rules.js"
 import type { CentralDuplicate, LinkedRow } from "../Rules/Rules.js"
-import { saveRun, StoreLive } from "../Store/RunStore.js"
+import { checkStore, saveRun, StoreLive } from "../Store/RunStore.js"
+import { VERSION } from "../Version.js"
+import { type AsOf, parseAsOf } from "./AsOf.js"
+import { type Progress, silentProgress } from "./Progress.js"
 import type { PipelineDeclaration } from "./Declaration.js"
 
-export const VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version
+export { VERSION }
 
 /** A run that cannot start or finish; the message is one line naming the file. */
 export class RunError extends Schema.TaggedError<RunError>()("RunError", {
@@ -53,6 +58,8 @@ export interface RunOptions {
   readonly splitBy?: "unit"
   /** Old-unit-name table (CSV, see Declaration.defaults.unitAliases); unusable lines become warnings. */
   readonly unitAliases?: string
+  /** Where stage progress goes (a terminal); default none. */
+  readonly progress?: Progress
 }
 
 export interface RunResult {
@@ -135,62 +142,43 @@ export const rules = (
   central: CentralData,
   rosters: RosterIngest,
   matched: MatchOutcome,
-  asOf: string,
+  asOf: string | AsOf,
   gaps: InputGaps = inputGaps(rosters.files, rosters.rejections)
-): Array<Discrepancy> =>
-  applyRules({
+): Array<Discrepancy> => {
+  const date = typeof asOf === "string" ? Either.getOrThrowWith(parseAsOf(asOf), (why) => new Error(why)) : asOf
+  return applyRules({
     central,
     rows: matched.rows,
     unitsWithRoster: unitsWithOfficialRoster(rosters.files),
     gaps,
     centralDuplicates: matched.centralDuplicates,
-    asOf: dayNumberOf(+asOf.slice(0, 4), +asOf.slice(5, 7), +asOf.slice(8, 10)),
-    params: paramsAsOf(decl.rules, asOf),
+    asOf: date.dayNumber,
+    params: paramsAsOf(decl.rules, date.iso),
     calendar: makeCalendar(decl.calendar)
   })
+}
 
 /**
  * The waterfall behind each finding as a Vietnamese sentence, for the "Diễn giải" column: the
  * roster row against its member, the two records of a central duplicate, or the nearest record of a
- * row that matched no one. Pure; only findings are explained, so the cost is per finding.
+ * row that matched no one (Match/Explained.ts, which `recon explain` reads back too).
  */
 export const explainFindings = (
   findings: ReadonlyArray<Discrepancy>,
-  central: CentralData,
-  rows: ReadonlyArray<RosterRow>,
-  matched: MatchOutcome
+  explanations: ReadonlyArray<Explanation>
 ): Map<string, string> => {
-  const r = matched.result
-  const memberIndex = new Map(central.members.map((m, j) => [m.id, j]))
-  const rowIndex = new Map(rows.map((row, i) => [rowKey(row), i]))
+  const index = indexExplanations(explanations)
   const out = new Map<string, string>()
   for (const d of findings) {
-    const parts: Array<string> = []
-    if (d.category === "DUPLICATE_CENTRAL" && d.memberIds.length === 2) {
-      const [a, b] = d.memberIds.map((id) => memberIndex.get(id))
-      if (a !== undefined && b !== undefined) {
-        parts.push(`Căn cứ ghép ${d.memberIds[0]} với ${d.memberIds[1]}: ${Engine.explainSentence(Engine.explainPair(r.model, r.central, a, r.central, b, true))}`)
-      }
-    }
-    for (const ref of d.rosterRows) {
-      const i = rowIndex.get(rowKey(ref))
-      if (i === undefined) continue
-      const link = r.links[i]!
-      const j = link.member >= 0 ? link.member : (d.memberIds.length === 1 ? memberIndex.get(d.memberIds[0]!) : undefined) ?? -1
-      const where = d.rosterRows.length > 1 ? `dòng ${ref.row} (${ref.sheet})` : `dòng ${ref.row}`
-      if (j >= 0) {
-        parts.push(`Căn cứ ghép ${where} với ${central.members[j]!.id}: ${Engine.explainSentence(Engine.explainPair(r.model, r.rows, i, r.central, j))}`)
-      } else if (link.closest >= 0) {
-        parts.push(
-          `Hồ sơ gần nhất trong CSDL cho ${where} là ${central.members[link.closest]!.id}, không đủ để ghép: ` +
-            Engine.explainSentence(Engine.explainPair(r.model, r.rows, i, r.central, link.closest))
-        )
-      } else parts.push(`Không có hồ sơ nào trong CSDL cùng khóa so khớp với ${where}.`)
-    }
-    if (parts.length > 0) out.set(d.id, parts.join("\n"))
+    const s = findingSentence(d, index)
+    if (s !== undefined) out.set(d.id, s)
   }
   return out
 }
+
+/** explanations.jsonl: one explanation per line (Match/Explained.ts). */
+const writeExplanations = (path: string, xs: ReadonlyArray<Explanation>) =>
+  Effect.suspend(() => writeFileAtomic(path, xs.map((x) => JSON.stringify(x) + "\n").join(""))).pipe(Effect.mapError(writeFailed(path)))
 
 const toLinks = (matched: MatchOutcome): Array<Link> =>
   matched.rows.map((l) => ({ file: l.row.file, sheet: l.row.sheet, row: l.row.row, memberId: l.memberId, score: l.score }))
@@ -221,10 +209,14 @@ const writeReviewWorkbooks = (opts: RunOptions, staging: Staging, input: ReviewI
 // ---------------------------------------------------------------------------------------------
 // The run
 
-const timed = <A, E, R>(timings: Record<string, number>, stage: string, eff: Effect.Effect<A, E, R>) =>
+/** What a roster file is named (Roster.ts reads .xlsx and .csv; anything else is reported). */
+const ROSTER_FILE = /\.(xlsx|csv)$/i
+
+const timed = <A, E, R>(timings: Record<string, number>, stage: string, eff: Effect.Effect<A, E, R>, progress: Progress = silentProgress) =>
   Effect.gen(function*() {
     const t0 = performance.now()
-    const a = yield* eff.pipe(Effect.withLogSpan(stage))
+    progress.start(stage)
+    const a = yield* eff.pipe(Effect.withLogSpan(stage), Effect.ensuring(Effect.sync(() => progress.end())))
     timings[stage] = Math.round(performance.now() - t0)
     return a
   })
@@ -249,12 +241,22 @@ export const run = (
     const fs = yield* FileSystem.FileSystem
     const startedAt = new Date().toISOString()
     const timings: Record<string, number> = {}
+    const progress = opts.progress ?? silentProgress
 
+    const asOf = yield* Either.match(parseAsOf(opts.asOf), {
+      onLeft: (why) => Effect.fail(new RunError({ message: `as-of date: ${why}` })),
+      onRight: Effect.succeed
+    })
+    yield* checkStore(opts.db).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
     const rostersIsDir = yield* fs.stat(opts.rosters).pipe(
       Effect.map((s) => s.type === "Directory"),
       Effect.orElseSucceed(() => false)
     )
     if (!rostersIsDir) return yield* new RunError({ message: `rosters directory not found: ${opts.rosters}` })
+    const centralInRosters = NodePath.relative(NodePath.resolve(opts.rosters), NodePath.resolve(opts.central))
+    const exclude = centralInRosters.startsWith("..") || NodePath.isAbsolute(centralInRosters)
+      ? []
+      : [centralInRosters.split(NodePath.sep).join("/")]
 
     // One run at a time on this --out and this --db; what a killed run left in --out is settled first.
     yield* Effect.all([
@@ -273,14 +275,21 @@ export const run = (
 
     // Roster worker threads load their code while the central database is read.
     const pool = yield* rosterPool(opts.rosters)
-    const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central, { asOf: opts.asOf })).pipe(
+    const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central, { asOf: opts.asOf }), progress).pipe(
       Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` }))
     )
     const aliasTable = opts.unitAliases === undefined ? null : yield* readAliasTable(opts.unitAliases)
     const rosters = yield* timed(
       timings,
       "ingestRosters",
-      ingestRosters(opts.rosters, central.data.units, { aliases: aliasTable?.aliases ?? [], pool, asOf: opts.asOf })
+      ingestRosters(opts.rosters, central.data.units, {
+        aliases: aliasTable?.aliases ?? [],
+        pool,
+        asOf: opts.asOf,
+        exclude,
+        onFile: (done, total) => (done === 1 ? progress.start("ingestRosters", total) : progress.tick(done))
+      }),
+      progress
     ).pipe(
       Effect.map((r) =>
         aliasTable === null || aliasTable.problems.length === 0
@@ -294,6 +303,15 @@ export const run = (
           }
       )
     )
+    if (!rosters.files.some((f) => ROSTER_FILE.test(f.file))) {
+      const others = rosters.files.filter((f) => f.file !== ".").map((f) => f.file)
+      return yield* new RunError({
+        message: `no roster files (.xlsx or .csv) in ${opts.rosters} (searched recursively` +
+          (exclude.length > 0 ? `, leaving out the central export ${exclude[0]}` : "") +
+          (others.length > 0 ? `; found only ${others.slice(0, 3).join(", ")}${others.length > 3 ? ", …" : ""}` : "") +
+          `); give --rosters the folder holding the cells' lists`
+      })
+    }
     yield* Effect.logInfo(
       `ingested ${central.data.members.length} central members and ${rosters.rows.length} roster rows from ${rosters.files.length} files`
     )
@@ -304,12 +322,13 @@ export const run = (
       Effect.try({
         try: () => match(central.data, rosters.rows, decl.match),
         catch: (e) => new RunError({ message: e instanceof Error ? e.message : String(e) })
-      })
+      }),
+      progress
     )
     // What of each cell's input was not read: caveats its MISSING findings and lists it as not covered.
     const gaps = inputGaps(rosters.files, rosters.rejections)
     const uncovered = uncoveredCells(central.data, unitsWithOfficialRoster(rosters.files), gaps)
-    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, opts.asOf, gaps)))
+    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, asOf, gaps)), progress)
     // Decisions imported with `recon review import`: standing ones keep judged findings out (Review/Apply.ts).
     const { raised: findings, suppressed } = yield* timed(
       timings,
@@ -318,7 +337,8 @@ export const run = (
         Effect.provide(StoreLive(opts.db)),
         Effect.map((decisions) => applyDecisions(allFindings, decisions, evidenceHash)),
         Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` }))
-      )
+      ),
+      progress
     )
 
     const files = [central.summary, ...rosters.files]
@@ -330,9 +350,9 @@ export const run = (
     const rowsByRef = new Map(rosters.rows.map((r) => [rowKey(r), r]))
     const rejections = [...central.rejections, ...rosters.rejections]
     const warnings = [...central.warnings, ...rosters.warnings]
+    const explanations = explainRun(central.data, rosters.rows, matched.result, [...findings, ...suppressed])
     const links = toLinks(matched)
     const persons = toPersons(matched, central.data, rosters.rows)
-    const explanations = explainFindings([...findings, ...suppressed], central.data, rosters.rows, matched)
 
     // Every output goes to a staging folder first and is put in place as one set (Report/OutputSet.ts).
     const staging = yield* beginStaging(opts.out).pipe(
@@ -345,6 +365,7 @@ export const run = (
         timed(timings, "report.discrepancies.jsonl", writeDiscrepanciesJsonl(staging.path("discrepancies.jsonl"), findings)),
         timed(timings, "report.links.csv", writeLinksCsv(staging.path("links.csv"), links)),
         timed(timings, "report.persons.csv", writePersonsCsv(staging.path("persons.csv"), persons)),
+        timed(timings, "report.explanations.jsonl", writeExplanations(staging.path(EXPLANATIONS_FILE), explanations)),
         timed(timings, "report.review.xlsx", writeReviewWorkbooks(opts, staging, {
           discrepancies: findings,
           suppressed,
@@ -354,7 +375,7 @@ export const run = (
           uncoveredCells: uncovered,
           rejections,
           warnings,
-          explanations,
+          explanations: explainFindings([...findings, ...suppressed], explanations),
           files: rosters.files,
           central: central.summary,
           asOf: opts.asOf,
@@ -362,7 +383,8 @@ export const run = (
           tool: { name: "recon", version: VERSION },
           generatedAt: startedAt
         }))
-      ]).pipe(Effect.map(([jsonl, csv, personsCsv, workbooks]) => [jsonl, csv, personsCsv, ...workbooks]))
+      ]).pipe(Effect.map(([jsonl, csv, personsCsv, explained, workbooks]) => [jsonl, csv, personsCsv, explained, ...workbooks])),
+      progress
     ).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
     // run.json lists the outputs where they will be, not where they were staged.
     const outputs = staged.map((w) => ({ ...w, path: staging.finalPath(NodePath.basename(w.path)) }))
@@ -370,6 +392,9 @@ export const run = (
     const manifest: RunManifest = {
       tool: { name: "recon", version: VERSION },
       asOf: opts.asOf,
+      stateDb: NodePath.resolve(opts.db),
+      pipeline: decl.name,
+      rosters: NodePath.resolve(opts.rosters),
       startedAt,
       finishedAt: new Date().toISOString(),
       inputs,
@@ -396,7 +421,8 @@ export const run = (
       "store",
       saveRun({ manifest, links, discrepancies: allFindings, units: central.data.units, persons }).pipe(
         Effect.provide(StoreLive(opts.db))
-      )
+      ),
+      progress
     ).pipe(Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` })))
     return { manifest, discrepancies: findings, suppressed, outDir: opts.out, runId, matchStats: matched.stats }
   }).pipe(Effect.scoped)

@@ -35,6 +35,11 @@ export interface RunManifest {
   readonly tool: { readonly name: "recon"; readonly version: string }
   /** The reconciliation date (YYYY-MM-DD) rules were evaluated at. */
   readonly asOf: string
+  /** The state database the run was recorded in (absolute path), so `--run <out>` finds it. */
+  readonly stateDb?: string
+  /** The pipeline and the rosters folder (absolute) of the run, so `recon explain --run <out>` needs no more. */
+  readonly pipeline?: string
+  readonly rosters?: string
   /** ISO 8601 instants. */
   readonly startedAt: string
   readonly finishedAt: string
@@ -114,6 +119,9 @@ const issueJson = (r: Rejection) => ({ file: r.file, sheet: r.sheet, row: r.row,
 export const runToObject = (run: RunManifest, lists = true) => ({
   tool: { name: run.tool.name, version: run.tool.version },
   asOf: run.asOf,
+  ...(run.stateDb === undefined ? {} : { stateDb: run.stateDb }),
+  ...(run.pipeline === undefined ? {} : { pipeline: run.pipeline }),
+  ...(run.rosters === undefined ? {} : { rosters: run.rosters }),
   startedAt: run.startedAt,
   finishedAt: run.finishedAt,
   inputs: run.inputs.map((i) => ({ role: i.role, path: i.path, sha256: i.sha256 })),

@@ -350,7 +350,7 @@ export const importReviews = (
       read.push(...r.decisions)
       problems.push(...r.problems)
     }
-    const store = StoreLive(db)
+    const store = StoreLive(db, { create: false })
     const reported = yield* reportedEvidence().pipe(Effect.provide(store))
     const checked = checkDecisions(read, reported)
     problems.push(...checked.problems)

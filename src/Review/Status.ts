@@ -34,7 +34,7 @@ export const reviewStatus = (db: string) =>
         unitName: s.unitCode === null ? null : names.get(s.unitCode) ?? null
       }))
     })
-  }).pipe(Effect.provide(StoreLive(db)))
+  }).pipe(Effect.provide(StoreLive(db, { create: false })))
 
 const pad = (s: string | number, n: number): string => String(s).padStart(n)
 
@@ -69,7 +69,7 @@ export const formatStatus = (r: ReviewStatusReport): string => {
 
 /** The audit trail, oldest first; for one finding when given. */
 export const reviewHistory = (db: string, findingId?: string) =>
-  decisionHistory(findingId).pipe(Effect.provide(StoreLive(db)))
+  decisionHistory(findingId).pipe(Effect.provide(StoreLive(db, { create: false })))
 
 export const formatHistory = (rows: ReadonlyArray<StoredDecision>): string =>
   rows.length === 0

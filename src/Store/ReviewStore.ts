@@ -6,8 +6,9 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
-import type { ReviewDecision } from "../Domain.js"
+import type * as Schema from "effect/Schema"
 import type { CurrentDecision, DecisionFields } from "../Review/Apply.js"
+import { decodeRows, DecisionRow as DecisionRowSchema } from "./Rows.js"
 
 /** A decision read from a reviewed workbook, ready to store. */
 export interface NewDecision extends DecisionFields {
@@ -31,27 +32,12 @@ export interface RecordOutcome {
   readonly unchanged: number
 }
 
-interface DecisionRow {
-  readonly seq: number
-  readonly finding_id: string
-  readonly decision: string
-  readonly unit_comment: string | null
-  readonly committee_comment: string | null
-  readonly reviewer: string
-  readonly decided_on: string | null
-  readonly imported_at: string
-  readonly source_file: string
-  readonly source_sheet: string
-  readonly source_row: number
-  readonly evidence_hash: string
-  readonly superseded_by: number | null
-}
+type DecisionRow = Schema.Schema.Type<typeof DecisionRowSchema>
 
 const fromRow = (r: DecisionRow): StoredDecision => ({
   seq: r.seq,
   findingId: r.finding_id,
-  // Guarded by the table's CHECK constraint.
-  decision: r.decision as ReviewDecision,
+  decision: r.decision,
   unitComment: r.unit_comment,
   committeeComment: r.committee_comment,
   reviewer: r.reviewer,
@@ -84,8 +70,10 @@ export const recordDecisions = (
         let superseded = 0
         let unchanged = 0
         for (const d of decisions) {
-          const current = yield* sql<DecisionRow>`SELECT * FROM review_decisions
-            WHERE finding_id = ${d.findingId} AND superseded_by IS NULL ORDER BY seq DESC LIMIT 1`
+          const current = yield* sql`SELECT * FROM review_decisions
+            WHERE finding_id = ${d.findingId} AND superseded_by IS NULL ORDER BY seq DESC LIMIT 1`.pipe(
+            Effect.flatMap(decodeRows(DecisionRowSchema, "review_decisions"))
+          )
           const standing = current[0] === undefined ? undefined : fromRow(current[0])
           if (standing !== undefined && sameDecision(d, standing)) {
             unchanged++
@@ -125,7 +113,9 @@ export const currentDecisions = (): Effect.Effect<
 > =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<DecisionRow>`SELECT * FROM review_decisions WHERE superseded_by IS NULL ORDER BY seq`
+    const rows = yield* sql`SELECT * FROM review_decisions WHERE superseded_by IS NULL ORDER BY seq`.pipe(
+      Effect.flatMap(decodeRows(DecisionRowSchema, "review_decisions"))
+    )
     return new Map(rows.map((r) => [r.finding_id, fromRow(r)]))
   })
 
@@ -136,9 +126,9 @@ export const decisionHistory = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const rows = findingId === undefined
-      ? yield* sql<DecisionRow>`SELECT * FROM review_decisions ORDER BY seq`
-      : yield* sql<DecisionRow>`SELECT * FROM review_decisions WHERE finding_id = ${findingId} ORDER BY seq`
-    return rows.map(fromRow)
+      ? yield* sql`SELECT * FROM review_decisions ORDER BY seq`
+      : yield* sql`SELECT * FROM review_decisions WHERE finding_id = ${findingId} ORDER BY seq`
+    return (yield* decodeRows(DecisionRowSchema, "review_decisions")(rows)).map(fromRow)
   })
 
 /**

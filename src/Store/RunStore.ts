@@ -5,6 +5,7 @@
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
+import Database from "better-sqlite3"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as SqliteMigrator from "@effect/sql-sqlite-node/SqliteMigrator"
 import * as SqlClient from "@effect/sql/SqlClient"
@@ -13,12 +14,13 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import type { Category, Discrepancy, LegitimacyCheck, Link, Recommendation, RowRef, Unit } from "../Domain.js"
+import type { Category, Discrepancy, Link, Unit } from "../Domain.js"
 import { categoryKind } from "../Domain.js"
 import type { PersonRecord } from "../Report/PersonsCsv.js"
 import { type RunManifest, runToObject } from "../Report/RunJson.js"
 import { evidenceHash } from "./EvidenceHash.js"
 import { migrations } from "./Migrations.js"
+import { decodeRows, DiscrepancyRow, RunRow } from "./Rows.js"
 
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   filename: Schema.String,
@@ -27,35 +29,105 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   cause: Schema.Defect
 }) {}
 
+export interface StoreOptions {
+  /**
+   * false: the database must already exist (commands that read a run: review, explain); a missing
+   * file is a StoreError naming it instead of a new empty database. Default true (a run creates it).
+   */
+  readonly create?: boolean
+}
+
+/** The one line a user reads when the store cannot be used, with what to do about it. */
+const damaged = (filename: string, what: string) =>
+  `Cơ sở dữ liệu lưu kết quả "${filename}" bị hỏng (${what}). Khôi phục tệp này từ bản sao lưu, ` +
+  `hoặc dùng một cơ sở dữ liệu mới với --db <tệp mới> (các quyết định rà soát đã nhập trong tệp cũ sẽ không được áp dụng).`
+
+const firstLine = (cause: unknown): string => {
+  const c = cause as { cause?: unknown; message?: unknown }
+  const inner = c.cause instanceof Error ? c.cause.message : typeof c.message === "string" ? c.message : String(cause)
+  return inner.split("\n")[0]!
+}
+
 /**
- * SQLite client for `filename` (parent directory created) with all migrations applied.
- * Self-contained: provides its own Node platform services. Opening an up-to-date store again
- * applies nothing.
+ * Opens the file and checks it before anything is read or migrated (`PRAGMA quick_check`: damage in
+ * the middle of the file, not only in its header), so a damaged store is one StoreError naming the
+ * file and what to do, never a stack trace.
+ */
+const checkedClient = (filename: string, options: StoreOptions) =>
+  Effect.gen(function*() {
+    if (filename === ":memory:") return SqliteClient.layer({ filename })
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const exists = yield* fs.exists(filename).pipe(Effect.orElseSucceed(() => false))
+    if (!exists && options.create === false) {
+      return yield* Effect.fail(
+        new StoreError({
+          filename,
+          message: `Không có cơ sở dữ liệu lưu kết quả "${path.resolve(filename)}". Chạy \`recon run\` trước, ` +
+            `hoặc chỉ đúng tệp bằng --db <tệp> hay thư mục kết quả của lần chạy bằng --run <thư mục>.`,
+          cause: null
+        })
+      )
+    }
+    if (!exists) yield* fs.makeDirectory(path.dirname(filename), { recursive: true })
+    else yield* quickCheck(filename)
+    return SqliteClient.layer({ filename })
+  })
+
+/** PRAGMA quick_check on an existing file, through its own short-lived connection. */
+const quickCheck = (filename: string) =>
+  Effect.try({
+    try: () => {
+      const db = new Database(filename, { readonly: true, fileMustExist: true })
+      try {
+        const rows = db.prepare("PRAGMA quick_check").pluck().all() as Array<string>
+        return rows.length === 1 && rows[0] === "ok" ? null : rows.slice(0, 2).join("; ")
+      } finally {
+        db.close()
+      }
+    },
+    catch: (e) => e
+  }).pipe(
+    Effect.catchAll((e) => Effect.succeed(firstLine(e))),
+    Effect.flatMap((problem) =>
+      problem === null ? Effect.void : Effect.fail(new StoreError({ filename, message: damaged(filename, problem), cause: null }))
+    )
+  )
+
+/**
+ * The check StoreLive makes, on its own: a damaged existing database is a StoreError now, before a
+ * run spends minutes reading its inputs; a missing one is fine (the run creates it).
+ */
+export const checkStore = (filename: string): Effect.Effect<void, StoreError> =>
+  filename === ":memory:"
+    ? Effect.void
+    : Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      if (yield* fs.exists(filename).pipe(Effect.orElseSucceed(() => false))) yield* quickCheck(filename)
+    }).pipe(Effect.provide(NodeContext.layer))
+
+/**
+ * SQLite client for `filename` (parent directory created) with all migrations applied, after
+ * checking the file (quick_check). Self-contained: provides its own Node platform services. Opening
+ * an up-to-date store again applies nothing.
  */
 export const StoreLive = (
-  filename: string
+  filename: string,
+  options: StoreOptions = {}
 ): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, StoreError> => {
-  const client = Layer.unwrapEffect(
-    Effect.gen(function*() {
-      if (filename !== ":memory:") {
-        const fs = yield* FileSystem.FileSystem
-        const path = yield* Path.Path
-        yield* fs.makeDirectory(path.dirname(filename), { recursive: true })
-      }
-      return SqliteClient.layer({ filename })
-    })
-  )
+  const client = Layer.unwrapEffect(checkedClient(filename, options))
   return SqliteMigrator.layer({ loader: SqliteMigrator.fromRecord(migrations) }).pipe(
     Layer.provideMerge(client),
     Layer.provide(NodeContext.layer),
     Layer.mapError((cause) =>
-      new StoreError({
-        filename,
-        message: `Không mở được cơ sở dữ liệu lưu kết quả "${filename}": ${
-          cause instanceof Error ? cause.message : String(cause)
-        }. Kiểm tra đường dẫn và quyền ghi.`,
-        cause
-      })
+      cause instanceof StoreError
+        ? cause
+        : new StoreError({
+          filename,
+          message: `Không mở được cơ sở dữ liệu lưu kết quả "${filename}": ${firstLine(cause)}. ` +
+            `Kiểm tra đường dẫn và quyền ghi; nếu tệp bị hỏng, khôi phục từ bản sao lưu hoặc dùng --db <tệp mới>.`,
+          cause
+        })
     )
   )
 }
@@ -203,21 +275,13 @@ export const saveRun = (run: RunRecord): Effect.Effect<number, SqlError, SqlClie
     return runId
   }).pipe((effect) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect)))
 
-interface RunRow {
-  readonly id: number
-  readonly started_at: string
-  readonly finished_at: string
-  readonly as_of: string
-  readonly tool_version: string
-  readonly summary_json: string
-}
 
 /** The most recently saved run, if any. */
 export const latestRun = (): Effect.Effect<Option.Option<StoredRun>, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<RunRow>`SELECT id, started_at, finished_at, as_of, tool_version, summary_json
-      FROM runs ORDER BY id DESC LIMIT 1`
+    const rows = yield* sql`SELECT id, started_at, finished_at, as_of, tool_version, summary_json
+      FROM runs ORDER BY id DESC LIMIT 1`.pipe(Effect.flatMap(decodeRows(RunRow, "runs")))
     return Option.map(Option.fromNullable(rows[0]), (r) => ({
       id: r.id,
       startedAt: r.started_at,
@@ -228,48 +292,30 @@ export const latestRun = (): Effect.Effect<Option.Option<StoredRun>, SqlError, S
     }))
   })
 
-interface DiscrepancyRow {
-  readonly id: string
-  readonly category: string
-  readonly unit_code: string | null
-  readonly member_ids_json: string
-  readonly roster_rows_json: string
-  readonly score: number | null
-  readonly field: string | null
-  readonly central_value: string | null
-  readonly roster_value: string | null
-  readonly reason: string
-  readonly recommendation: string
-  readonly evidence_hash: string
-  readonly rule: string | null
-  readonly checks_json: string | null
-}
-
 /** The findings of a run in the order they were saved; empty for an unknown run. */
 export const discrepanciesOfRun = (
   runId: number
 ): Effect.Effect<ReadonlyArray<StoredDiscrepancy>, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<DiscrepancyRow>`SELECT id, category, unit_code, member_ids_json, roster_rows_json,
+    const rows = yield* sql`SELECT id, category, unit_code, member_ids_json, roster_rows_json,
       score, field, central_value, roster_value, reason, recommendation, evidence_hash, rule, checks_json
-      FROM discrepancies WHERE run_id = ${runId} ORDER BY rowid`
-    // Rows were written by saveRun from typed values; the casts restore those types.
+      FROM discrepancies WHERE run_id = ${runId} ORDER BY rowid`.pipe(Effect.flatMap(decodeRows(DiscrepancyRow, "discrepancies")))
     return rows.map((r): StoredDiscrepancy => ({
       id: r.id,
-      category: r.category as Category,
+      category: r.category,
       kind: categoryKind(r.category as Category),
       unitCode: r.unit_code,
-      memberIds: JSON.parse(r.member_ids_json) as Array<string>,
-      rosterRows: JSON.parse(r.roster_rows_json) as Array<RowRef>,
+      memberIds: r.member_ids_json,
+      rosterRows: r.roster_rows_json,
       score: r.score,
       ...(r.field === null ? {} : { field: r.field }),
       ...(r.central_value === null ? {} : { centralValue: r.central_value }),
       ...(r.roster_value === null ? {} : { rosterValue: r.roster_value }),
       reason: r.reason,
-      recommendation: r.recommendation as Recommendation,
+      recommendation: r.recommendation,
       ...(r.rule === null ? {} : { rule: r.rule }),
-      ...(r.checks_json === null ? {} : { checks: JSON.parse(r.checks_json) as Array<LegitimacyCheck> }),
+      ...(r.checks_json === null ? {} : { checks: r.checks_json }),
       evidenceHash: r.evidence_hash
     }))
   })
