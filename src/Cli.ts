@@ -233,14 +233,18 @@ const benchCommand = Command.make(
     seed: Options.integer("seed").pipe(Options.withDefault(1)),
     skipIngest: Options.boolean("skip-ingest").pipe(Options.withDescription("Do not time the ingestion of a written roster corpus")),
     ingestSize: Options.integer("ingest-size").pipe(Options.withDescription("Roster rows of the ingestion corpus (~25 per file)"), Options.withDefault(100_000)),
-    out: Options.file("out").pipe(Options.withDescription("Where the figures are merged"), Options.withDefault("reports/bench.json"))
+    out: Options.file("out").pipe(Options.withDescription("Where the figures are merged"), Options.withDefault("reports/bench.json")),
+    febrl: Options.text("febrl").pipe(
+      Options.withDescription("Directory of the FEBRL dataset1.csv / dataset2.csv (pairwise link and dedupe figures); default ../shared/data/febrl if present; \"none\" to skip"),
+      Options.withDefault("../shared/data/febrl")
+    )
   },
   (o) =>
     Effect.gen(function*() {
       const decl = yield* findPipeline(o.pipeline)
       const { runBench } = yield* Effect.promise(() => import("./Bench/Bench.js"))
       const text = yield* Effect.tryPromise({
-        try: () => runBench(decl, { size: o.size, seed: o.seed, ingest: !o.skipIngest, ingestSize: o.ingestSize, out: o.out }),
+        try: () => runBench(decl, { size: o.size, seed: o.seed, ingest: !o.skipIngest, ingestSize: o.ingestSize, out: o.out, febrl: o.febrl === "none" ? null : o.febrl }),
         catch: (e) => new RunError({ message: e instanceof Error ? e.message : String(e) })
       })
       yield* Console.log(text)
