@@ -109,7 +109,7 @@ describe("recon CLI", () => {
       expect(byRow).toContain("Dòng 32 của Đảng bộ bộ phận Khu Bắc/KDC so 1.xlsx [Danh sách]")
       expect(byRow).toMatch(/DV10800 Nguyễn Việt Thịnh, sinh 05\/08\/1996 \(CB04\) — đã ghép/)
       expect(byRow).toMatch(/Ngày sinh\s+ngày sinh đảo ngày và tháng\s+\+\d+,\d/)
-      expect(byRow).toMatch(/Độ tin cậy \d+(,\d)?%: họ tên trùng khớp/)
+      expect(byRow).toMatch(/Độ tin cậy \d+(,\d)?%: họ trùng khớp \([^)]*\), tên đệm trùng khớp \([^)]*\), tên trùng khớp/)
       expect(yield* printed("--file", "KDC so 1.xlsx", "--row", "32")).toBe(byRow)
       const byFinding = yield* printed("FM-146537e47e06", "--run", out)
       expect(byFinding.startsWith("FM-146537e47e06 (FIELD_MISMATCH)")).toBe(true)

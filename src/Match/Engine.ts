@@ -120,6 +120,8 @@ export interface Blocks {
   readonly idx: Int32Array
   readonly pairsPerRule: Readonly<Record<string, number>>
   readonly totalPairs: number
+  /** Per pair, bit r set when blocking rule r pairs it (EM sessions by rule). */
+  readonly ruleMask: Uint16Array | Uint32Array
 }
 
 export class CandidateBudgetExceeded extends Error {
@@ -259,9 +261,13 @@ export const block = (left: Side, right: Side, s: Pick<MatchSettings, "blocking"
   })
   const upperBound = groups.reduce((a, g) => a + g.pairs, 0)
   if (upperBound > s.maxCandidatePairs) throw new CandidateBudgetExceeded(upperBound, s.maxCandidatePairs, pairsPerRule)
+  if (s.blocking.length > 32) throw new Error(`at most 32 blocking rules (${s.blocking.length} declared)`)
   const seen = new Int32Array(right.n).fill(-1)
+  // Where right record j sits among left record i's pairs, to mark every rule that pairs them.
+  const at = new Int32Array(right.n)
   const start = new Int32Array(left.n + 1)
   const idx = new Int32Array(upperBound)
+  const mask = s.blocking.length > 16 ? new Uint32Array(upperBound) : new Uint16Array(upperBound)
   let pos = 0
   for (let i = 0; i < left.n; i++) {
     start[i] = pos
@@ -269,17 +275,25 @@ export const block = (left: Side, right: Side, s: Pick<MatchSettings, "blocking"
       const g = groups[r]!
       const grp = g.leftGroup[i]!
       if (grp === NONE) continue
+      const bit = 1 << r
       for (let k = g.groupStart[grp]!, end = g.groupStart[grp + 1]!; k < end; k++) {
         const j = g.members[k]!
         if (self && j <= i) continue
-        if (seen[j] === i) continue
+        if (seen[j] === i) {
+          mask[at[j]!]! |= bit
+          continue
+        }
         seen[j] = i
+        at[j] = pos
+        mask[pos] = bit
         idx[pos++] = j
       }
     }
   }
   start[left.n] = pos
-  return { start, idx: idx.subarray(0, pos), pairsPerRule, totalPairs: pos }
+  // Copies when OR-ed rules overlap much, so the buffer sized for the upper bound is freed.
+  const fit = <T extends Int32Array | Uint16Array | Uint32Array>(a: T): T => (pos < upperBound * 0.9 ? (a.slice(0, pos) as T) : (a.subarray(0, pos) as T))
+  return { start, idx: fit(idx), pairsPerRule, totalPairs: pos, ruleMask: fit(mask) }
 }
 
 /**
@@ -309,15 +323,6 @@ export const recallPerRule = (
   return { perRule, any: truePairs.length === 0 ? 1 : any / truePairs.length }
 }
 
-/** True when (a[i], b[j]) agree on every key of the rule (the rule would have paired them). */
-const ruleAgrees = (a: Side, i: number, b: Side, j: number, rule: BlockingRule): boolean => {
-  for (const k of rule.keys) {
-    const v = keyPart(a, i, k)
-    if (v === NONE || v !== keyPart(b, j, k)) return false
-  }
-  return true
-}
-
 /** How often each comparison code occurs (a few thousand distinct codes among millions of pairs). */
 export type CodeCounts = Map<number, number>
 
@@ -337,13 +342,15 @@ export const compareBlocks = (left: Side, right: Side, blocks: Blocks, coder: Co
   const codes = new Int32Array(blocks.totalPairs)
   const counts: CodeCounts = new Map()
   const ruleCounts = rules.map((): CodeCounts => new Map())
+  const nr = rules.length
+  const mask = blocks.ruleMask
   for (let i = 0; i < left.n; i++) {
     for (let k = blocks.start[i]!, end = blocks.start[i + 1]!; k < end; k++) {
-      const j = blocks.idx[k]!
-      const c = coder(i, j)
+      const c = coder(i, blocks.idx[k]!)
       codes[k] = c
       bump(counts, c)
-      for (let r = 0; r < rules.length; r++) if (ruleAgrees(left, i, right, j, rules[r]!)) bump(ruleCounts[r]!, c)
+      const m = mask[k]!
+      for (let r = 0; r < nr; r++) if ((m >>> r) & 1) bump(ruleCounts[r]!, c)
     }
   }
   return { codes, counts, ruleCounts }
