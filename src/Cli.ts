@@ -175,7 +175,7 @@ const samplesCommune = Command.make(
     out: Options.directory("out").pipe(Options.withDescription("Where to write it"), Options.withDefault("samples"))
   },
   ({ out }) =>
-    Effect.promise(() => import("./Samples/Commune.js")).pipe(
+    Effect.promise(() => import("../samples/generators/Commune.js")).pipe(
       Effect.flatMap((m) => Effect.promise(() => m.generateCommune(out))),
       Effect.flatMap(() => Console.log(`wrote the sample commune to ${out}`))
     )
@@ -189,7 +189,7 @@ const samplesGenerate = Command.make(
     out: Options.directory("out").pipe(Options.withDescription("Where to write central.xlsx, rosters/ and truth.json"))
   },
   ({ members, out, seed }) =>
-    Effect.promise(() => import("./Samples/Province.js")).pipe(
+    Effect.promise(() => import("../samples/generators/Province.js")).pipe(
       Effect.flatMap((m) => Effect.promise(() => m.generateProvince({ members, seed, out }))),
       Effect.flatMap((t) =>
         Console.log(

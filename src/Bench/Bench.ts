@@ -15,8 +15,8 @@ import type { RosterIngest } from "../Ingest/Roster.js"
 import * as Engine from "../Match/Engine.js"
 import type { PipelineDeclaration } from "../Pipeline/Declaration.js"
 import { match, rules } from "../Pipeline/Run.js"
-import { writeAtomic } from "../Samples/Commune.js"
-import { buildProvince, provinceRecords } from "../Samples/Province.js"
+import { writeAtomic } from "../../samples/generators/Commune.js"
+import { buildProvince, provinceRecords } from "../../samples/generators/Province.js"
 
 const mb = (bytes: number): number => Math.round(bytes / 1048576)
 const peakRssMB = (): number => Math.round(process.resourceUsage().maxRSS / 1024)

@@ -19,8 +19,8 @@ import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
 import ExcelJS from "exceljs"
-import { writeAtomic } from "../Samples/Commune.js"
-import { buildProvince, type ProvinceModel, writeRosters } from "../Samples/Province.js"
+import { writeAtomic } from "../../samples/generators/Commune.js"
+import { buildProvince, type ProvinceModel, writeRosters } from "../../samples/generators/Province.js"
 
 export interface IngestBenchOptions {
   /** Roster rows of the multi-file corpus; ~25 per file (100,000 → 4,000 files). */

@@ -15,7 +15,7 @@ import {
 } from "../../src/Evaluate/Evaluate.js"
 import { evaluateRun } from "../../src/Evaluate/Run.js"
 import { run } from "../../src/Pipeline/Run.js"
-import { generateProvince } from "../../src/Samples/Province.js"
+import { generateProvince } from "../../samples/generators/Province.js"
 
 const ref = (file: string, row: number) => ({ file, sheet: "Danh sách", row })
 

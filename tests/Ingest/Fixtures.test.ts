@@ -10,7 +10,7 @@ import type { PartialDate, Rejection, RosterRow } from "../../src/Domain.js"
 import type { RosterIngest } from "../../src/Ingest/Roster.js"
 import { ingestRosters } from "../../src/Ingest/Rosters.js"
 import { parseUnitAliases } from "../../src/Ingest/Units.js"
-import { type ExpectedDate, type FixtureManifest, writeRosterFixtures } from "../../src/Samples/Fixtures.js"
+import { type ExpectedDate, type FixtureManifest, writeRosterFixtures } from "../../samples/generators/Fixtures.js"
 import { removeTempDirs, tempDir } from "./fixtures.js"
 
 const ROOT = path.join(import.meta.dirname, "..", "fixtures", "rosters")

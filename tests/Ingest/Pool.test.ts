@@ -9,7 +9,7 @@ import { startRosterPool } from "../../src/Ingest/Pool.js"
 import { type FileExtract, listRosterFiles, readRosterFile } from "../../src/Ingest/Roster.js"
 import { makeUnitIndex, parseUnitAliases } from "../../src/Ingest/Units.js"
 import * as fs from "node:fs"
-import type { FixtureManifest } from "../../src/Samples/Fixtures.js"
+import type { FixtureManifest } from "../../samples/generators/Fixtures.js"
 
 const ROOT = path.join(import.meta.dirname, "..", "fixtures", "rosters")
 const DIR = path.join(ROOT, "files")

@@ -4,7 +4,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import ExcelJS from "exceljs"
 import type { Unit } from "../../src/Domain.js"
-import { FIXTURE_UNITS } from "../../src/Samples/Fixtures.js"
+import { FIXTURE_UNITS } from "../../samples/generators/Fixtures.js"
 
 export interface SheetSpec {
   readonly name: string

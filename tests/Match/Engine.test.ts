@@ -5,7 +5,7 @@ import { dateLevels, idLevels } from "../../src/Match/Comparisons.js"
 import { levelsOfPair } from "../../src/Match/Compare.js"
 import * as Engine from "../../src/Match/Engine.js"
 import { runMatch } from "../../src/Match/Stage.js"
-import { buildProvince, provinceRecords } from "../../src/Samples/Province.js"
+import { buildProvince, provinceRecords } from "../../samples/generators/Province.js"
 import { member, row, units } from "../Rules/fixtures.js"
 
 const s = annualRosterMatching.match

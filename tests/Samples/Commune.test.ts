@@ -5,7 +5,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Categories } from "../../src/Domain.js"
-import { type CommuneManifest, generateCommune } from "../../src/Samples/Commune.js"
+import { type CommuneManifest, generateCommune } from "../../samples/generators/Commune.js"
 
 const fold = (s: string): string =>
   s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase().replace(/\s+/g, " ").trim()

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { readCentral } from "../../src/Ingest/Central.js"
 import { ingestRosters } from "../../src/Ingest/Rosters.js"
 import { decodeVni } from "../../src/Normalize/Encoding.js"
-import { upper } from "../../src/Samples/Commune.js"
-import { buildProvince, generateProvince, provinceRecords, type ProvinceTruth } from "../../src/Samples/Province.js"
+import { upper } from "../../samples/generators/Commune.js"
+import { buildProvince, generateProvince, provinceRecords, type ProvinceTruth } from "../../samples/generators/Province.js"
 
 const fold = (s: string): string =>
   s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase().replace(/\s+/g, " ").trim()

@@ -16,9 +16,9 @@
 import ExcelJS from "exceljs"
 import { mkdir, rename, rm } from "node:fs/promises"
 import * as path from "node:path"
-import type { CentralData, CentralMember, MemberStatus, PartialDate, RosterKind, RosterRow, RowRef, Sex } from "../Domain.js"
-import { encodeTcvn3, encodeVni } from "../Normalize/Encoding.js"
-import { parseName } from "../Normalize/Text.js"
+import type { CentralData, CentralMember, MemberStatus, PartialDate, RosterKind, RosterRow, RowRef, Sex } from "../../src/Domain.js"
+import { encodeTcvn3, encodeVni } from "../../src/Normalize/Encoding.js"
+import { parseName } from "../../src/Normalize/Text.js"
 import {
   addDays,
   addWorkingDays,

@@ -15,9 +15,9 @@ import ExcelJS from "exceljs"
 import iconv from "iconv-lite"
 import { mkdir, rm } from "node:fs/promises"
 import * as path from "node:path"
-import type { RosterKind, Sex, Unit } from "../Domain.js"
-import type { UnitAlias } from "../Ingest/Units.js"
-import { encodeTcvn3, encodeVni } from "../Normalize/Encoding.js"
+import type { RosterKind, Sex, Unit } from "../../src/Domain.js"
+import type { UnitAlias } from "../../src/Ingest/Units.js"
+import { encodeTcvn3, encodeVni } from "../../src/Normalize/Encoding.js"
 import { pinZipTimestamps, writeAtomic } from "./Commune.js"
 
 // ---------------------------------------------------------------------------------------------
