@@ -613,7 +613,12 @@ const termFrequencies = (cs: ReadonlyArray<ComparisonDecl>, central: Side, u: Re
     for (let j = 0; j < central.n; j++) freq.set(ids[j]!, (freq.get(ids[j]!) ?? 0) + 1)
     const logTf = new Float32Array(central.n)
     for (let j = 0; j < central.n; j++) logTf[j] = Math.log2(freq.get(ids[j]!)! / central.n)
-    return { logTf, adjusted: c.levels.map((l) => l.tf === true), logU: u[k]!.map((x) => Math.log2(x)) }
+    // The frequency is of the folded value, so a level's u is that of agreeing at it or at an
+    // adjusted level above it ("folded" = exact or folded): u of "folded" alone is tiny (most equal
+    // names are equal with their diacritics too) and would turn the adjustment into a penalty.
+    let cumulative = 0
+    const logU = u[k]!.map((x, l) => (c.levels[l]!.tf === true ? Math.log2((cumulative += x)) : Math.log2(x)))
+    return { logTf, adjusted: c.levels.map((l) => l.tf === true), logU }
   })
 
 /**
