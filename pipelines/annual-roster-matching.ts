@@ -4,7 +4,8 @@
  */
 import type { Category } from "../src/Domain.js"
 import type { PipelineDeclaration } from "../src/Pipeline/Declaration.js"
-import { blockOn } from "../src/Match/Engine.js"
+import { dateLevels, exact, idLevels, namePart, placeLevels } from "../src/Match/Comparisons.js"
+import { blockOn, capped } from "../src/Match/Engine.js"
 
 /**
  * What each category's finding cites, under the implementing regulation in force (domain brief §0–§3).
@@ -42,6 +43,22 @@ export const annualRosterMatching: PipelineDeclaration = {
       blockOn("cardNo"),
       // Name errors with the birth date right (family/middle typo; given name in use differs).
       blockOn("givenName", "birthDate"),
+      // Moves across communes with a name error and a birth date given as a year or mistyped:
+      // family + given name with diacritics, doubled letters and the middle name set aside.
+      // Capped: a group as common as "Nguyễn Hùng, 1960" pairs nothing under this rule (measured at
+      // 100k members: uncapped 594k pairs, growing with the square; capped at 30, 557k).
+      capped(blockOn("nameSkeleton", "birthYear"), 12),
+      // The admission date is a strong key (a ceremony date shared by few): with the given name,
+      // anywhere in the data.
+      blockOn("admittedDate", "givenName"),
+      // Hometown (Quê quán) with the birth date: a family name typed wrong or replaced. (With the
+      // name's skeleton instead of the birth date: 3.3M pairs at 100k members, hometowns being
+      // few; measured and left out.) Capped: uncapped it gave 120k pairs at 100k members and 5.8M
+      // at 1M (hometowns are few, so its groups grow with the data).
+      capped(blockOn("hometown", "birthDate"), 5),
+      // Typos in both family and given name, or the two written the other way round (uncapped:
+      // 110k pairs at 100k members, 2.8M at 1M).
+      capped(blockOn("initials", "birthDate"), 5),
       // The rest stay within the member's commune (parentUnit): a block then holds a commune's
       // share of the records whatever the size of the country, so candidate pairs grow linearly.
       blockOn("familyName", "birthDate", "parentUnit"),
@@ -58,31 +75,42 @@ export const annualRosterMatching: PipelineDeclaration = {
     priorLog2: -8,
     linkThreshold: 0.9,
     reviewThreshold: 0.3,
-    // log2 Bayes factors per comparison level. Hoàng/Huỳnh, Vũ/Võ and i/y ("variant") weigh less
-    // than a folded match: a clerk's spelling, never a free match (domain.md §6.1, §8.3).
-    weights: {
-      name: { exact: 8, folded: 7, variant: 4, jw95: 4, familyGiven: 2, jw88: 1, givenOnly: -4, else: -6 },
-      birth: {
-        exact: 7,
-        swapped: 3,
-        yearOnly: 3,
-        sameMonthYear: 1,
-        sameYear: 0.5,
-        yearPlusMinus1: -2,
-        else: -6
-      },
-      sex: { agree: 0.5, disagree: -4 },
-      cccd: { exact: 12, oneEdit: 3, else: -5 },
-      cardNo: { exact: 10, oneEdit: 2, else: -4 },
-      hometown: { agree: 1, disagree: 0 },
-      // Not used by the declared model (weight 0): the reviewed sample findings predate it; EM
-      // estimates its weights from the data on larger inputs (measured: exact ≈ +14).
-      admitted: { exact: 0, within30WorkingDays: 0, sameYear: 0, else: 0 }
-    },
+    // The comparisons, each with its levels (first that holds wins) and declared log2 Bayes
+    // factors. Family, middle and given name are compared apart, each with its own term
+    // frequencies: "Nguyễn" agreeing says little, a rare given name much; a woman's family name
+    // does not change at marriage, so a different family name is evidence against; a middle name
+    // is often dropped (oneEmpty), but a different one is evidence against. Hoàng/Huỳnh, Vũ/Võ
+    // and i/y ("variant") weigh less than a folded match (domain.md §6.1, §8.3).
+    comparisons: [
+      namePart("family", { exact: 2.5, folded: 2, variant: 1.5, crossed: 1, sameLetters: 1, oneEdit: 0.5, transposition: 0.5, jw90: 0, else: -4 }),
+      namePart("middle", { exact: 1.5, folded: 1, sameLetters: 0, oneEmpty: -0.5, oneEdit: 0, jw90: -0.5, else: -3 }),
+      namePart("given", { exact: 4.5, folded: 3, variant: 2, crossed: 1, sameLetters: 2, oneEdit: 1, transposition: 1, jw90: 0, else: -5 }),
+      dateLevels("birth", {
+        label: "Ngày sinh",
+        weights: { exact: 7, dayMonthSwapped: 3, yearOnly: 3, oneDigit: 2, transposition: 2, sameMonthYear: 1, sameYear: 0.5, yearsWithin: -2, else: -6 },
+        years: 1
+      }),
+      exact("sex", { label: "Giới tính", agree: 0.5, disagree: -4, labels: ["cùng giới tính", "khác giới tính"] }),
+      // A different number is evidence against: a CCCD is for life; a card reissued keeps its holder.
+      idLevels("cccd", { label: "Số CCCD", weights: { exact: 12, oneEdit: 3, transposition: 3, else: -6 } }),
+      idLevels("cardNo", { label: "Số thẻ đảng viên", weights: { exact: 10, oneEdit: 2, transposition: 2, else: -5 } }),
+      placeLevels("hometown", { label: "Quê quán", weights: { exact: 2, oneEdit: 1.5, transposition: 1.5, sameLetters: 1.5, coarser: 0.5, sameRegion: 0, else: -1 } }),
+      // 44 calendar days ≈ 30 working days (Quy định 24-QĐ/TW §4: decision vs ceremony date of
+      // admission, domain.md §1.2). Declared weights stay small (the reviewed sample findings
+      // predate them); EM estimates them on larger inputs (measured: exact ≈ +14).
+      dateLevels("admitted", { label: "Ngày vào Đảng", weights: { exact: 3, daysWithin: 1, sameYear: 0, else: -2 }, days: 44 })
+    ],
+    // A central duplicate needs evidence beyond name and birth date: at least one of these known on
+    // both records, and together weighing at least -4.5 (another hometown may pass, a different
+    // card number, CCCD or admission date may not): a namesake born the same day is not a duplicate.
+    duplicateEvidence: { comparisons: ["cccd", "cardNo", "hometown", "admitted"], minWeight: -4.5 },
+    // Records told apart (probability below this on their own, or a different CCCD or card)
+    // never end in one person through a chain of duplicates.
+    clusterMinProbability: 0.05,
     // Estimated from the data (u from random pairs, m and the prior by EM, term frequencies of
     // names) once the central export has at least minCentralRecords records.
     estimate: {
-      minCentralRecords: 2_000,
+      minCentralRecords: 500,
       randomPairs: 400_000,
       emIterations: 30,
       maxWeight: 20,

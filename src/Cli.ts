@@ -331,14 +331,15 @@ const benchCommand = Command.make(
     seed: integer(benchOptions.seed),
     skipIngest: flag(benchOptions.skipIngest),
     ingestSize: integer(benchOptions.ingestSize),
-    out: withDefault(benchOptions.out)
+    out: withDefault(benchOptions.out),
+    febrl: withDefault(benchOptions.febrl)
   },
   (o) =>
     Effect.gen(function*() {
       const decl = yield* loadPipeline(o.pipeline)
       const { runBench } = yield* Effect.promise(() => import("./Bench/Bench.js"))
       const text = yield* Effect.tryPromise({
-        try: () => runBench(decl, { size: o.size, seed: o.seed, ingest: !o.skipIngest, ingestSize: o.ingestSize, out: o.out }),
+        try: () => runBench(decl, { size: o.size, seed: o.seed, ingest: !o.skipIngest, ingestSize: o.ingestSize, out: o.out, febrl: o.febrl === "none" ? null : o.febrl }),
         catch: failWith
       })
       yield* Console.log(text)

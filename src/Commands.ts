@@ -220,7 +220,8 @@ export const benchOptions = {
   seed: spec({ name: "seed", kind: "integer", placeholder: "<n>", description: "Seed of the generated data.", default: "1" }),
   skipIngest: spec({ name: "skip-ingest", kind: "boolean", description: "Do not time the ingestion of a written roster corpus." }),
   ingestSize: spec({ name: "ingest-size", kind: "integer", placeholder: "<n>", description: "Roster rows of the ingestion corpus (about 25 per file).", default: "100000" }),
-  out: spec({ name: "out", kind: "file", placeholder: "<bench.json>", description: "Where the figures are merged.", default: "reports/bench.json" })
+  out: spec({ name: "out", kind: "file", placeholder: "<bench.json>", description: "Where the figures are merged.", default: "reports/bench.json" }),
+  febrl: spec({ name: "febrl", kind: "text", placeholder: "<dir>", description: "Folder of the public FEBRL dataset1.csv / dataset2.csv: pairwise link and dedupe precision / recall / F1, with and without the personal number as card number; \"none\" skips them.", default: "../shared/data/febrl" })
 }
 
 export const benchSpec: CommandSpec = {

@@ -268,7 +268,7 @@ describe("recon explain", () => {
     expect(byRow).toContain("Dòng 32 của Đảng bộ bộ phận Khu Bắc/KDC so 1.xlsx [Danh sách]")
     expect(byRow).toMatch(/DV10800 Nguyễn Việt Thịnh, sinh 05\/08\/1996 \(CB04\) — đã ghép/)
     expect(byRow).toMatch(/Ngày sinh\s+ngày sinh đảo ngày và tháng\s+\+\d+,\d/)
-    expect(byRow).toMatch(/Độ tin cậy \d+(,\d)?%: họ tên trùng khớp/)
+    expect(byRow).toMatch(/Độ tin cậy \d+(,\d)?%: họ trùng khớp \([^)]*\), tên đệm trùng khớp \([^)]*\), tên trùng khớp/)
     expect((await run("explain", "--file", "KDC so 1.xlsx", "--row", "32", "--run", out)).out).toBe(byRow)
     const byFinding = (await run("explain", "HC-7d244d8484f8", "--run", out)).out
     expect(byFinding.startsWith("HC-7d244d8484f8 (DATA_CORRECTION)")).toBe(true)

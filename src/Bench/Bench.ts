@@ -41,6 +41,9 @@ export interface MatchBench {
     readonly linkRecall: number
     readonly linkF1: number
     readonly blockingRecall: number
+    /** Of the true (row, member) pairs, the share each blocking rule alone keeps; and of the rows of members who moved to a cell of another commune (UNREPORTED_TRANSFER), the same. */
+    readonly blockingRecallPerRule: Readonly<Record<string, number>>
+    readonly moves: { readonly rows: number; readonly blockingRecall: number; readonly linkRecall: number; readonly perRule: Readonly<Record<string, number>> }
     readonly categories: Readonly<Record<string, { planted: number; found: number; precision: number; recall: number }>>
   }
   readonly model: Record<string, unknown>
@@ -68,13 +71,13 @@ export const benchMatch = (
   // Quality against the truth (not timed).
   const r = matched.result
   const memberIndex = new Map(recs.central.members.map((m, j) => [m.id, j]))
-  let truePairs = 0
+  let trueCount = 0
   let kept = 0
   recs.truth.forEach((id, i) => {
     if (id === null) return
     const j = memberIndex.get(id)
     if (j === undefined) return
-    truePairs++
+    trueCount++
     for (let k = r.rowBlocks.start[i]!, end = r.rowBlocks.start[i + 1]!; k < end; k++) {
       if (r.rowBlocks.idx[k] === j) {
         kept++
@@ -82,6 +85,24 @@ export const benchMatch = (
       }
     }
   })
+  const truePairs: Array<readonly [number, number]> = []
+  const movePairs: Array<readonly [number, number]> = []
+  const moveRows = new Set(
+    model.cases.filter((c) => c.category === "UNREPORTED_TRANSFER").flatMap((c) => c.rosterRows.map((x) => `${x.file}\u0000${x.sheet}\u0000${x.row}`))
+  )
+  let movesLinked = 0
+  recs.truth.forEach((id, i) => {
+    const j = id === null ? undefined : memberIndex.get(id)
+    if (j === undefined) return
+    truePairs.push([i, j])
+    const row = recs.rows[i]!
+    if (moveRows.has(`${row.file}\u0000${row.sheet}\u0000${row.row}`)) {
+      movePairs.push([i, j])
+      if (r.links[i]!.member === j) movesLinked++
+    }
+  })
+  const perRule = Engine.recallPerRule(r.rows, r.central, decl.match.blocking, truePairs)
+  const movesPerRule = Engine.recallPerRule(r.rows, r.central, decl.match.blocking, movePairs)
   const links = matched.rows.map((l) => ({ file: l.row.file, sheet: l.row.sheet, row: l.row.row, memberId: l.memberId }))
   const truthRows = recs.rows.map((row, i) => ({ file: row.file, sheet: row.sheet, row: row.row, memberId: recs.truth[i]! }))
   const lm = linkMetrics(truthRows, links)
@@ -110,7 +131,14 @@ export const benchMatch = (
       linkPrecision: round(lm.precision),
       linkRecall: round(lm.recall),
       linkF1: round(lm.f1),
-      blockingRecall: round(truePairs === 0 ? 1 : kept / truePairs, 5),
+      blockingRecall: round(trueCount === 0 ? 1 : kept / trueCount, 5),
+      blockingRecallPerRule: Object.fromEntries(Object.entries(perRule.perRule).map(([k, v]) => [k, round(v)])),
+      moves: {
+        rows: movePairs.length,
+        blockingRecall: round(movesPerRule.any),
+        linkRecall: round(movePairs.length === 0 ? 1 : movesLinked / movePairs.length),
+        perRule: Object.fromEntries(Object.entries(movesPerRule.perRule).map(([k, v]) => [k, round(v)]))
+      },
       categories: Object.fromEntries(
         dm.categories.filter((c) => c.planted > 0 || c.found > 0).map((c) => [c.category, { planted: c.planted, found: c.found, precision: round(c.precision), recall: round(c.recall) }])
       )
@@ -120,7 +148,7 @@ export const benchMatch = (
 }
 
 /** Merges a section into reports/bench.json (atomically), keyed so runs at several sizes accumulate. */
-export const recordBench = async (file: string, section: "match" | "ingest" | "report" | "start", key: string, value: unknown): Promise<void> => {
+export const recordBench = async (file: string, section: "match" | "ingest" | "report" | "start" | "febrl", key: string, value: unknown): Promise<void> => {
   let current: Record<string, unknown> = {}
   try {
     current = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>
@@ -142,6 +170,8 @@ export interface BenchOptions {
   readonly ingest: boolean
   readonly ingestSize: number
   readonly out: string
+  /** Directory of FEBRL dataset1.csv / dataset2.csv (pairwise link and dedupe figures); null to skip. */
+  readonly febrl: string | null
 }
 
 /** V8's default heap (~4 GB here) is too small for a million records on each side; rerun in a child with more. */
@@ -184,8 +214,22 @@ export const runBench = async (decl: PipelineDeclaration, o: BenchOptions): Prom
       `peak RSS ${m.peakRssMB} MB (${m.rssBeforeMatchMB} MB before matching)`,
     `  phases ms: ${Object.entries(m.phasesMs).map(([k, v]) => `${k} ${v}`).join(", ")}`,
     `  links: precision ${m.quality.linkPrecision}, recall ${m.quality.linkRecall}; blocking recall ${m.quality.blockingRecall}`,
+    `  pairs per rule (blocking recall of that rule alone): ${Object.entries(m.pairsPerRule).map(([k, v]) => `${k} ${v} (${m.quality.blockingRecallPerRule[k]})`).join(", ")}`,
+    `  moves across cells (${m.quality.moves.rows} rows): blocking recall ${m.quality.moves.blockingRecall}, link recall ${m.quality.moves.linkRecall}; per rule: ${Object.entries(m.quality.moves.perRule).map(([k, v]) => `${k} ${v}`).join(", ")}`,
     ...Object.entries(m.quality.categories).map(([c, q]) => `  ${c.padEnd(20)} planted ${q.planted}, found ${q.found}, precision ${q.precision}, recall ${q.recall}`)
   )
+  if (o.febrl !== null) {
+    const { febrlFigures, formatFebrl } = await import("../Evaluate/Febrl.js")
+    const figures = []
+    for (const d of ["dataset1", "dataset2"]) {
+      const text = await fs.readFile(`${o.febrl}/${d}.csv`, "utf8").catch(() => null)
+      if (text !== null) figures.push(...febrlFigures(d, text, decl.match))
+    }
+    if (figures.length > 0) {
+      await recordBench(o.out, "febrl", "figures", { figures })
+      lines.push(formatFebrl(figures))
+    } else lines.push(`FEBRL: no dataset1.csv or dataset2.csv in ${o.febrl}`)
+  }
   if (reportData !== undefined) {
     // The report stage (all output files) for this province; goal at 100,000 members: review.xlsx < 2 s.
     const r = await benchReport(reportData)

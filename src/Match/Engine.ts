@@ -1,36 +1,45 @@
 /**
  * The identity matcher: prepare → block → compare → estimate (u from random pairs, m by EM) →
- * score (Fellegi–Sunter log2 Bayes factors + term-frequency adjustment of names) → link
- * (one-to-one per roster file) → central duplicates → persons (clusters).
+ * score (Fellegi–Sunter log2 Bayes factors + term-frequency adjustments) → link (one-to-one per
+ * roster file) → central duplicates → persons (clusters that never join records that disagree).
  *
- * Plain functions over arrays (style.md). Records are first turned into columns of interned
- * integers ("sides"), so the pairwise loop compares integers and calls Jaro-Winkler only when the
- * folded names differ; each candidate pair's comparison vector is one small integer (a mixed-radix
- * code over the comparison levels), kept in an Int32Array. EM then runs over the *counts* of
- * distinct codes (a few thousand), not over the pairs, and the scoring pass is one table lookup
- * plus the name's term-frequency adjustment per pair.
+ * What is compared is declared by the pipeline (src/Match/Comparisons.ts: each comparison, its
+ * levels and their declared weights); this module runs whatever is declared. Plain functions over
+ * arrays (style.md). Records are first turned into columns of interned integers (Side.ts), each
+ * candidate pair's comparison vector is one small integer (a mixed-radix code over the declared
+ * levels, Compare.ts), kept in an Int32Array. EM then runs over the *counts* of distinct codes (a
+ * few thousand), not over the pairs, and scoring is one memoised lookup per code plus the
+ * term-frequency adjustments of the central record's values.
  *
  * Cost grows with the number of candidate pairs (plus linear work per record for preparation and
  * blocking), never with left × right: blocking groups records by key and only pairs inside a
  * group are visited; the per-rule pair count is computed from group sizes before any pair is
  * built, and a run over budget is refused.
  */
-import type { CentralMember, PartialDate, PersonName, RosterRow, Unit } from "../Domain.js"
-import { fold } from "../Normalize/Text.js"
-import { jaroWinkler, withinOneEdit } from "./Similarity.js"
+import { type ComparisonDecl, type Field, lowerFirst } from "./Comparisons.js"
+import { type Coder, compileCoder, type Layout, layoutOf, levelOf as levelIn, levelsOfPair } from "./Compare.js"
+import { NO_DAY, NONE, type Side } from "./Side.js"
+
+export { Interner, type MatchInput, parentMap, prepare, type Side } from "./Side.js"
 
 // ---------------------------------------------------------------------------------------------
-// Vocabulary: blocking rules, comparisons and their levels, settings
+// Vocabulary: blocking rules, settings
 
-/** The fields a blocking rule may key on (all folded: diacritics and case do not split a block). */
+/** The fields a blocking rule may key on (names folded: diacritics and case do not split a block). */
 export type BlockKey =
   | "cccd"
   | "cardNo"
   | "familyName"
+  | "middleName"
   | "givenName"
   | "fullName"
+  /** Family + given name, letters not doubled, Hoàng/Huỳnh, Vũ/Võ, i/y merged: survives a dropped middle name and a doubled key. */
+  | "nameSkeleton"
+  /** First letters of family and given name, in either order. */
+  | "initials"
   | "birthYear"
   | "birthDate"
+  | "hometown"
   | "parentUnit"
   | "sex"
   | "admittedDate"
@@ -38,46 +47,19 @@ export type BlockKey =
 export interface BlockingRule {
   readonly name: string
   readonly keys: ReadonlyArray<BlockKey>
+  /**
+   * Groups with more records than this on the central side pair nothing under this rule (a key
+   * as common as "Nguyễn Hùng, 1960" says too little to be worth its pairs): pairs then grow
+   * with the data, not its square. Absent: no cap.
+   */
+  readonly maxGroup?: number
 }
 
 /** `blockOn("givenName", "birthYear")`: candidate pairs share every listed key (rules are OR-ed). */
 export const blockOn = (...keys: ReadonlyArray<BlockKey>): BlockingRule => ({ name: keys.join("+"), keys })
 
-export const NameLevels = ["exact", "folded", "variant", "jw95", "familyGiven", "jw88", "givenOnly", "else"] as const
-export const BirthLevels = ["exact", "swapped", "yearOnly", "sameMonthYear", "sameYear", "yearPlusMinus1", "else"] as const
-export const AgreeLevels = ["agree", "disagree"] as const
-export const IdLevels = ["exact", "oneEdit", "else"] as const
-export const AdmittedLevels = ["exact", "within30WorkingDays", "sameYear", "else"] as const
-
-export type NameLevel = (typeof NameLevels)[number]
-export type BirthLevel = (typeof BirthLevels)[number]
-export type AgreeLevel = (typeof AgreeLevels)[number]
-export type IdLevel = (typeof IdLevels)[number]
-export type AdmittedLevel = (typeof AdmittedLevels)[number]
-
-/** The comparisons, in the order of the code's mixed radix (name lowest, so its level is code % 9). */
-export const Comparisons = ["name", "birth", "sex", "cccd", "cardNo", "hometown", "admitted"] as const
-export type ComparisonName = (typeof Comparisons)[number]
-
-const LEVELS: Readonly<Record<ComparisonName, ReadonlyArray<string>>> = {
-  name: NameLevels,
-  birth: BirthLevels,
-  sex: AgreeLevels,
-  cccd: IdLevels,
-  cardNo: IdLevels,
-  hometown: AgreeLevels,
-  admitted: AdmittedLevels
-}
-
-export interface ComparisonWeights {
-  readonly name: Readonly<Record<NameLevel, number>>
-  readonly birth: Readonly<Record<BirthLevel, number>>
-  readonly sex: Readonly<Record<AgreeLevel, number>>
-  readonly cccd: Readonly<Record<IdLevel, number>>
-  readonly cardNo: Readonly<Record<IdLevel, number>>
-  readonly hometown: Readonly<Record<AgreeLevel, number>>
-  readonly admitted: Readonly<Record<AdmittedLevel, number>>
-}
+/** The rule, keeping only groups of at most `maxGroup` central records. */
+export const capped = (rule: BlockingRule, maxGroup: number): BlockingRule => ({ ...rule, name: `${rule.name}≤${maxGroup}`, maxGroup })
 
 export interface EstimateSettings {
   /** Estimate from the data (u, m, prior, term frequencies) only with at least this many central records; below it the declared weights are used as they are (EM on a few hundred records overfits). */
@@ -88,11 +70,11 @@ export interface EstimateSettings {
   /** Log2 weights (and term-frequency adjustments) are clipped to ±this. */
   readonly maxWeight: number
   /**
-   * Floor of every m probability: no level is assumed rarer than this among true matches, however
-   * clean the training data (fastLink's error-rate view). Bounds the weight of one disagreement.
-   * Per comparison where identifiers deserve a lower floor (a CCCD is for life; cards are reissued).
+   * Floor of every m probability, per comparison name (`default` for the rest): no level is
+   * assumed rarer than this among true matches, however clean the training data (fastLink's
+   * error-rate view). Bounds the weight of one disagreement.
    */
-  readonly minM: { readonly default: number } & Partial<Readonly<Record<ComparisonName, number>>>
+  readonly minM: { readonly default: number } & Readonly<Record<string, number>>
   readonly termFrequency: boolean
   /** Seed of the random-pair sampler (estimates are reproducible run to run). */
   readonly seed: number
@@ -102,228 +84,32 @@ export interface MatchSettings {
   readonly blocking: ReadonlyArray<BlockingRule>
   /** Refuse to score when blocking yields more candidate pairs than this. */
   readonly maxCandidatePairs: number
+  /** The comparisons and their levels, in order (src/Match/Comparisons.ts builds them). */
+  readonly comparisons: ReadonlyArray<ComparisonDecl>
   /** Prior log2 odds that a candidate pair is a match (declared; EM replaces it when estimating). */
   readonly priorLog2: number
   /** Probability at or above which a pair is linked. */
   readonly linkThreshold: number
   /** Probability at or above which an unlinked pair is kept as the closest candidate (needs review). */
   readonly reviewThreshold: number
-  /** Declared log2 Bayes factors per level: used as they are on small data, and as EM's starting point. */
-  readonly weights: ComparisonWeights
+  /**
+   * Two central records are the same person only with evidence beyond name and birth date: at
+   * least one of these comparisons observed on both, and their weights together at least
+   * `minWeight` (one soft disagreement such as another hometown may pass; a different card number
+   * or CCCD may not). Empty comparisons: the probability alone decides.
+   */
+  readonly duplicateEvidence: { readonly comparisons: ReadonlyArray<string>; readonly minWeight: number }
+  /**
+   * Clusters: two records whose own pair probability is below this, or whose identifiers (CCCD,
+   * card number) are at the level "else", never end in one person, whatever chain joins them.
+   */
+  readonly clusterMinProbability: number
   readonly estimate: EstimateSettings
 }
 
-// ---------------------------------------------------------------------------------------------
-// Sides: records as columns of interned integers
-
-/** What the matcher needs of a record on either side. */
-export type MatchInput = Pick<
-  CentralMember | RosterRow,
-  "name" | "birth" | "sex" | "cccd" | "cardNo" | "hometown" | "unitCode" | "admitted"
->
-
-/** One string ↔ integer table shared by both sides of a match, so equal keys get equal ids. */
-export class Interner {
-  private readonly ids = new Map<string, number>()
-  readonly strings: Array<string> = []
-  id(s: string): number {
-    let id = this.ids.get(s)
-    if (id === undefined) {
-      id = this.strings.length
-      this.ids.set(s, id)
-      this.strings.push(s)
-    }
-    return id
-  }
-}
-
-const NONE = -1
-const NO_DAY = -2147483648
-
-export interface Side {
-  readonly n: number
-  readonly keyId: Int32Array
-  readonly foldedId: Int32Array
-  readonly familyId: Int32Array
-  readonly middleId: Int32Array
-  readonly givenId: Int32Array
-  /** Family with Hoàng/Huỳnh and Vũ/Võ merged; given with a final i/y merged (Quý/Quí). */
-  readonly familyVarId: Int32Array
-  readonly givenVarId: Int32Array
-  readonly folded: ReadonlyArray<string>
-  readonly birthY: Int16Array
-  readonly birthM: Int8Array
-  readonly birthD: Int8Array
-  /** 0 unknown, 1 M, 2 F. */
-  readonly sex: Int8Array
-  readonly cccd: ReadonlyArray<string | null>
-  readonly cccdId: Int32Array
-  readonly cardNo: ReadonlyArray<string | null>
-  readonly cardId: Int32Array
-  readonly hometownId: Int32Array
-  readonly admittedDay: Int32Array
-  readonly admittedYear: Int16Array
-  readonly parentId: Int32Array
-}
-
-/** Hoàng/Huỳnh and Vũ/Võ are one surname written two ways (domain.md §6.1): weak equivalence. */
-const REGIONAL_FAMILY: Readonly<Record<string, string>> = { huynh: "hoang", vo: "vu" }
-const iyKey = (given: string): string => given.replace(/^(qu|l|m|k|t|v)y$/, "$1i")
-
-export const parentMap = (units: ReadonlyArray<Unit>): Map<string, string | null> =>
-  new Map(units.map((u) => [u.code, u.parentCode]))
-
-const dayOf = (d: PartialDate | null): number =>
-  d === null || d.month === null || d.day === null ? NO_DAY : Date.UTC(d.year, d.month - 1, d.day) / 86_400_000
-
-export const prepare = (
-  records: ReadonlyArray<MatchInput>,
-  parents: ReadonlyMap<string, string | null>,
-  strings: Interner
-): Side => {
-  const n = records.length
-  const s: Side = {
-    n,
-    keyId: new Int32Array(n),
-    foldedId: new Int32Array(n),
-    familyId: new Int32Array(n),
-    middleId: new Int32Array(n),
-    givenId: new Int32Array(n),
-    familyVarId: new Int32Array(n),
-    givenVarId: new Int32Array(n),
-    folded: new Array<string>(n),
-    birthY: new Int16Array(n),
-    birthM: new Int8Array(n),
-    birthD: new Int8Array(n),
-    sex: new Int8Array(n),
-    cccd: new Array<string | null>(n),
-    cccdId: new Int32Array(n),
-    cardNo: new Array<string | null>(n),
-    cardId: new Int32Array(n),
-    hometownId: new Int32Array(n),
-    admittedDay: new Int32Array(n),
-    admittedYear: new Int16Array(n),
-    parentId: new Int32Array(n)
-  }
-  const folded = s.folded as Array<string>
-  const cccd = s.cccd as Array<string | null>
-  const card = s.cardNo as Array<string | null>
-  for (let i = 0; i < n; i++) {
-    const r = records[i]!
-    const nm: PersonName = r.name
-    s.keyId[i] = strings.id("k" + nm.key)
-    s.foldedId[i] = strings.id("f" + nm.folded)
-    folded[i] = nm.folded
-    s.familyId[i] = strings.id("t" + nm.family)
-    s.middleId[i] = strings.id("t" + nm.middle)
-    s.givenId[i] = strings.id("t" + nm.given)
-    s.familyVarId[i] = strings.id("t" + (REGIONAL_FAMILY[nm.family] ?? nm.family))
-    s.givenVarId[i] = strings.id("t" + iyKey(nm.given))
-    s.birthY[i] = r.birth === null ? 0 : r.birth.year
-    s.birthM[i] = r.birth === null || r.birth.month === null ? 0 : r.birth.month
-    s.birthD[i] = r.birth === null || r.birth.month === null || r.birth.day === null ? 0 : r.birth.day
-    s.sex[i] = r.sex === null ? 0 : r.sex === "M" ? 1 : 2
-    cccd[i] = r.cccd
-    s.cccdId[i] = r.cccd === null ? NONE : strings.id("c" + r.cccd)
-    card[i] = r.cardNo
-    s.cardId[i] = r.cardNo === null ? NONE : strings.id("d" + r.cardNo)
-    s.hometownId[i] = r.hometown === null ? NONE : strings.id("h" + fold(r.hometown))
-    s.admittedDay[i] = dayOf(r.admitted)
-    s.admittedYear[i] = r.admitted === null ? 0 : r.admitted.year
-    const parent = parents.get(r.unitCode) ?? null
-    s.parentId[i] = parent === null ? NONE : strings.id("u" + parent)
-  }
-  return s
-}
-
-// ---------------------------------------------------------------------------------------------
-// Comparison: one pair → one integer code (level + 1 per comparison, 0 = missing)
-
-const RADIX = Comparisons.map((c) => LEVELS[c].length + 1)
-const STRIDE: ReadonlyArray<number> = RADIX.map((_, k) => RADIX.slice(0, k).reduce((a, b) => a * b, 1))
-/** Number of distinct comparison-vector codes. */
-export const CODE_SPACE = RADIX.reduce((a, b) => a * b, 1)
-const S_BIRTH = STRIDE[1]!
-const S_SEX = STRIDE[2]!
-const S_CCCD = STRIDE[3]!
-const S_CARD = STRIDE[4]!
-const S_HOME = STRIDE[5]!
-const S_ADM = STRIDE[6]!
-
-/** Level index (0-based) of comparison k in a code, or -1 when a value was missing. */
-export const levelOf = (code: number, k: number): number => (Math.floor(code / STRIDE[k]!) % RADIX[k]!) - 1
-
-/**
- * Jaro-Winkler thresholds on folded names (Splink's defaults); 44 calendar days ≈ 30 working
- * days (Quy định 24-QĐ/TW §4: decision vs ceremony date of admission, domain.md §1.2).
- */
-const JW_HIGH = 0.95
-const JW_LOW = 0.88
-const ADMITTED_TOLERANCE_DAYS = 44
-
-/** The comparison vector of (a[i], b[j]). Hot loop: integer compares, no allocation. */
-export const compareCode = (a: Side, i: number, b: Side, j: number): number => {
-  // name (always present: a record without a name is rejected at ingestion)
-  let name: number
-  if (a.keyId[i] === b.keyId[j]) name = 1
-  else if (a.foldedId[i] === b.foldedId[j]) name = 2
-  else if (a.familyVarId[i] === b.familyVarId[j] && a.middleId[i] === b.middleId[j] && a.givenVarId[i] === b.givenVarId[j]) name = 3
-  else {
-    const jw = jaroWinkler(a.folded[i]!, b.folded[j]!)
-    const familyGiven = a.familyId[i] === b.familyId[j] && a.givenId[i] === b.givenId[j]
-    if (jw >= JW_HIGH) name = 4
-    else if (familyGiven) name = 5
-    else if (jw >= JW_LOW) name = 6
-    else if (a.givenId[i] === b.givenId[j]) name = 7
-    else name = 8
-  }
-  let code = name
-
-  const ay = a.birthY[i]!
-  const by = b.birthY[j]!
-  if (ay !== 0 && by !== 0) {
-    let l: number
-    if (ay === by) {
-      const am = a.birthM[i]!
-      const bm = b.birthM[j]!
-      const ad = a.birthD[i]!
-      const bd = b.birthD[j]!
-      if (am === bm && ad === bd) l = am === 0 ? 3 : 1
-      else if (ad !== 0 && bd !== 0 && ad === bm && am === bd) l = 2
-      else if (ad === 0 || bd === 0) l = am === 0 || bm === 0 || am === bm ? 3 : 5
-      else l = am === bm ? 4 : 5
-    } else l = ay - by === 1 || by - ay === 1 ? 6 : 7
-    code += l * S_BIRTH
-  }
-
-  const as = a.sex[i]!
-  const bs = b.sex[j]!
-  if (as !== 0 && bs !== 0) code += (as === bs ? 1 : 2) * S_SEX
-
-  const ac = a.cccd[i]!
-  const bc = b.cccd[j]!
-  // A 9-digit CMND and a 12-digit CCCD are different documents of one person: no evidence either way.
-  if (ac !== null && bc !== null && (ac.length > 10) === (bc.length > 10)) {
-    code += (a.cccdId[i] === b.cccdId[j] ? 1 : withinOneEdit(ac, bc) ? 2 : 3) * S_CCCD
-  }
-  const ak = a.cardNo[i]!
-  const bk = b.cardNo[j]!
-  if (ak !== null && bk !== null) code += (a.cardId[i] === b.cardId[j] ? 1 : withinOneEdit(ak, bk) ? 2 : 3) * S_CARD
-
-  const ah = a.hometownId[i]!
-  const bh = b.hometownId[j]!
-  if (ah !== NONE && bh !== NONE) code += (ah === bh ? 1 : 2) * S_HOME
-
-  const ad = a.admittedDay[i]!
-  const bd = b.admittedDay[j]!
-  if (ad !== NO_DAY && bd !== NO_DAY) {
-    const diff = ad > bd ? ad - bd : bd - ad
-    code += (diff === 0 ? 1 : diff <= ADMITTED_TOLERANCE_DAYS ? 2 : a.admittedYear[i] === b.admittedYear[j] ? 3 : 4) * S_ADM
-  } else if (a.admittedYear[i] !== 0 && b.admittedYear[j] !== 0) {
-    code += (a.admittedYear[i] === b.admittedYear[j] ? 3 : 4) * S_ADM
-  }
-  return code
-}
+/** The comparison that carries each field (for the names the engine itself needs). */
+const comparisonsOn = (cs: ReadonlyArray<ComparisonDecl>, fields: ReadonlyArray<Field>): Array<number> =>
+  cs.flatMap((c, k) => (fields.includes(c.field) ? [k] : []))
 
 // ---------------------------------------------------------------------------------------------
 // Blocking
@@ -334,6 +120,8 @@ export interface Blocks {
   readonly idx: Int32Array
   readonly pairsPerRule: Readonly<Record<string, number>>
   readonly totalPairs: number
+  /** Per pair, bit r set when blocking rule r pairs it (EM sessions by rule). */
+  readonly ruleMask: Uint16Array | Uint32Array
 }
 
 export class CandidateBudgetExceeded extends Error {
@@ -353,26 +141,34 @@ export class CandidateBudgetExceeded extends Error {
 const keyPart = (s: Side, i: number, k: BlockKey): number => {
   switch (k) {
     case "cccd":
-      return s.cccdId[i]!
+      return s.cccd.id[i]!
     case "cardNo":
-      return s.cardId[i]!
+      return s.cardNo.id[i]!
     // The spelling-variant forms, so Hoàng/Huỳnh, Vũ/Võ and Quý/Quí share a block.
     case "familyName":
-      return s.familyVarId[i]!
+      return s.family.variant[i]!
+    case "middleName":
+      return s.middle.folded[i]!
     case "givenName":
-      return s.givenVarId[i]!
+      return s.given.variant[i]!
     case "fullName":
-      return s.foldedId[i]!
+      return s.name.folded[i]!
+    case "nameSkeleton":
+      return s.skeletonId[i]!
+    case "initials":
+      return s.initials[i]!
     case "birthYear":
-      return s.birthY[i] === 0 ? NONE : s.birthY[i]!
+      return s.birth.y[i] === 0 ? NONE : s.birth.y[i]!
     case "birthDate":
-      return s.birthD[i] === 0 ? NONE : s.birthY[i]! * 372 + s.birthM[i]! * 31 + s.birthD[i]!
+      return s.birth.d[i] === 0 ? NONE : s.birth.y[i]! * 372 + s.birth.m[i]! * 31 + s.birth.d[i]!
+    case "hometown":
+      return s.hometown.folded[i]!
     case "parentUnit":
       return s.parentId[i]!
     case "sex":
       return s.sex[i] === 0 ? NONE : s.sex[i]!
     case "admittedDate":
-      return s.admittedDay[i] === NO_DAY ? NONE : s.admittedDay[i]! + 100_000
+      return s.admitted.day[i] === NO_DAY ? NONE : s.admitted.day[i]! + 100_000
   }
 }
 
@@ -381,6 +177,15 @@ const ruleKey = (s: Side, i: number, rule: BlockingRule): string | number | null
   if (rule.keys.length === 1) {
     const v = keyPart(s, i, rule.keys[0]!)
     return v === NONE ? null : v
+  }
+  if (rule.keys.length === 2) {
+    // Two parts as one number (each below 2^26: interned ids, day numbers, dates as y·372+m·31+d),
+    // so the group map holds no string per record (measured at 1M records: peak memory).
+    const a = keyPart(s, i, rule.keys[0]!)
+    const b = keyPart(s, i, rule.keys[1]!)
+    if (a === NONE || b === NONE) return null
+    if (a >= 0 && b >= 0 && a < 67_108_864 && b < 67_108_864) return a * 67_108_864 + b
+    return `${a}:${b}:`
   }
   let key = ""
   for (const k of rule.keys) {
@@ -394,6 +199,7 @@ const ruleKey = (s: Side, i: number, rule: BlockingRule): string | number | null
 interface RuleGroups {
   /** Group of each left record on the right side, -1 when none. */
   readonly leftGroup: Int32Array
+  readonly rightGroup: Int32Array
   readonly groupStart: Int32Array
   readonly members: Int32Array
   readonly pairs: number
@@ -418,6 +224,14 @@ const groupRule = (left: Side, right: Side, rule: BlockingRule, self: boolean): 
     rightGroup[j] = g
     sizes[g]!++
   }
+  if (rule.maxGroup !== undefined) {
+    // Over-full groups pair nothing: their records leave the rule.
+    for (let j = 0; j < right.n; j++) if (rightGroup[j] !== NONE && sizes[rightGroup[j]!]! > rule.maxGroup) rightGroup[j] = NONE
+    for (const [k, g] of map) if (sizes[g]! > rule.maxGroup) {
+      map.delete(k)
+      sizes[g] = 0
+    }
+  }
   const groupStart = new Int32Array(sizes.length + 1)
   for (let g = 0; g < sizes.length; g++) groupStart[g + 1] = groupStart[g]! + sizes[g]!
   const fill = groupStart.slice(0, sizes.length)
@@ -440,7 +254,7 @@ const groupRule = (left: Side, right: Side, rule: BlockingRule, self: boolean): 
       if (g !== undefined) pairs += sizes[g]!
     }
   }
-  return { leftGroup, groupStart, members, pairs }
+  return { leftGroup, rightGroup, groupStart, members, pairs }
 }
 
 /**
@@ -456,9 +270,13 @@ export const block = (left: Side, right: Side, s: Pick<MatchSettings, "blocking"
   })
   const upperBound = groups.reduce((a, g) => a + g.pairs, 0)
   if (upperBound > s.maxCandidatePairs) throw new CandidateBudgetExceeded(upperBound, s.maxCandidatePairs, pairsPerRule)
+  if (s.blocking.length > 32) throw new Error(`at most 32 blocking rules (${s.blocking.length} declared)`)
   const seen = new Int32Array(right.n).fill(-1)
+  // Where right record j sits among left record i's pairs, to mark every rule that pairs them.
+  const at = new Int32Array(right.n)
   const start = new Int32Array(left.n + 1)
   const idx = new Int32Array(upperBound)
+  const mask = s.blocking.length > 16 ? new Uint32Array(upperBound) : new Uint16Array(upperBound)
   let pos = 0
   for (let i = 0; i < left.n; i++) {
     start[i] = pos
@@ -466,48 +284,82 @@ export const block = (left: Side, right: Side, s: Pick<MatchSettings, "blocking"
       const g = groups[r]!
       const grp = g.leftGroup[i]!
       if (grp === NONE) continue
+      const bit = 1 << r
       for (let k = g.groupStart[grp]!, end = g.groupStart[grp + 1]!; k < end; k++) {
         const j = g.members[k]!
         if (self && j <= i) continue
-        if (seen[j] === i) continue
+        if (seen[j] === i) {
+          mask[at[j]!]! |= bit
+          continue
+        }
         seen[j] = i
+        at[j] = pos
+        mask[pos] = bit
         idx[pos++] = j
       }
     }
   }
   start[left.n] = pos
-  return { start, idx: idx.subarray(0, pos), pairsPerRule, totalPairs: pos }
+  // Copies when OR-ed rules overlap much, so the buffer sized for the upper bound is freed.
+  const fit = <T extends Int32Array | Uint16Array | Uint32Array>(a: T): T => (pos < upperBound * 0.9 ? (a.slice(0, pos) as T) : (a.subarray(0, pos) as T))
+  return { start, idx: fit(idx), pairsPerRule, totalPairs: pos, ruleMask: fit(mask) }
 }
 
-/** True when (a[i], b[j]) agree on every key of the rule (the rule would have paired them). */
-const ruleAgrees = (a: Side, i: number, b: Side, j: number, rule: BlockingRule): boolean => {
-  for (const k of rule.keys) {
-    const v = keyPart(a, i, k)
-    if (v === NONE || v !== keyPart(b, j, k)) return false
+/**
+ * Blocking recall per rule: of the given true (left, right) pairs, the share each rule alone
+ * would pair (caps included), and the share all rules together pair.
+ */
+export const recallPerRule = (
+  left: Side,
+  right: Side,
+  rules: ReadonlyArray<BlockingRule>,
+  truePairs: ReadonlyArray<readonly [number, number]>
+): { readonly perRule: Record<string, number>; readonly any: number } => {
+  const kept = new Uint8Array(truePairs.length)
+  const perRule: Record<string, number> = {}
+  for (const rule of rules) {
+    const g = groupRule(left, right, rule, false)
+    let n = 0
+    truePairs.forEach(([i, j], x) => {
+      if (g.leftGroup[i] !== NONE && g.leftGroup[i] === g.rightGroup[j]) {
+        n++
+        kept[x] = 1
+      }
+    })
+    perRule[rule.name] = truePairs.length === 0 ? 1 : n / truePairs.length
   }
-  return true
+  const any = kept.reduce((a, b) => a + b, 0)
+  return { perRule, any: truePairs.length === 0 ? 1 : any / truePairs.length }
+}
+
+/** How often each comparison code occurs (a few thousand distinct codes among millions of pairs). */
+export type CodeCounts = Map<number, number>
+
+const bump = (m: CodeCounts, code: number, by = 1): void => {
+  m.set(code, (m.get(code) ?? 0) + by)
 }
 
 export interface Compared {
   /** Comparison code of every candidate pair, in the order of `blocks.idx`. */
   readonly codes: Int32Array
-  /** How often each code occurs among the candidate pairs. */
-  readonly counts: Float64Array
+  readonly counts: CodeCounts
   /** The same counts restricted to the pairs each blocking rule generates (EM sessions). */
-  readonly ruleCounts: ReadonlyArray<Float64Array>
+  readonly ruleCounts: ReadonlyArray<CodeCounts>
 }
 
-export const compareBlocks = (left: Side, right: Side, blocks: Blocks, rules: ReadonlyArray<BlockingRule> = []): Compared => {
+export const compareBlocks = (left: Side, right: Side, blocks: Blocks, coder: Coder, rules: ReadonlyArray<BlockingRule> = []): Compared => {
   const codes = new Int32Array(blocks.totalPairs)
-  const counts = new Float64Array(CODE_SPACE)
-  const ruleCounts = rules.map(() => new Float64Array(CODE_SPACE))
+  const counts: CodeCounts = new Map()
+  const ruleCounts = rules.map((): CodeCounts => new Map())
+  const nr = rules.length
+  const mask = blocks.ruleMask
   for (let i = 0; i < left.n; i++) {
     for (let k = blocks.start[i]!, end = blocks.start[i + 1]!; k < end; k++) {
-      const j = blocks.idx[k]!
-      const c = compareCode(left, i, right, j)
+      const c = coder(i, blocks.idx[k]!)
       codes[k] = c
-      counts[c]!++
-      for (let r = 0; r < rules.length; r++) if (ruleAgrees(left, i, right, j, rules[r]!)) ruleCounts[r]![c]!++
+      bump(counts, c)
+      const m = mask[k]!
+      for (let r = 0; r < nr; r++) if ((m >>> r) & 1) bump(ruleCounts[r]!, c)
     }
   }
   return { codes, counts, ruleCounts }
@@ -522,30 +374,34 @@ export interface Parameters {
   readonly u: ReadonlyArray<Float64Array>
 }
 
-/** The fitted model: per-level log2 weights, prior, term frequencies. */
+/** Per comparison with term frequencies: log2 share of each central record's value; which levels are adjusted; log2 u of each level. */
+export interface TermFrequency {
+  readonly logTf: Float32Array
+  readonly adjusted: ReadonlyArray<boolean>
+  readonly logU: Float64Array
+}
+
+/** The fitted model: the declared comparisons, per-level log2 weights, prior, term frequencies. */
 export interface Model {
   readonly estimated: boolean
+  readonly comparisons: ReadonlyArray<ComparisonDecl>
+  readonly layout: Layout
   readonly weights: ReadonlyArray<Float64Array>
   readonly priorLog2: number
   /** Prior for central × central pairs (duplicates are much rarer than roster links). */
   readonly selfPriorLog2: number
-  /** Sum of the level weights for every code. */
-  readonly table: Float64Array
   readonly params: Parameters | null
-  /** u of the name levels that get a term-frequency adjustment (log2), or null when off. */
-  readonly tf: TermFrequencies | null
+  /** Per comparison, or null where it has none (or the model is declared). */
+  readonly tf: ReadonlyArray<TermFrequency | null> | null
   readonly maxWeight: number
   readonly emIterations: number
-}
-
-export interface TermFrequencies {
-  /** log2 of the share of central records with this folded full name / given name, per central record. */
-  readonly logFull: Float64Array
-  readonly logGiven: Float64Array
-  /** log2 u of the levels adjusted: exact, folded (full name), givenOnly (given name). */
-  readonly logUExact: number
-  readonly logUFolded: number
-  readonly logUGivenOnly: number
+  /** Sum of the level weights of a code, memoised. */
+  readonly codeWeight: (code: number) => number
+  /** Comparisons whose level "else" forbids joining two records in one person (CCCD, card). */
+  readonly cannotLinkLevels: ReadonlyArray<readonly [number, number]>
+  /** Comparisons that count as evidence beyond name and birth date for a central duplicate, and the least they must weigh together. */
+  readonly duplicateEvidence: ReadonlyArray<number>
+  readonly duplicateEvidenceMin: number
 }
 
 /** mulberry32: a seeded sampler so estimates do not change from run to run. */
@@ -560,16 +416,14 @@ const sampler = (seed: number) => {
   }
 }
 
-const perLevel = (): Array<Float64Array> => Comparisons.map((c) => new Float64Array(LEVELS[c].length))
+const perLevel = (cs: ReadonlyArray<ComparisonDecl>): Array<Float64Array> => cs.map((c) => new Float64Array(c.levels.length))
 
 /** Level frequencies per comparison from code counts (missing levels excluded), with a floor. */
-const levelShares = (counts: Float64Array, floor: number): Array<Float64Array> => {
-  const out = perLevel()
-  for (let code = 0; code < CODE_SPACE; code++) {
-    const c = counts[code]!
-    if (c === 0) continue
-    for (let k = 0; k < Comparisons.length; k++) {
-      const l = levelOf(code, k)
+const levelShares = (cs: ReadonlyArray<ComparisonDecl>, layout: Layout, counts: CodeCounts, floor: number): Array<Float64Array> => {
+  const out = perLevel(cs)
+  for (const [code, c] of counts) {
+    for (let k = 0; k < cs.length; k++) {
+      const l = levelIn(layout, code, k)
       if (l >= 0) out[k]![l]! += c
     }
   }
@@ -582,33 +436,38 @@ const levelShares = (counts: Float64Array, floor: number): Array<Float64Array> =
 }
 
 /** u: level shares among random (left, right) pairs, which are almost all non-matches. */
-export const estimateU = (left: Side, right: Side, pairs: number, seed: number): Array<Float64Array> => {
+export const estimateU = (cs: ReadonlyArray<ComparisonDecl>, left: Side, right: Side, pairs: number, seed: number): Array<Float64Array> => {
+  const layout = layoutOf(cs)
+  const coder = compileCoder(cs, layout, left, right)
   const rnd = sampler(seed)
-  const counts = new Float64Array(CODE_SPACE)
+  const counts: CodeCounts = new Map()
   for (let p = 0; p < pairs; p++) {
     const i = Math.floor(rnd() * left.n)
     const j = Math.floor(rnd() * right.n)
-    counts[compareCode(left, i, right, j)]!++
+    bump(counts, coder(i, j))
   }
   // A random pair agrees on a unique identifier about once per right-side record: never rarer.
-  return levelShares(counts, 0.5 / Math.max(right.n, pairs))
+  return levelShares(cs, layout, counts, 0.5 / Math.max(right.n, pairs))
 }
 
-const declaredArrays = (w: ComparisonWeights): Array<Float64Array> =>
-  Comparisons.map((c) => Float64Array.from(LEVELS[c].map((l) => (w[c] as Record<string, number>)[l]!)))
+const declaredArrays = (cs: ReadonlyArray<ComparisonDecl>): Array<Float64Array> => cs.map((c) => Float64Array.from(c.levels.map((l) => l.weight)))
 
-/** The comparison each blocking key fixes: within a rule's pairs it carries no information. */
-const KEY_COMPARISON: Readonly<Record<BlockKey, number>> = {
-  cccd: 3,
-  cardNo: 4,
-  familyName: 0,
-  givenName: 0,
-  fullName: 0,
-  birthYear: 1,
-  birthDate: 1,
-  sex: 2,
-  parentUnit: -1,
-  admittedDate: 6
+/** The fields each blocking key fixes: within a rule's pairs, comparisons on them carry no information. */
+const KEY_FIELDS: Readonly<Record<BlockKey, ReadonlyArray<Field>>> = {
+  cccd: ["cccd"],
+  cardNo: ["cardNo"],
+  familyName: ["family", "name"],
+  middleName: ["middle", "name"],
+  givenName: ["given", "name"],
+  fullName: ["name", "family", "middle", "given"],
+  nameSkeleton: ["name", "family", "given"],
+  initials: [],
+  birthYear: ["birth"],
+  birthDate: ["birth"],
+  hometown: ["hometown"],
+  sex: ["sex"],
+  parentUnit: [],
+  admittedDate: ["admitted"]
 }
 
 /**
@@ -617,21 +476,22 @@ const KEY_COMPARISON: Readonly<Record<BlockKey, number>> = {
  * left out of the likelihood and keep their starting m. Returns m and the match share λ.
  */
 export const estimateM = (
-  counts: Float64Array,
+  cs: ReadonlyArray<ComparisonDecl>,
+  counts: CodeCounts,
   u: ReadonlyArray<Float64Array>,
   mStart: ReadonlyArray<Float64Array>,
   lambdaStart: number,
   iterations: number,
-  excluded: ReadonlyArray<boolean> = Comparisons.map(() => false)
+  excluded: ReadonlyArray<boolean> = cs.map(() => false)
 ): { m: Array<Float64Array>; lambda: number } => {
+  const layout = layoutOf(cs)
   const m = mStart.map((x) => Float64Array.from(x))
-  const codes: Array<number> = []
-  for (let c = 0; c < CODE_SPACE; c++) if (counts[c]! > 0) codes.push(c)
-  const levels = codes.map((c) => Comparisons.map((_, k) => (excluded[k] ? -1 : levelOf(c, k))))
+  const codes = [...counts.keys()]
+  const levels = codes.map((c) => cs.map((_, k) => (excluded[k] ? -1 : levelIn(layout, c, k))))
   let lambda = lambdaStart
   for (let it = 0; it < iterations; it++) {
-    const num = perLevel()
-    const den = Comparisons.map(() => 0)
+    const num = perLevel(cs)
+    const den = cs.map(() => 0)
     let matched = 0
     let total = 0
     for (let p = 0; p < codes.length; p++) {
@@ -642,7 +502,7 @@ export const estimateM = (
         if (l >= 0) logRatio += Math.log(m[k]![l]! / u[k]![l]!)
       }
       const g = 1 / (1 + Math.exp(-logRatio))
-      const c = counts[codes[p]!]!
+      const c = counts.get(codes[p]!)!
       matched += c * g
       total += c
       for (let k = 0; k < ls.length; k++) {
@@ -679,7 +539,8 @@ const mFromWeights = (declared: ReadonlyArray<Float64Array>, u: ReadonlyArray<Fl
  * comparison's m is the median over the sessions that estimated it (declared where none did).
  */
 export const estimateMBySessions = (
-  ruleCounts: ReadonlyArray<Float64Array>,
+  cs: ReadonlyArray<ComparisonDecl>,
+  ruleCounts: ReadonlyArray<CodeCounts>,
   rules: ReadonlyArray<BlockingRule>,
   u: ReadonlyArray<Float64Array>,
   declared: ReadonlyArray<Float64Array>,
@@ -687,19 +548,16 @@ export const estimateMBySessions = (
   minPairs = 200
 ): Array<Float64Array> => {
   const start = mFromWeights(declared, u)
-  const estimates: Array<Array<Float64Array>> = Comparisons.map(() => [])
+  const estimates: Array<Array<Float64Array>> = cs.map(() => [])
   rules.forEach((rule, r) => {
     const counts = ruleCounts[r]!
     let total = 0
-    for (let c = 0; c < CODE_SPACE; c++) total += counts[c]!
+    for (const c of counts.values()) total += c
     if (total < minPairs) return
-    const excluded = Comparisons.map(() => false)
-    for (const key of rule.keys) {
-      const k = KEY_COMPARISON[key]
-      if (k >= 0) excluded[k] = true
-    }
-    const { m } = estimateM(counts, u, start, 0.5, iterations, excluded)
-    for (let k = 0; k < Comparisons.length; k++) if (!excluded[k]) estimates[k]!.push(m[k]!)
+    const fixed = new Set(rule.keys.flatMap((key) => KEY_FIELDS[key]))
+    const excluded = cs.map((c) => fixed.has(c.field))
+    const { m } = estimateM(cs, counts, u, start, 0.5, iterations, excluded)
+    for (let k = 0; k < cs.length; k++) if (!excluded[k]) estimates[k]!.push(m[k]!)
   })
   // Per level, the median over sessions: one session whose EM settled on another split (many
   // look-alike non-matches) must not drag the others (measured at 1M records: the mean did).
@@ -716,139 +574,172 @@ export const estimateMBySessions = (
   })
 }
 
-/** λ alone (m and u fixed), for central × central pairs. */
-const estimateLambda = (counts: Float64Array, weights: ReadonlyArray<Float64Array>, start: number, iterations: number): number => {
-  const codes: Array<number> = []
-  const w: Array<number> = []
-  for (let c = 0; c < CODE_SPACE; c++) {
-    if (counts[c]! === 0) continue
-    codes.push(c)
-    let sum = 0
-    for (let k = 0; k < Comparisons.length; k++) {
-      const l = levelOf(c, k)
-      if (l >= 0) sum += weights[k]![l]!
-    }
-    w.push(sum * Math.LN2)
+const sumWeights = (layout: Layout, weights: ReadonlyArray<Float64Array>, code: number): number => {
+  let sum = 0
+  for (let k = 0; k < weights.length; k++) {
+    const l = levelIn(layout, code, k)
+    if (l >= 0) sum += weights[k]![l]!
   }
+  return sum
+}
+
+/** λ alone (m and u fixed), for central × central pairs. */
+const estimateLambda = (layout: Layout, counts: CodeCounts, weights: ReadonlyArray<Float64Array>, start: number, iterations: number): number => {
+  const codes = [...counts.keys()]
+  const w = codes.map((c) => sumWeights(layout, weights, c) * Math.LN2)
   let lambda = start
   for (let it = 0; it < iterations; it++) {
     let matched = 0
     let total = 0
     for (let p = 0; p < codes.length; p++) {
       const g = 1 / (1 + Math.exp(-(Math.log(lambda / (1 - lambda)) + w[p]!)))
-      matched += counts[codes[p]!]! * g
-      total += counts[codes[p]!]!
+      matched += counts.get(codes[p]!)! * g
+      total += counts.get(codes[p]!)!
     }
     lambda = Math.min(Math.max(matched / Math.max(total, 1), 1e-9), 1 - 1e-9)
   }
   return lambda
 }
 
-const buildTable = (weights: ReadonlyArray<Float64Array>): Float64Array => {
-  const table = new Float64Array(CODE_SPACE)
-  for (let code = 0; code < CODE_SPACE; code++) {
-    let sum = 0
-    for (let k = 0; k < Comparisons.length; k++) {
-      const l = levelOf(code, k)
-      if (l >= 0) sum += weights[k]![l]!
-    }
-    table[code] = sum
+const memoWeights = (layout: Layout, weights: ReadonlyArray<Float64Array>): ((code: number) => number) => {
+  const memo = new Map<number, number>()
+  return (code) => {
+    let w = memo.get(code)
+    if (w === undefined) memo.set(code, (w = sumWeights(layout, weights, code)))
+    return w
   }
-  return table
 }
 
 const clip = (x: number, max: number): number => (x > max ? max : x < -max ? -max : x)
 
-const termFrequencies = (central: Side, u: ReadonlyArray<Float64Array>): TermFrequencies => {
-  const full = new Map<number, number>()
-  const given = new Map<number, number>()
-  for (let j = 0; j < central.n; j++) {
-    full.set(central.foldedId[j]!, (full.get(central.foldedId[j]!) ?? 0) + 1)
-    given.set(central.givenId[j]!, (given.get(central.givenId[j]!) ?? 0) + 1)
-  }
-  const logFull = new Float64Array(central.n)
-  const logGiven = new Float64Array(central.n)
-  for (let j = 0; j < central.n; j++) {
-    logFull[j] = Math.log2(full.get(central.foldedId[j]!)! / central.n)
-    logGiven[j] = Math.log2(given.get(central.givenId[j]!)! / central.n)
-  }
-  const nameU = u[0]!
-  return {
-    logFull,
-    logGiven,
-    logUExact: Math.log2(nameU[0]!),
-    logUFolded: Math.log2(nameU[1]!),
-    logUGivenOnly: Math.log2(nameU[6]!)
-  }
-}
+const TF_FIELDS: ReadonlySet<Field> = new Set(["name", "family", "middle", "given", "hometown"])
+
+const termFrequencies = (cs: ReadonlyArray<ComparisonDecl>, central: Side, u: ReadonlyArray<Float64Array>): Array<TermFrequency | null> =>
+  cs.map((c, k) => {
+    if (!TF_FIELDS.has(c.field) || !c.levels.some((l) => l.tf === true)) return null
+    const ids = central[c.field as "name" | "family" | "middle" | "given" | "hometown"].folded
+    const freq = new Map<number, number>()
+    for (let j = 0; j < central.n; j++) freq.set(ids[j]!, (freq.get(ids[j]!) ?? 0) + 1)
+    const logTf = new Float32Array(central.n)
+    for (let j = 0; j < central.n; j++) logTf[j] = Math.log2(freq.get(ids[j]!)! / central.n)
+    // The frequency is of the folded value, so a level's u is that of agreeing at it or at an
+    // adjusted level above it ("folded" = exact or folded): u of "folded" alone is tiny (most equal
+    // names are equal with their diacritics too) and would turn the adjustment into a penalty.
+    let cumulative = 0
+    const logU = u[k]!.map((x, l) => (c.levels[l]!.tf === true ? Math.log2((cumulative += x)) : Math.log2(x)))
+    return { logTf, adjusted: c.levels.map((l) => l.tf === true), logU }
+  })
 
 /**
- * Term-frequency adjustment of a pair's name weight (log2 u_level / tf(value)), by the central
- * record's name: "Nguyễn Văn Hùng" agreeing is weak evidence, a rare name strong.
+ * Term-frequency adjustments of a pair's weight (log2 u_level / tf(value) on the adjusted levels),
+ * by the central record's values: "Nguyễn" or "Hùng" agreeing is weak evidence, a rare name strong.
+ * Per comparison (for the waterfall), or summed when `k` is omitted.
  */
-export const tfAdjustment = (model: Model, code: number, j: number): number => {
+export const tfAdjustment = (model: Model, code: number, j: number, k?: number): number => {
   const tf = model.tf
   if (tf === null) return 0
-  const name = code % RADIX[0]!
-  if (name === 1) return clip(tf.logUExact - tf.logFull[j]!, model.maxWeight)
-  if (name === 2) return clip(tf.logUFolded - tf.logFull[j]!, model.maxWeight)
-  if (name === 7) return clip(tf.logUGivenOnly - tf.logGiven[j]!, model.maxWeight)
-  return 0
+  let sum = 0
+  for (let x = k ?? 0, end = k === undefined ? tf.length : k + 1; x < end; x++) {
+    const t = tf[x]
+    if (t === null || t === undefined) continue
+    const l = levelIn(model.layout, code, x)
+    if (l >= 0 && t.adjusted[l]) sum += clip(t.logU[l]! - t.logTf[j]!, model.maxWeight)
+  }
+  return sum
+}
+
+const modelShape = (s: MatchSettings) => {
+  const cs = s.comparisons
+  return {
+    comparisons: cs,
+    layout: layoutOf(cs),
+    maxWeight: s.estimate.maxWeight,
+    cannotLinkLevels: comparisonsOn(cs, ["cccd", "cardNo"]).flatMap((k) => {
+      const l = cs[k]!.levels.findIndex((x) => x.when.is === "else")
+      return l < 0 ? [] : [[k, l] as const]
+    }),
+    duplicateEvidenceMin: s.duplicateEvidence.minWeight,
+    // A comparison the pipeline removed is no evidence (and no error).
+    duplicateEvidence: s.duplicateEvidence.comparisons.flatMap((name) => {
+      const k = cs.findIndex((c) => c.name === name)
+      return k < 0 ? [] : [k]
+    })
+  }
 }
 
 /** The declared model, unchanged (small data). */
 export const declaredModel = (s: MatchSettings): Model => {
-  const weights = declaredArrays(s.weights)
+  const shape = modelShape(s)
+  const weights = declaredArrays(s.comparisons)
   return {
+    ...shape,
     estimated: false,
     weights,
     priorLog2: s.priorLog2,
     selfPriorLog2: s.priorLog2,
-    table: buildTable(weights),
     params: null,
     tf: null,
-    maxWeight: s.estimate.maxWeight,
-    emIterations: 0
+    emIterations: 0,
+    codeWeight: memoWeights(shape.layout, weights)
   }
 }
 
-/** Estimates the model from the data when there is enough of it; the declared one otherwise. */
-export const fitModel = (
-  rows: Side,
-  central: Side,
-  rowCmp: Compared,
-  selfCounts: Float64Array | null,
-  s: MatchSettings
-): Model => {
-  if (central.n < s.estimate.minCentralRecords || rows.n === 0) return declaredModel(s)
+/**
+ * Estimates the model from the data when there is enough of it; the declared one otherwise. With
+ * no roster rows (a central export deduplicated on its own), u and m come from central × central.
+ */
+export const fitModel = (rows: Side, central: Side, rowCmp: Compared, selfCmp: Compared | null, s: MatchSettings): Model => {
+  const alone = rows.n === 0
+  if (central.n < s.estimate.minCentralRecords || (alone && selfCmp === null)) return declaredModel(s)
   const e = s.estimate
-  const declared = declaredArrays(s.weights)
-  const u = estimateU(rows, central, e.randomPairs, e.seed)
-  const m = estimateMBySessions(rowCmp.ruleCounts, s.blocking, u, declared, e.emIterations)
+  const cs = s.comparisons
+  const shape = modelShape(s)
+  const declared = declaredArrays(cs)
+  const training = alone ? selfCmp! : rowCmp
+  const u = estimateU(cs, alone ? central : rows, central, e.randomPairs, e.seed)
+  const m = estimateMBySessions(cs, training.ruleCounts, s.blocking, u, declared, e.emIterations)
   const weights = m.map((mk, k) => {
-    const floor = e.minM[Comparisons[k]!] ?? e.minM.default
+    const floor = e.minM[cs[k]!.name] ?? e.minM.default
     return Float64Array.from(mk, (x, l) => clip(Math.log2(Math.max(x, floor) / u[k]![l]!), e.maxWeight))
   })
+  // The weights are m/u with u from random pairs, so the prior is that of a random pair (Splink's
+  // probability_two_random_records_match): the matches EM expects among the candidate pairs,
+  // over all pairs. A prior fitted to the candidate pairs would count the blocking as evidence
+  // a second time (measured on FEBRL 2: λ 0.98 among candidates, and namesakes linked).
   const start = 1 / (1 + Math.pow(2, -s.priorLog2))
-  const lambda = estimateLambda(rowCmp.counts, weights, start, e.emIterations)
-  const selfLambda = selfCounts === null ? lambda : estimateLambda(selfCounts, weights, start, e.emIterations)
+  const randomPrior = (counts: CodeCounts, allPairs: number): number => {
+    let candidates = 0
+    for (const c of counts.values()) candidates += c
+    const lambda = estimateLambda(shape.layout, counts, weights, start, e.emIterations)
+    const p = Math.min(Math.max((lambda * candidates) / Math.max(allPairs, 1), 1e-12), 0.5)
+    return Math.log2(p / (1 - p))
+  }
+  const selfPairs = (central.n * (central.n - 1)) / 2
+  const priorLog2 = alone ? randomPrior(selfCmp!.counts, selfPairs) : randomPrior(rowCmp.counts, rows.n * central.n)
+  const selfPriorLog2 = selfCmp === null ? priorLog2 : alone ? priorLog2 : randomPrior(selfCmp.counts, selfPairs)
   return {
+    ...shape,
     estimated: true,
     weights,
-    priorLog2: Math.log2(lambda / (1 - lambda)),
-    selfPriorLog2: Math.log2(selfLambda / (1 - selfLambda)),
-    table: buildTable(weights),
+    priorLog2,
+    selfPriorLog2,
     params: { m, u },
-    tf: e.termFrequency ? termFrequencies(central, u) : null,
-    maxWeight: e.maxWeight,
-    emIterations: e.emIterations
+    tf: e.termFrequency ? termFrequencies(cs, central, u) : null,
+    emIterations: e.emIterations,
+    codeWeight: memoWeights(shape.layout, weights)
   }
 }
+
+/** The compiled comparison of two sides under a model's declaration. */
+export const coderFor = (model: Pick<Model, "comparisons" | "layout">, a: Side, b: Side): Coder => compileCoder(model.comparisons, model.layout, a, b)
 
 export const probability = (weight: number, priorLog2: number): number => 1 / (1 + Math.pow(2, -(weight + priorLog2)))
 
 /** Total log2 Bayes factor of the pair with this code (j: the central record, for term frequencies). */
-export const pairWeight = (model: Model, code: number, j: number): number => model.table[code]! + tfAdjustment(model, code, j)
+export const pairWeight = (model: Model, code: number, j: number): number => model.codeWeight(code) + tfAdjustment(model, code, j)
+
+/** Level index of comparison k in a code (-1: a value missing). */
+export const levelOf = (model: Pick<Model, "layout">, code: number, k: number): number => levelIn(model.layout, code, k)
 
 // ---------------------------------------------------------------------------------------------
 // Linking, duplicates, persons
@@ -927,29 +818,42 @@ export interface CentralPair {
   readonly score: number
 }
 
-/** Pairs of central records that are the same person (probability at or above the link threshold). */
-export const centralDuplicates = (
-  blocks: Blocks,
-  codes: Int32Array,
-  model: Model,
-  s: Pick<MatchSettings, "linkThreshold">
-): Array<CentralPair> => {
+/** True when the duplicate-evidence comparisons are observed and weigh together at least their minimum. */
+const hasEvidenceBeyondName = (model: Model, code: number): boolean => {
+  if (model.duplicateEvidence.length === 0) return true
+  let observed = false
+  let sum = 0
+  for (const k of model.duplicateEvidence) {
+    const l = levelIn(model.layout, code, k)
+    if (l < 0) continue
+    observed = true
+    sum += model.weights[k]![l]!
+  }
+  return observed && sum >= model.duplicateEvidenceMin
+}
+
+/**
+ * Pairs of central records that are the same person: probability at or above the link threshold
+ * and evidence beyond name and birth date (MatchSettings.duplicateEvidence): a namesake born the
+ * same day with another card number is not a duplicate, however rare the name.
+ */
+export const centralDuplicates = (blocks: Blocks, codes: Int32Array, model: Model, s: Pick<MatchSettings, "linkThreshold">): Array<CentralPair> => {
   const out: Array<CentralPair> = []
   const n = blocks.start.length - 1
   for (let i = 0; i < n; i++) {
     for (let k = blocks.start[i]!, end = blocks.start[i + 1]!; k < end; k++) {
       const j = blocks.idx[k]!
       const p = probability(pairWeight(model, codes[k]!, j), model.selfPriorLog2)
-      if (p >= s.linkThreshold) out.push({ a: i, b: j, score: p })
+      if (p >= s.linkThreshold && hasEvidenceBeyondName(model, codes[k]!)) out.push({ a: i, b: j, score: p })
     }
   }
   return out
 }
 
 /**
- * Persons: central records joined by duplicate pairs (union–find), each with the roster rows
- * linked to any of its records. The id is "P-" + the smallest member id of the cluster, so it is
- * stable across runs as long as that record stays.
+ * Persons: central records joined by duplicate pairs, each with the roster rows linked to any of
+ * its records. The id is "P-" + the smallest member id of the cluster, so it is stable across runs
+ * as long as that record stays.
  */
 export interface Person {
   readonly personId: string
@@ -959,13 +863,36 @@ export interface Person {
   readonly rows: ReadonlyArray<number>
 }
 
+/**
+ * Two central records that must not be one person (when a chain of duplicates would join them):
+ * not a match on their own, and a CCCD or card number differs outright (level "else") or their
+ * probability is below the cluster floor.
+ */
+export const cannotLink =
+  (model: Model, coder: Coder, s: Pick<MatchSettings, "linkThreshold" | "clusterMinProbability">) => (x: number, y: number): boolean => {
+    const a = Math.min(x, y)
+    const b = Math.max(x, y)
+    const code = coder(a, b)
+    const p = probability(pairWeight(model, code, b), model.selfPriorLog2)
+    if (p >= s.linkThreshold) return false
+    for (const [k, l] of model.cannotLinkLevels) if (levelIn(model.layout, code, k) === l) return true
+    return p < s.clusterMinProbability
+  }
+
+/**
+ * Clusters by the duplicate pairs in descending probability (ties by index), joining two clusters
+ * only when no record of one `cannotLink` a record of the other: transitivity alone would chain
+ * A–B–C into one person although A and C are told apart.
+ */
 export const clusterPersons = (
   memberIds: ReadonlyArray<string>,
   duplicates: ReadonlyArray<CentralPair>,
-  links: ReadonlyArray<RowLink>
+  links: ReadonlyArray<RowLink>,
+  apart: (x: number, y: number) => boolean = () => false
 ): Array<Person> => {
-  const parent = new Int32Array(memberIds.length)
-  for (let i = 0; i < parent.length; i++) parent[i] = i
+  const n = memberIds.length
+  const parent = new Int32Array(n)
+  for (let i = 0; i < n; i++) parent[i] = i
   const find = (x: number): number => {
     while (parent[x] !== x) {
       parent[x] = parent[parent[x]!]!
@@ -973,10 +900,24 @@ export const clusterPersons = (
     }
     return x
   }
-  for (const d of duplicates) {
-    const a = find(d.a)
-    const b = find(d.b)
-    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b)
+  // Members of each non-singleton cluster, by root.
+  const membersOf = new Map<number, Array<number>>()
+  const list = (root: number): Array<number> => membersOf.get(root) ?? [root]
+  const order = [...duplicates].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b)
+  for (const d of order) {
+    const ra = find(d.a)
+    const rb = find(d.b)
+    if (ra === rb) continue
+    const la = list(ra)
+    const lb = list(rb)
+    let ok = true
+    for (let x = 0; ok && x < la.length; x++) for (let y = 0; ok && y < lb.length; y++) if (apart(la[x]!, lb[y]!)) ok = false
+    if (!ok) continue
+    const root = Math.min(ra, rb)
+    parent[Math.max(ra, rb)] = root
+    membersOf.delete(ra)
+    membersOf.delete(rb)
+    membersOf.set(root, la.concat(lb))
   }
   const byRoot = new Map<number, { members: Array<number>; rows: Array<number> }>()
   const entry = (root: number) => {
@@ -984,7 +925,7 @@ export const clusterPersons = (
     if (e === undefined) byRoot.set(root, (e = { members: [], rows: [] }))
     return e
   }
-  for (let i = 0; i < memberIds.length; i++) entry(find(i)).members.push(i)
+  for (let i = 0; i < n; i++) entry(find(i)).members.push(i)
   links.forEach((l, r) => {
     if (l.member >= 0) entry(find(l.member)).rows.push(r)
   })
@@ -998,120 +939,85 @@ export const clusterPersons = (
 }
 
 // ---------------------------------------------------------------------------------------------
-// Explanation (a waterfall, and a Vietnamese sentence)
+// Explanation: a plain waterfall (data), rendered as a table or a Vietnamese sentence
 
-export interface Comparison {
-  readonly comparison: ComparisonName | "prior" | "termFrequency"
+export interface WaterfallPart {
+  /** The declared comparison's name, or "termFrequency". */
+  readonly comparison: string
+  /** Vietnamese name of the criterion ("Tên", "Ngày sinh", "Độ phổ biến của tên"). */
+  readonly label: string
+  /** The level's name, or for a term-frequency part the value whose frequency counts. */
   readonly level: string
+  /** Vietnamese wording of the level ("tên trùng khớp"). */
+  readonly levelLabel: string
   readonly weight: number
 }
 
 export interface Waterfall {
-  readonly parts: ReadonlyArray<Comparison>
-  /** Sum of the comparison weights and the term-frequency adjustment (without the prior). */
+  readonly parts: ReadonlyArray<WaterfallPart>
+  /** Sum of the comparison weights and the term-frequency adjustments (without the prior). */
   readonly weight: number
   readonly priorLog2: number
   readonly probability: number
 }
 
-/** The per-comparison weights behind a pair's score; they add up to `weight`. Missing values weigh nothing and are left out. */
+const textOf = (s: Side, field: Field, j: number): string =>
+  field === "name" || field === "family" || field === "middle" || field === "given" || field === "hometown" ? s[field].text[j]! : ""
+
+/** The per-comparison weights behind a pair's score, level by level; they add up to `weight`. Missing values weigh nothing and are left out. */
 export const explainPair = (model: Model, a: Side, i: number, b: Side, j: number, self = false): Waterfall => {
-  const code = compareCode(a, i, b, j)
-  const parts: Array<Comparison> = []
+  const cs = model.comparisons
+  const levels = levelsOfPair(cs, a, i, b, j)
+  const code = levels.reduce((acc, l, k) => acc + (l + 1) * model.layout.stride[k]!, 0)
+  const parts: Array<WaterfallPart> = []
   let weight = 0
-  for (let k = 0; k < Comparisons.length; k++) {
-    const l = levelOf(code, k)
-    if (l < 0) continue
-    const c = Comparisons[k]!
+  cs.forEach((c, k) => {
+    const l = levels[k]!
+    if (l < 0) return
+    const level = c.levels[l]!
     const w = model.weights[k]![l]!
-    parts.push({ comparison: c, level: LEVELS[c][l]!, weight: w })
+    parts.push({ comparison: c.name, label: c.label, level: level.name, levelLabel: level.label, weight: w })
     weight += w
-  }
-  const tf = tfAdjustment(model, code, j)
-  if (tf !== 0) {
-    const nameLevel = NameLevels[levelOf(code, 0)]!
-    parts.push({ comparison: "termFrequency", level: nameLevel === "givenOnly" ? b.folded[j]!.split(" ").pop()! : b.folded[j]!, weight: tf })
-    weight += tf
-  }
+    const tf = tfAdjustment(model, code, j, k)
+    if (tf !== 0) {
+      const value = textOf(b, c.field, j)
+      const what = lowerFirst(c.label)
+      parts.push({
+        comparison: "termFrequency",
+        label: `Độ phổ biến của ${what}`,
+        level: value,
+        levelLabel: tf >= 0 ? `${what} "${value}" ít gặp` : `${what} "${value}" phổ biến`,
+        weight: tf
+      })
+      weight += tf
+    }
+  })
   const prior = self ? model.selfPriorLog2 : model.priorLog2
   return { parts, weight, priorLog2: prior, probability: probability(weight, prior) }
-}
-
-const LABEL: Readonly<Record<ComparisonName, Readonly<Record<string, string>>>> = {
-  name: {
-    exact: "họ tên trùng khớp",
-    folded: "họ tên trùng khi bỏ dấu",
-    variant: "họ tên chỉ khác cách viết (Hoàng/Huỳnh, Vũ/Võ, i/y)",
-    jw95: "họ tên gần giống",
-    familyGiven: "cùng họ và tên, khác tên đệm",
-    jw88: "họ tên hơi giống",
-    givenOnly: "chỉ trùng tên",
-    else: "họ tên khác"
-  },
-  birth: {
-    exact: "ngày sinh trùng",
-    swapped: "ngày sinh đảo ngày và tháng",
-    yearOnly: "cùng năm sinh (một bên chỉ ghi năm)",
-    sameMonthYear: "cùng tháng, năm sinh nhưng khác ngày",
-    sameYear: "cùng năm sinh nhưng khác ngày, tháng",
-    yearPlusMinus1: "năm sinh lệch một năm",
-    else: "ngày sinh khác"
-  },
-  sex: { agree: "cùng giới tính", disagree: "khác giới tính" },
-  cccd: { exact: "số CCCD trùng", oneEdit: "số CCCD lệch một chữ số", else: "số CCCD khác" },
-  cardNo: { exact: "số thẻ đảng viên trùng", oneEdit: "số thẻ đảng viên lệch một chữ số", else: "số thẻ đảng viên khác" },
-  hometown: { agree: "cùng quê quán", disagree: "khác quê quán" },
-  admitted: {
-    exact: "ngày vào Đảng trùng",
-    within30WorkingDays: "ngày vào Đảng lệch trong khoảng 30 ngày làm việc",
-    sameYear: "cùng năm vào Đảng",
-    else: "ngày vào Đảng khác"
-  }
-}
-
-const COMPARISON_LABEL: Readonly<Record<Comparison["comparison"], string>> = {
-  prior: "Tiên nghiệm",
-  name: "Họ tên",
-  birth: "Ngày sinh",
-  sex: "Giới tính",
-  cccd: "Số CCCD",
-  cardNo: "Số thẻ đảng viên",
-  hometown: "Quê quán",
-  admitted: "Ngày vào Đảng",
-  termFrequency: "Độ phổ biến của tên"
 }
 
 const num = (x: number): string => (x >= 0 ? "+" : "−") + Math.abs(x).toFixed(1).replace(".", ",")
 const pctVi = (p: number): string => `${(Math.round(p * 1000) / 10).toString().replace(".", ",")}%`
 
-/** Vietnamese label of a comparison level ("số CCCD trùng"). */
-export const levelLabel = (c: Comparison): string => {
-  if (c.comparison === "prior") return "tỷ lệ trùng khớp chung của các cặp ứng viên"
-  if (c.comparison === "termFrequency") return c.weight >= 0 ? `tên "${c.level}" ít gặp` : `tên "${c.level}" phổ biến`
-  return LABEL[c.comparison][c.level] ?? c.level
-}
-
-/** "Độ tin cậy 99,9%: họ tên trùng khi bỏ dấu (+6,8), ngày sinh trùng (+13,2), …" */
+/** "Độ tin cậy 99,9%: họ trùng khớp (+2,1), tên trùng khớp (+6,8), ngày sinh trùng (+13,2), …" */
 export const explainSentence = (w: Waterfall): string =>
   `Độ tin cậy ${pctVi(w.probability)}: ` +
   // Comparisons that weigh nothing at this precision say nothing to a reader (the table keeps them).
-  w.parts.filter((c) => Math.abs(c.weight) >= 0.05).map((c) => `${levelLabel(c)} (${num(c.weight)})`).join(", ") +
+  w.parts.filter((c) => Math.abs(c.weight) >= 0.05).map((c) => `${c.levelLabel} (${num(c.weight)})`).join(", ") +
   "."
 
 /** The waterfall as an aligned text table (for `recon explain`). */
 export const explainTable = (w: Waterfall): string => {
   const rows: Array<[string, string, string, string]> = [["Tiêu chí", "Mức", "Trọng số (log2)", "Cộng dồn"]]
   let run = w.priorLog2
-  rows.push([COMPARISON_LABEL.prior, levelLabel({ comparison: "prior", level: "", weight: run }), num(run), num(run)])
+  rows.push(["Tiên nghiệm", "tỷ lệ trùng khớp chung của các cặp ứng viên", num(run), num(run)])
   for (const c of w.parts) {
     run += c.weight
-    rows.push([COMPARISON_LABEL[c.comparison], levelLabel(c), num(c.weight), num(run)])
+    rows.push([c.label, c.levelLabel, num(c.weight), num(run)])
   }
   rows.push(["Tổng", `xác suất cùng một người ${pctVi(w.probability)}`, "", num(run)])
   const widths = [0, 1, 2, 3].map((k) => Math.max(...rows.map((r) => r[k]!.length)))
-  return rows
-    .map((r) => r.map((x, k) => (k >= 2 ? x.padStart(widths[k]!) : x.padEnd(widths[k]!))).join("  "))
-    .join("\n")
+  return rows.map((r) => r.map((x, k) => (k >= 2 ? x.padStart(widths[k]!) : x.padEnd(widths[k]!))).join("  ")).join("\n")
 }
 
 /** The fitted weights as a plain object (run reports, bench): comparison → level → log2 weight. */
@@ -1121,7 +1027,6 @@ export const modelSummary = (model: Model): Record<string, unknown> => ({
   selfPriorLog2: Math.round(model.selfPriorLog2 * 100) / 100,
   termFrequency: model.tf !== null,
   weights: Object.fromEntries(
-    Comparisons.map((c, k) => [c, Object.fromEntries(LEVELS[c].map((l, i) => [l, Math.round(model.weights[k]![i]! * 100) / 100]))])
+    model.comparisons.map((c, k) => [c.name, Object.fromEntries(c.levels.map((l, i) => [l.name, Math.round(model.weights[k]![i]! * 100) / 100]))])
   )
 })
-

@@ -113,3 +113,46 @@ export const compareIds = (a: string, b: string): IdAgreement => {
   if (a === b) return "EXACT"
   return withinOneEdit(a, b) ? "ONE_EDIT" : "DIFFERENT"
 }
+
+/** How two strings differ by at most one edit: 0 equal, 1 one substitution/insertion/deletion, 2 one adjacent transposition, 3 more. */
+export const EditKind = { equal: 0, oneEdit: 1, transposition: 2, more: 3 } as const
+
+/** Linear and allocation-free classification of a pair of identifiers or digit strings (see EditKind). */
+export const editKind = (a: string, b: string): number => {
+  if (a === b) return 0
+  if (!withinOneEdit(a, b)) return 3
+  return a.length === b.length && isTransposition(a, b) ? 2 : 1
+}
+
+/**
+ * The edit kind of two full dates written as yyyymmdd (a typed digit wrong, or two digits swapped),
+ * without building strings: digits are compared from the numbers.
+ */
+export const dateDigitsEditKind = (y1: number, m1: number, d1: number, y2: number, m2: number, d2: number): number => {
+  const a = y1 * 10000 + m1 * 100 + d1
+  const b = y2 * 10000 + m2 * 100 + d2
+  if (a === b) return 0
+  let x = a
+  let y = b
+  let diffs = 0
+  let firstPos = -1
+  let da0 = 0
+  let db0 = 0
+  for (let pos = 0; pos < 8; pos++) {
+    const ca = x % 10
+    const cb = y % 10
+    x = (x - ca) / 10
+    y = (y - cb) / 10
+    if (ca === cb) continue
+    diffs++
+    if (diffs === 1) {
+      firstPos = pos
+      da0 = ca
+      db0 = cb
+    } else if (diffs === 2) {
+      // adjacent swap: the digits at pos-1 and pos exchanged
+      if (pos !== firstPos + 1 || ca !== db0 || cb !== da0) return 3
+    } else return 3
+  }
+  return diffs === 1 ? 1 : 2
+}

@@ -40,10 +40,14 @@ export const runMatch = (
   const rowBlocks = Engine.block(rowSide, centralSide, settings)
   const selfBlocks = Engine.block(centralSide, centralSide, settings, true)
   lap("block")
-  const rowCmp = Engine.compareBlocks(rowSide, centralSide, rowBlocks, settings.blocking)
-  const selfCmp = Engine.compareBlocks(centralSide, centralSide, selfBlocks)
+  const declared = Engine.declaredModel(settings)
+  const rowCoder = Engine.coderFor(declared, rowSide, centralSide)
+  const selfCoder = Engine.coderFor(declared, centralSide, centralSide)
+  const rowCmp = Engine.compareBlocks(rowSide, centralSide, rowBlocks, rowCoder, settings.blocking)
+  // Deduplicating a central export alone, EM trains on its own pairs, by blocking rule.
+  const selfCmp = Engine.compareBlocks(centralSide, centralSide, selfBlocks, selfCoder, rows.length === 0 ? settings.blocking : [])
   lap("compare")
-  const model = Engine.fitModel(rowSide, centralSide, rowCmp, selfCmp.counts, settings)
+  const model = Engine.fitModel(rowSide, centralSide, rowCmp, selfCmp, settings)
   lap("estimate")
   const links = Engine.linkRows(
     rows.map((r) => r.file),
@@ -57,7 +61,8 @@ export const runMatch = (
   const persons = Engine.clusterPersons(
     central.members.map((m) => m.id),
     duplicates,
-    links
+    links,
+    Engine.cannotLink(model, selfCoder, settings)
   )
   lap("cluster")
   return { central: centralSide, rows: rowSide, rowBlocks, selfBlocks, model, links, duplicates, persons, timings }

@@ -43,7 +43,8 @@ export interface PipelineDeclaration {
 
 /** The block keys of Match/Engine.ts (BlockKey), as values; the compiler keeps both lists equal. */
 const BLOCK_KEYS = [
-  "cccd", "cardNo", "familyName", "givenName", "fullName", "birthYear", "birthDate", "parentUnit", "sex", "admittedDate"
+  "cccd", "cardNo", "familyName", "middleName", "givenName", "fullName", "nameSkeleton", "initials", "birthYear", "birthDate",
+  "hometown", "parentUnit", "sex", "admittedDate"
 ] as const satisfies ReadonlyArray<BlockKey>
 type MissingBlockKey = Exclude<BlockKey, (typeof BLOCK_KEYS)[number]>
 const _allBlockKeys: [MissingBlockKey] extends [never] ? true : never = true

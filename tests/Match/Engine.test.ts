@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest"
 import { annualRosterMatching } from "../../pipelines/annual-roster-matching.js"
 import type { CentralMember, RosterRow } from "../../src/Domain.js"
+import { dateLevels, idLevels } from "../../src/Match/Comparisons.js"
+import { levelsOfPair } from "../../src/Match/Compare.js"
 import * as Engine from "../../src/Match/Engine.js"
 import { runMatch } from "../../src/Match/Stage.js"
 import { buildProvince, provinceRecords } from "../../samples/generators/Province.js"
@@ -24,62 +26,112 @@ const matchRows = (rows: ReadonlyArray<RosterRow>, cs: ReadonlyArray<CentralMemb
 }
 const linkOne = (r: RosterRow) => matchRows([r]).member(0)
 
-const levelsOf = (a: CentralMember | RosterRow, b: CentralMember | RosterRow) => {
+/** Level names of each declared comparison for one pair ("-" where a value is missing). */
+const levelsOf = (a: CentralMember | RosterRow, b: CentralMember | RosterRow, cs = s.comparisons): Record<string, string> => {
   const strings = new Engine.Interner()
   const x = Engine.prepare([a], parents, strings)
   const y = Engine.prepare([b], parents, strings)
-  const code = Engine.compareCode(x, 0, y, 0)
-  return Engine.Comparisons.map((c, k) => {
-    const l = Engine.levelOf(code, k)
-    return l < 0 ? `${c}:-` : `${c}:${l}`
-  })
+  const ls = levelsOfPair(cs, x, 0, y, 0)
+  return Object.fromEntries(cs.map((c, k) => [c.name, ls[k]! < 0 ? "-" : c.levels[ls[k]!]!.name]))
 }
 
-describe("comparison levels", () => {
+describe("comparison levels (declared in the pipeline)", () => {
   it.each([
-    ["Nguyễn Văn Hùng", "NGUYỄN VĂN HÙNG", "exact"],
-    ["Nguyễn Văn Hùng", "Nguyen Van Hung", "folded"],
-    ["Hoàng Văn Quý", "Huỳnh Văn Quí", "variant"],
-    ["Vũ Thị Lan", "Võ Thị Lan", "variant"],
-    ["Nguyễn Văn Hùng", "Nguyễn Văn Hưngg", "jw95"],
-    ["Nguyễn Văn Hùng", "Nguyễn Hùng", "familyGiven"],
-    ["Trần Văn Hùng", "Lê Minh Hùng", "givenOnly"],
-    ["Trần Văn Hùng", "Lê Thị Lan", "else"]
-  ] as const)("%s vs %s: name %s", (a, b, level) => {
-    const code = levelsOf(member("A", a, "01/01/1960", "CB01"), row("f.xlsx", "CB01", b, "01/01/1960"))[0]!
-    expect(code).toBe(`name:${Engine.NameLevels.indexOf(level)}`)
+    ["Nguyễn Văn Hùng", "NGUYỄN VĂN HÙNG", "exact", "exact", "exact"],
+    ["Nguyễn Văn Hùng", "Nguyen Van Hung", "folded", "folded", "folded"],
+    ["Hoàng Văn Quý", "Huỳnh Văn Quí", "variant", "exact", "variant"],
+    ["Nguyễn Văn Hùng", "Nguyễn Hùng", "exact", "oneEmpty", "exact"],
+    ["Nguyễn Văn Hùng", "Nguyễn Văn Hùnh", "exact", "exact", "oneEdit"],
+    ["Nguyễn Văn Hùng", "Nguyễn Văn Huùng", "exact", "exact", "oneEdit"],
+    ["Nguyễn Văn Hùng", "Nguyễn Văn Hugn", "exact", "exact", "transposition"],
+    ["Lê Văn Hùng", "Hùng Văn Lê", "crossed", "exact", "crossed"],
+    ["Trần Văn Hùng", "Lê Minh Hùng", "else", "else", "exact"],
+    ["Đào Thúy Lan", "Dao Thuy LLan", "folded", "folded", "oneEdit"]
+  ] as const)("%s vs %s: family %s, middle %s, given %s", (a, b, family, middle, given) => {
+    const l = levelsOf(member("A", a, "01/01/1960", "CB01"), row("f.xlsx", "CB01", b, "01/01/1960"))
+    expect([l["family"], l["middle"], l["given"]]).toEqual([family, middle, given])
+  })
+
+  it("treats a one-word name as the family or the given name, weighing only what agrees", () => {
+    const l = levelsOf(member("A", "Lombardi Rosa", "01/01/1960", "CB01"), row("f.xlsx", "CB01", "Lombardi", "01/01/1960"))
+    expect([l["family"], l["given"]]).toEqual(["exact", "-"])
   })
 
   it.each([
     ["12/03/1960", "12/03/1960", "exact"],
-    ["05/08/1996", "08/05/1996", "swapped"],
+    ["05/08/1996", "08/05/1996", "dayMonthSwapped"],
     ["12/03/1960", "1960", "yearOnly"],
-    ["12/03/1960", "20/03/1960", "sameMonthYear"],
+    ["12/03/1960", "12/03/1968", "oneDigit"],
+    ["12/03/1960", "21/03/1960", "transposition"],
+    ["12/03/1960", "28/03/1960", "sameMonthYear"],
     ["12/03/1960", "20/04/1960", "sameYear"],
-    ["12/03/1960", "12/03/1961", "yearPlusMinus1"],
-    ["12/03/1960", "12/03/1970", "else"]
+    ["12/03/1960", "12/03/1961", "oneDigit"],
+    ["12/03/1960", "25/07/1961", "yearsWithin"],
+    ["12/03/1960", "12/07/1975", "else"]
   ] as const)("%s vs %s: birth %s", (a, b, level) => {
     const birth = b.length === 4 ? { year: +b, month: null, day: null } : undefined
     const r = row("f.xlsx", "CB01", "Lê Văn An", birth === undefined ? b : null, birth === undefined ? {} : { birth })
-    expect(levelsOf(member("A", "Lê Văn An", a, "CB01"), r)[1]).toBe(`birth:${Engine.BirthLevels.indexOf(level)}`)
+    expect(levelsOf(member("A", "Lê Văn An", a, "CB01"), r)["birth"]).toBe(level)
   })
 
   it("weighs nothing for missing values and treats a 9-digit CMND against a 12-digit CCCD as missing", () => {
     const a = member("A", "Lê Văn An", "12/03/1960", "CB01", { cccd: "036060001234" })
-    expect(levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", { cccd: "160123456" }))[3]).toBe("cccd:-")
-    expect(levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", { cccd: "036060001243" }))[3]).toBe("cccd:1")
-    expect(levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", { cccd: "036060009999" }))[3]).toBe("cccd:2")
-    expect(levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960"))[3]).toBe("cccd:-")
+    const at = (cccd?: string) => levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", cccd === undefined ? {} : { cccd }))["cccd"]
+    expect(at("160123456")).toBe("-")
+    expect(at("036060001235")).toBe("oneEdit")
+    expect(at("036060001243")).toBe("transposition")
+    expect(at("036060009999")).toBe("else")
+    expect(at()).toBe("-")
   })
 
   it("compares admission dates within 30 working days", () => {
     const adm = (d: string) => ({ admitted: { year: +d.slice(6), month: +d.slice(3, 5), day: +d.slice(0, 2) } })
     const a = member("A", "Lê Văn An", "12/03/1960", "CB01", adm("10/05/1985"))
-    const at = (d: string) => levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", adm(d)))[6]
-    expect(at("10/05/1985")).toBe("admitted:0")
-    expect(at("14/06/1985")).toBe("admitted:1")
-    expect(at("10/11/1985")).toBe("admitted:2")
-    expect(at("10/05/1990")).toBe("admitted:3")
+    const at = (d: string) => levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", adm(d)))["admitted"]
+    expect(at("10/05/1985")).toBe("exact")
+    expect(at("14/06/1985")).toBe("daysWithin")
+    expect(at("10/11/1985")).toBe("sameYear")
+    expect(at("10/05/1990")).toBe("else")
+  })
+
+  it("compares hometowns written to a coarser level or with a typo", () => {
+    const a = member("A", "Lê Văn An", "12/03/1960", "CB01", { hometown: "Hải Vân, Hải Hậu, Nam Định" })
+    const at = (hometown: string) => levelsOf(a, row("f.xlsx", "CB01", "Lê Văn An", "12/03/1960", { hometown }))["hometown"]
+    expect(at("Hai Van, Hai Hau, Nam Dinh")).toBe("exact")
+    expect(at("Hải Vân, Hải Hậu, Nam Địnhh")).toBe("oneEdit")
+    expect(at("Nam Định")).toBe("coarser")
+    expect(at("Xuân Trường, Nam Định")).toBe("sameRegion")
+    expect(at("Thái Bình")).toBe("else")
+  })
+})
+
+describe("comparisons declared as data", () => {
+  const rows = [row("a.xlsx", "CB01", "Nguyễn Văn Hùng", "12/03/1960", { cccd: "036060001234", hometown: "Nam Định" })]
+  const cs = [{ ...central[0]!, hometown: "Nam Định" }, ...central.slice(1)]
+  const score = (settings: Engine.MatchSettings) => {
+    const r = runMatch({ members: cs, units, transfers: [] }, rows, settings)
+    return Engine.explainPair(r.model, r.rows, 0, r.central, 0)
+  }
+
+  it("runs what the pipeline declares: removing a comparison removes its weight", () => {
+    const all = score(s)
+    const without = score({ ...s, comparisons: s.comparisons.filter((c) => c.name !== "hometown") })
+    const hometown = all.parts.find((p) => p.comparison === "hometown")!
+    expect(hometown.level).toBe("exact")
+    expect(without.parts.some((p) => p.comparison === "hometown")).toBe(false)
+    expect(without.weight).toBeCloseTo(all.weight - hometown.weight, 10)
+  })
+
+  it("re-levels a comparison without touching the engine", () => {
+    const strict = s.comparisons.map((c) => (c.name === "birth" ? dateLevels("birth", { label: "Ngày sinh", weights: { exact: 9, else: -9 } }) : c))
+    const w = score({ ...s, comparisons: strict })
+    expect(w.parts.find((p) => p.comparison === "birth")).toMatchObject({ level: "exact", weight: 9 })
+    const off = levelsOf(member("A", "Lê Văn An", "12/03/1960", "CB01"), row("f.xlsx", "CB01", "Lê Văn An", "1960", { birth: { year: 1960, month: null, day: null } }), strict)
+    expect(off["birth"]).toBe("else")
+  })
+
+  it("refuses a declaration whose last level is not else", () => {
+    expect(() => idLevels("cardNo", { label: "Số thẻ", weights: { exact: 10 } })).toThrow(/last level must be "else"/)
   })
 })
 
@@ -154,16 +206,16 @@ describe("linking (declared weights, sample-sized data)", () => {
 })
 
 describe("explanation", () => {
-  it("explains a score as per-comparison weights that add up to it, in a Vietnamese sentence and a table", () => {
+  it("explains a score level by level, as weights that add up to it, in a Vietnamese sentence and a table", () => {
     const m = matchRows([row("a.xlsx", "CB01", "Nguyen Van Hung", "12/03/1960", { cccd: "036060001234" })])
     const w = Engine.explainPair(m.result.model, m.result.rows, 0, m.result.central, 0)
-    expect(w.parts.map((p) => `${p.comparison}:${p.level}`)).toEqual(["name:folded", "birth:exact", "sex:agree", "cccd:exact"])
+    expect(w.parts.map((p) => `${p.comparison}:${p.level}`)).toEqual(["family:folded", "middle:folded", "given:folded", "birth:exact", "sex:exact", "cccd:exact"])
     expect(w.weight).toBeCloseTo(w.parts.reduce((x, p) => x + p.weight, 0), 10)
     expect(w.probability).toBeCloseTo(m.result.links[0]!.score!, 10)
     expect(Engine.explainSentence(w)).toBe(
-      "Độ tin cậy 100%: họ tên trùng khi bỏ dấu (+7,0), ngày sinh trùng (+7,0), cùng giới tính (+0,5), số CCCD trùng (+12,0)."
+      "Độ tin cậy 100%: họ trùng khi bỏ dấu (+2,0), tên đệm trùng khi bỏ dấu (+1,0), tên trùng khi bỏ dấu (+3,0), ngày sinh trùng (+7,0), cùng giới tính (+0,5), số CCCD trùng (+12,0)."
     )
-    expect(Engine.explainTable(w)).toMatch(/Số CCCD\s+số CCCD trùng\s+\+12,0\s+\+18,5/)
+    expect(Engine.explainTable(w)).toMatch(/Số CCCD\s+số CCCD trùng\s+\+12,0\s+\+17,5/)
   })
 })
 
@@ -187,20 +239,26 @@ describe("estimated model (synthetic province)", () => {
     expect(correct / truePairs).toBeGreaterThanOrEqual(0.995)
   })
 
-  it("learns that agreement on a unique identifier is strong, disagreement on the birth date strong against, and duplicates rare", () => {
-    const w = result.model.weights
-    expect(w[3]![0]).toBeGreaterThan(10)
-    expect(w[1]![6]).toBeLessThan(-5)
+  it("learns that agreement on a unique identifier is strong, disagreement on the birth date, a card or the family name strong against, and duplicates rare", () => {
+    const w = (c: string, l: string) => {
+      const k = result.model.comparisons.findIndex((x) => x.name === c)
+      return result.model.weights[k]![result.model.comparisons[k]!.levels.findIndex((x) => x.name === l)]!
+    }
+    expect(w("cccd", "exact")).toBeGreaterThan(10)
+    expect(w("birth", "else")).toBeLessThan(-5)
+    expect(w("cardNo", "else")).toBeLessThan(-5)
+    expect(w("family", "else")).toBeLessThan(-3)
     expect(result.model.selfPriorLog2).toBeLessThan(result.model.priorLog2 - 5)
   })
 
-  it("weighs a frequent full name less than a rare one (term frequencies)", () => {
-    const names = recs.central.members.map((m) => m.name.folded)
+  it.each(["family", "given"] as const)("weighs a frequent %s name less than a rare one (term frequencies per name part)", (part) => {
+    const names = recs.central.members.map((m) => m.name[part])
     const count = new Map<string, number>()
     for (const n of names) count.set(n, (count.get(n) ?? 0) + 1)
     const frequent = names.indexOf([...count.entries()].sort((a, b) => b[1] - a[1])[0]![0])
-    const rare = names.findIndex((n) => count.get(n) === 1)
-    const exactCode = 1 // name level "exact", every other comparison missing
+    const rare = names.indexOf([...count.entries()].sort((a, b) => a[1] - b[1])[0]![0])
+    const k = result.model.comparisons.findIndex((c) => c.name === part)
+    const exactCode = result.model.layout.stride[k]! // this part "exact", every other comparison missing
     expect(Engine.tfAdjustment(result.model, exactCode, frequent)).toBeLessThan(Engine.tfAdjustment(result.model, exactCode, rare))
   })
 })

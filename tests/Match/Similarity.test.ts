@@ -1,6 +1,6 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { compareIds, editDistance, isTransposition, jaro, jaroWinkler, withinOneEdit } from "../../src/Match/Similarity.js"
+import { compareIds, dateDigitsEditKind, editDistance, editKind, isTransposition, jaro, jaroWinkler, withinOneEdit } from "../../src/Match/Similarity.js"
 
 describe("jaroWinkler", () => {
   it.each([
@@ -90,5 +90,47 @@ describe("withinOneEdit", () => {
     ["1234", "1432", false]
   ] as const)("%s vs %s: %s", (a, b, expected) => {
     expect(withinOneEdit(a, b)).toBe(expected)
+  })
+})
+
+describe("editKind and dateDigitsEditKind", () => {
+  it.each([
+    ["12345678", "12345678", 0],
+    ["12345678", "12345679", 1],
+    ["12345678", "1234567", 1],
+    ["12345678", "12354678", 2],
+    ["12345678", "21345687", 3]
+  ] as const)("%s vs %s: %d", (a, b, k) => {
+    expect(editKind(a, b)).toBe(k)
+  })
+
+  it("agrees with edit distance and transposition, and is symmetric", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("a", "b", "c"), maxLength: 8 }), fc.string({ unit: fc.constantFrom("a", "b", "c"), maxLength: 8 }), (a, b) => {
+        const k = editKind(a, b)
+        expect(editKind(b, a)).toBe(k)
+        if (k === 0) expect(a).toBe(b)
+        if (k === 1) expect(editDistance(a, b)).toBe(1)
+        if (k === 2) expect(isTransposition(a, b)).toBe(true)
+        if (k === 3) expect(editDistance(a, b) >= 2 && !isTransposition(a, b)).toBe(true)
+      })
+    )
+  })
+
+  it("classifies full dates as editKind classifies their yyyymmdd digits", () => {
+    const day = fc.record({ y: fc.integer({ min: 1900, max: 2030 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
+    const text = (x: { y: number; m: number; d: number }) => `${x.y}${String(x.m).padStart(2, "0")}${String(x.d).padStart(2, "0")}`
+    fc.assert(
+      fc.property(day, day, fc.nat(7), (a, b, swap) => {
+        // Half the time, b is a with two adjacent digits swapped or one digit changed.
+        const s = text(a).split("")
+        if (swap % 2 === 0) [s[swap], s[swap + 1]] = [s[swap + 1]!, s[swap]!]
+        else s[swap] = String((+s[swap]! + 1) % 10)
+        for (const other of [text(b), s.join("")]) {
+          const o = { y: +other.slice(0, 4), m: +other.slice(4, 6), d: +other.slice(6, 8) }
+          expect(dateDigitsEditKind(a.y, a.m, a.d, o.y, o.m, o.d)).toBe(editKind(text(a), other))
+        }
+      })
+    )
   })
 })

@@ -1,0 +1,218 @@
+/**
+ * Compiles declared comparisons (src/Match/Comparisons.ts) against two sides into one function
+ * (i, j) → integer code: each comparison's level (+1, 0 = a value missing) in a mixed radix. The
+ * conditions become closures over the sides' typed arrays once per side pair, so the pairwise loop
+ * compares integers and calls Jaro-Winkler or the edit test at most once per comparison and pair.
+ */
+import type { ComparisonDecl, DateField, IdField, StringField, When } from "./Comparisons.js"
+import type { DateColumn, IdColumn, Side, StringColumn } from "./Side.js"
+import { NONE, NO_DAY } from "./Side.js"
+import { dateDigitsEditKind, editKind, jaroWinkler } from "./Similarity.js"
+
+/** How codes are laid out: per comparison its radix (levels + 1) and stride; the number of codes. */
+export interface Layout {
+  readonly radix: ReadonlyArray<number>
+  readonly stride: ReadonlyArray<number>
+  readonly space: number
+}
+
+/** Codes must fit an Int32Array; beyond, the declaration has too many comparisons or levels. */
+const MAX_SPACE = 2 ** 31 - 1
+
+export const layoutOf = (cs: ReadonlyArray<ComparisonDecl>): Layout => {
+  const radix = cs.map((c) => c.levels.length + 1)
+  const stride: Array<number> = []
+  let space = 1
+  for (const r of radix) {
+    stride.push(space)
+    space *= r
+  }
+  if (space > MAX_SPACE) throw new Error(`the declared comparisons have ${space} level combinations, more than a 32-bit code holds: remove levels or comparisons`)
+  return { radix, stride, space }
+}
+
+/** Level index (0-based) of comparison k in a code, or -1 when a value was missing. */
+export const levelOf = (layout: Layout, code: number, k: number): number => (Math.floor(code / layout.stride[k]!) % layout.radix[k]!) - 1
+
+type Pred = (i: number, j: number) => boolean
+type LevelFn = (i: number, j: number) => number
+
+// Per pair and comparison, computed at most once (the pairwise loop is single-threaded).
+let jwMemo = -1
+let editMemo = -1
+
+const STRING_FIELDS: ReadonlySet<string> = new Set(["name", "family", "middle", "given", "hometown"])
+const DATE_FIELDS: ReadonlySet<string> = new Set(["birth", "admitted"])
+
+const unsupported = (c: ComparisonDecl, w: When): never => {
+  throw new Error(`comparison "${c.name}" on field ${c.field}: condition "${w.is}" does not apply to this field`)
+}
+
+const stringPred = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred => {
+  const A: StringColumn = a[c.field as StringField]
+  const B: StringColumn = b[c.field as StringField]
+  switch (w.is) {
+    case "exact":
+      return (i, j) => A.key[i] === B.key[j]
+    case "folded":
+      return (i, j) => A.folded[i] === B.folded[j]
+    case "variant":
+      return (i, j) => A.variant[i] === B.variant[j]
+    case "crossed":
+      return (i, j) => a.family.folded[i] === b.given.folded[j] && a.given.folded[i] === b.family.folded[j]
+    case "oneEmpty":
+      return (i, j) => (A.text[i]!.length === 0) !== (B.text[j]!.length === 0)
+    case "sameLetters":
+      return c.field === "hometown" ? (i, j) => a.hometownLetters[i] === b.hometownLetters[j] : (i, j) => a.lettersId[i] === b.lettersId[j]
+    case "coarser":
+      // "nsw" against "beachmere, nsw": the one without a comma is the other's last part.
+      return (i, j) =>
+        (a.hometownRegion[i] === NONE && b.hometownRegion[j] === A.folded[i]) || (b.hometownRegion[j] === NONE && a.hometownRegion[i] === B.folded[j])
+    case "sameRegion":
+      return (i, j) => a.hometownRegion[i] !== NONE && a.hometownRegion[i] === b.hometownRegion[j]
+    case "familyAndGiven":
+      return (i, j) => a.family.variant[i] === b.family.variant[j] && a.given.variant[i] === b.given.variant[j]
+    case "givenOnly":
+      return (i, j) => a.given.variant[i] === b.given.variant[j]
+    case "jaroWinkler": {
+      const min = w.min
+      return (i, j) => (jwMemo < 0 ? (jwMemo = jaroWinkler(A.text[i]!, B.text[j]!)) : jwMemo) >= min
+    }
+    case "oneEdit":
+      return (i, j) => (editMemo < 0 ? (editMemo = editKind(A.text[i]!, B.text[j]!)) : editMemo) === 1
+    case "transposition":
+      return (i, j) => (editMemo < 0 ? (editMemo = editKind(A.text[i]!, B.text[j]!)) : editMemo) === 2
+    case "else":
+      return () => true
+    default:
+      return unsupported(c, w)
+  }
+}
+
+const datePred = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred => {
+  const A: DateColumn = a[c.field as DateField]
+  const B: DateColumn = b[c.field as DateField]
+  const full = (i: number, j: number) => A.d[i] !== 0 && B.d[j] !== 0
+  const digits = (i: number, j: number) =>
+    editMemo < 0 ? (editMemo = dateDigitsEditKind(A.y[i]!, A.m[i]!, A.d[i]!, B.y[j]!, B.m[j]!, B.d[j]!)) : editMemo
+  switch (w.is) {
+    case "exact":
+      return (i, j) => A.m[i] !== 0 && A.y[i] === B.y[j] && A.m[i] === B.m[j] && A.d[i] === B.d[j]
+    case "dayMonthSwapped":
+      return (i, j) => full(i, j) && A.y[i] === B.y[j] && A.d[i] === B.m[j] && A.m[i] === B.d[j] && A.d[i] !== A.m[i]
+    case "yearOnly":
+      return (i, j) =>
+        A.y[i] === B.y[j] && (A.m[i] === 0 || B.m[j] === 0 || ((A.d[i] === 0 || B.d[j] === 0) && A.m[i] === B.m[j]))
+    case "oneDigit":
+      return (i, j) => full(i, j) && digits(i, j) === 1
+    case "transposition":
+      return (i, j) => full(i, j) && digits(i, j) === 2
+    case "daysWithin": {
+      const n = w.days
+      return (i, j) => A.day[i] !== NO_DAY && B.day[j] !== NO_DAY && Math.abs(A.day[i]! - B.day[j]!) <= n
+    }
+    case "sameMonthYear":
+      return (i, j) => A.y[i] === B.y[j] && A.m[i] !== 0 && A.m[i] === B.m[j]
+    case "sameYear":
+      return (i, j) => A.y[i] === B.y[j]
+    case "yearsWithin": {
+      const n = w.years
+      return (i, j) => Math.abs(A.y[i]! - B.y[j]!) <= n
+    }
+    case "else":
+      return () => true
+    default:
+      return unsupported(c, w)
+  }
+}
+
+const idPred = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred => {
+  const A: IdColumn = a[c.field as IdField]
+  const B: IdColumn = b[c.field as IdField]
+  const kind = (i: number, j: number) => (editMemo < 0 ? (editMemo = editKind(A.text[i]!, B.text[j]!)) : editMemo)
+  switch (w.is) {
+    case "exact":
+      return (i, j) => A.id[i] === B.id[j]
+    case "oneEdit":
+      return (i, j) => kind(i, j) === 1
+    case "transposition":
+      return (i, j) => kind(i, j) === 2
+    case "else":
+      return () => true
+    default:
+      return unsupported(c, w)
+  }
+}
+
+const sexPred = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred => {
+  if (w.is === "exact") return (i, j) => a.sex[i] === b.sex[j]
+  if (w.is === "else") return () => true
+  return unsupported(c, w)
+}
+
+/** When a comparison has no evidence: a value missing on either side. */
+const presence = (c: ComparisonDecl, a: Side, b: Side): Pred => {
+  if (STRING_FIELDS.has(c.field)) {
+    const A: StringColumn = a[c.field as StringField]
+    const B: StringColumn = b[c.field as StringField]
+    return (i, j) => A.folded[i] !== NONE && B.folded[j] !== NONE
+  }
+  if (DATE_FIELDS.has(c.field)) {
+    const A: DateColumn = a[c.field as DateField]
+    const B: DateColumn = b[c.field as DateField]
+    return (i, j) => A.y[i] !== 0 && B.y[j] !== 0
+  }
+  if (c.field === "sex") return (i, j) => a.sex[i] !== 0 && b.sex[j] !== 0
+  const A: IdColumn = a[c.field as IdField]
+  const B: IdColumn = b[c.field as IdField]
+  // A 9-digit CMND and a 12-digit CCCD are different documents of one person: no evidence either way.
+  if (c.field === "cccd") return (i, j) => A.id[i] !== NONE && B.id[j] !== NONE && (A.text[i]!.length > 10) === (B.text[j]!.length > 10)
+  return (i, j) => A.id[i] !== NONE && B.id[j] !== NONE
+}
+
+const predicate = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred =>
+  STRING_FIELDS.has(c.field)
+    ? stringPred(c, w, a, b)
+    : DATE_FIELDS.has(c.field)
+      ? datePred(c, w, a, b)
+      : c.field === "sex"
+        ? sexPred(c, w, a, b)
+        : idPred(c, w, a, b)
+
+const compileOne = (c: ComparisonDecl, a: Side, b: Side): LevelFn => {
+  const present = presence(c, a, b)
+  const preds = c.levels.map((l) => predicate(c, l.when, a, b))
+  const last = preds.length - 1
+  // A one-word name ("Lombardi", given name missing): family and given weigh only when they agree.
+  const agreeing = c.levels.map((l) => l.when.is === "exact" || l.when.is === "folded" || l.when.is === "variant" || l.when.is === "sameLetters")
+  const partOfName = c.field === "family" || c.field === "given"
+  return (i, j) => {
+    if (!present(i, j)) return -1
+    jwMemo = -1
+    editMemo = -1
+    if (partOfName && (a.oneWord[i] === 1 || b.oneWord[j] === 1)) {
+      for (let l = 0; l < last; l++) if (agreeing[l] && preds[l]!(i, j)) return l
+      return -1
+    }
+    for (let l = 0; l < last; l++) if (preds[l]!(i, j)) return l
+    return last
+  }
+}
+
+/** The comparison-vector code of (a[i], b[j]) under the declared comparisons. */
+export type Coder = (i: number, j: number) => number
+
+export const compileCoder = (cs: ReadonlyArray<ComparisonDecl>, layout: Layout, a: Side, b: Side): Coder => {
+  const fns = cs.map((c) => compileOne(c, a, b))
+  const stride = layout.stride
+  const k = fns.length
+  return (i, j) => {
+    let code = 0
+    for (let x = 0; x < k; x++) code += (fns[x]!(i, j) + 1) * stride[x]!
+    return code
+  }
+}
+
+/** The level of each comparison for one pair (explain, tests): -1 where a value is missing. */
+export const levelsOfPair = (cs: ReadonlyArray<ComparisonDecl>, a: Side, i: number, b: Side, j: number): Array<number> =>
+  cs.map((c) => compileOne(c, a, b)(i, j))
