@@ -186,7 +186,7 @@ describe("recon run", () => {
     for (let i = 1; i <= 7; i++) fs.writeFileSync(path.join(rosters, `broken-${i}.xlsx`), "not a workbook")
     const r = await run("run", "--central", "samples/central.xlsx", "--rosters", rosters, "--out", path.join(dir, "o"), "--as-of", "2026-10-31")
     expect(r.code).toBe(0)
-    expect(r.out).toMatch(/\(22 files, 7 with errors\)/)
+    expect(r.out).toMatch(/\(26 files, 7 with errors\)/)
     expect(r.out).toMatch(/^ {4}broken-1\.xlsx: /m)
     expect(r.out).toContain("… and 2 more")
     expect(r.out).toContain(`run.json "files" and "rejections", sheet "Lỗi dữ liệu" of review.xlsx`)

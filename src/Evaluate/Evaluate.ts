@@ -8,7 +8,7 @@
  * (Ingestion.ts). Pure functions over parsed text; the CLI reads the files.
  */
 import type { RowRef } from "../Domain.js"
-import { Categories } from "../Domain.js"
+import { FindingCategories } from "../Domain.js"
 import type { Blocks } from "../Match/Engine.js"
 import { type FileMetrics, type RejectionGroup } from "./Ingestion.js"
 
@@ -248,9 +248,9 @@ export const linkMetrics = (truth: ReadonlyArray<TruthRowLike>, links: ReadonlyA
 export const findingKey = (d: PlantedLike): string =>
   JSON.stringify([d.category, [...d.memberIds].sort(), d.rosterRows.map(refKey).sort()])
 
-/** Categories to report: the domain's, then any other a truth or a run names (new rules), in order of appearance. */
+/** Categories to report (findings; corrections are counted apart): the domain's, then any other a truth or a run names (new rules), in order of appearance. */
 const categoriesOf = (planted: ReadonlyArray<PlantedLike>, found: ReadonlyArray<PlantedLike>): Array<string> => {
-  const out: Array<string> = [...Categories]
+  const out: Array<string> = [...FindingCategories]
   for (const x of [...planted, ...found]) if (!out.includes(x.category)) out.push(x.category)
   return out
 }

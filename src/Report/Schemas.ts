@@ -92,10 +92,12 @@ export const RunRecord = Schema.Struct({
     rowsRead: Count,
     rowsIngested: Count,
     rowsRejected: Count,
-    error: Schema.NullOr(Schema.String)
+    error: Schema.NullOr(Schema.String),
+    suspectTruncated: Schema.Boolean
   })),
   totals: Schema.Struct({ rowsRead: Count, rowsIngested: Count, rowsRejected: Count }),
   categories: Schema.Record({ key: Schema.Literal(...Categories), value: Count }),
+  kinds: Schema.optional(Schema.Struct({ finding: Count, correction: Count })),
   timings: Schema.Record({ key: Schema.String, value: Schema.Number }),
   outputs: Schema.Array(Schema.Struct({ path: Schema.String, bytes: Count, sha256: Sha256 })),
   rejections: Schema.optional(Schema.Array(Issue)),
@@ -106,7 +108,14 @@ export const RunRecord = Schema.Struct({
     centralCandidatePairs: Count,
     linked: Count,
     unlinked: Count
-  }))
+  })),
+  uncoveredCells: Schema.optional(Schema.Array(Schema.Struct({
+    unitCode: Schema.String,
+    unitName: Schema.String,
+    parentCode: Schema.NullOr(Schema.String),
+    activeMembers: Count,
+    why: Schema.Literal("NO_ROSTER", "UNREAD_INPUT")
+  })))
 }).annotations({ identifier: "RunRecord", title: "recon run.json", description: "What a run read, counted, took and wrote." })
 
 /** The JSON Schema files shipped in samples/schemas/, by file name. */

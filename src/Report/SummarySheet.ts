@@ -20,7 +20,7 @@ export const barText = (count: number, max: number): string =>
 export const NO_FINDINGS = "Không có sai lệch"
 
 const UNCOVERED_WHY: Record<UncoveredCell["why"], string> = {
-  NO_ROSTER: "Chưa nộp danh sách",
+  NO_ROSTER: "Chưa nộp danh sách chính thức",
   UNREAD_INPUT: "Danh sách chưa đọc được đầy đủ (tệp lỗi hoặc có dòng bị loại)"
 }
 

@@ -44,7 +44,7 @@ export const DiscrepancyRow = Schema.Struct({
   central_value: Schema.NullOr(Schema.String),
   roster_value: Schema.NullOr(Schema.String),
   reason: Schema.String,
-  recommendation: Schema.Literal("Đề nghị xem xét xóa tên", "Cập nhật cơ sở dữ liệu", "Gộp hồ sơ trùng", "Xác minh"),
+  recommendation: Schema.Literal("Đề nghị xem xét xóa tên", "Cập nhật cơ sở dữ liệu", "Cập nhật danh sách chi bộ", "Gộp hồ sơ trùng", "Xác minh"),
   evidence_hash: Schema.String,
   rule: Schema.NullOr(Schema.String),
   checks_json: Schema.NullOr(JsonArrayOf(Schema.Literal(...LegitimacyChecks)))

@@ -167,7 +167,7 @@ describe("hostile: central integrity (issue 11, item 9)", () => {
 
   it("a transfer of a member id on no DangVien row is set aside with a message, never a TRANSFER_OVERDUE", () => {
     const t = centralRejections().filter((r) => r.sheet === "ChuyenSinhHoat")
-    expect(t).toEqual([{ file: "central.xlsx", sheet: "ChuyenSinhHoat", row: 26, column: "Mã đảng viên", reason: expect.stringContaining('"DV99999"') }])
+    expect(t).toEqual([{ file: "central.xlsx", sheet: "ChuyenSinhHoat", row: 28, column: "Mã đảng viên", reason: expect.stringContaining('"DV99999"') }])
     expect(findings.filter((f) => f.memberIds.includes("DV99999"))).toEqual([])
   })
 })

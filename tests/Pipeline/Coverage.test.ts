@@ -131,7 +131,7 @@ describe("corrections, caveats and cells not covered, end to end", () => {
       const wb = new ExcelJS.Workbook()
       yield* Effect.promise(() => wb.xlsx.readFile(path.join(out, "review.xlsx")))
       expect(wb.worksheets.map((w) => w.name)).toEqual([
-        "Tổng hợp", "Không có trong DS", "Chi bộ chưa nộp DS", "Sai lệch thông tin", "Hiệu chỉnh dữ liệu", "Lỗi dữ liệu"
+        "Tổng hợp", "Không có trong DS", "Chi bộ chưa nộp DS", "Sai lệch thông tin", "Hiệu chỉnh dữ liệu", "Tệp đầu vào", "Lỗi dữ liệu"
       ])
       const ids = (sheet: string) => {
         const ws = wb.getWorksheet(sheet)!
@@ -148,8 +148,9 @@ describe("corrections, caveats and cells not covered, end to end", () => {
       expect(rows.filter((r) => r[0] === "Tổng cộng").map((r) => r[1])).toEqual([5, 2])
       const at = rows.findIndex((r) => r[0] === "Chi bộ chưa được đối chiếu đầy đủ")
       expect(at).toBeGreaterThan(0)
-      expect(rows.slice(at + 2, at + 5).map((r) => [r[1], r[3], r[4]])).toEqual([
-        ["CB02", 2, "Có dữ liệu không đọc được (xem trang \"Lỗi dữ liệu\")"],
+      // Under the title: one line saying what the list means, the header, then the cells.
+      expect(rows.slice(at + 3, at + 6).map((r) => [r[1], r[3], r[4]])).toEqual([
+        ["CB02", 2, "Danh sách chưa đọc được đầy đủ (tệp lỗi hoặc có dòng bị loại)"],
         ["CB03", 2, "Chưa nộp danh sách chính thức"],
         ["CB04", 1, "Chưa nộp danh sách chính thức"]
       ])

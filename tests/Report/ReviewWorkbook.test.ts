@@ -466,7 +466,7 @@ describe("cells not reconciled fully", () => {
       const at = rows.findIndex((r) => r[0] === "Chi bộ chưa được đối chiếu đầy đủ")
       expect(at).toBeGreaterThan(0)
       expect(rows[at + 2]).toEqual(["Chi bộ", "Mã chi bộ", "Đơn vị cấp trên", "Số đảng viên đang sinh hoạt", "Lý do"])
-      expect(rows[at + 3]).toEqual(["Chi bộ Khu phố 1", "CB01", undefined, 30, "Chưa nộp danh sách"])
+      expect(rows[at + 3]).toEqual(["Chi bộ Khu phố 1", "CB01", undefined, 30, "Chưa nộp danh sách chính thức"])
       expect(rows[at + 4]?.slice(0, 2)).toEqual(["Chi bộ Khu phố 2", "CB02"])
     }))
 })
