@@ -28,7 +28,9 @@ describe("startRosterPool(n).read", () => {
     const files = await listRosterFiles(DIR)
     const expected = await readHere(files)
     const readByThisThread: Array<string> = []
-    // This thread is made slow, so the worker reads most of the files.
+    // This thread is made slow (1.5 s a file), so the worker reads most of the files even when it
+    // takes seconds to start on a loaded machine (at 150 ms a file this thread read all 9 before a
+    // worker started under load 15–20).
     const got = await startRosterPool(1).read({
       dir: DIR,
       files,
@@ -36,7 +38,7 @@ describe("startRosterPool(n).read", () => {
       aliases,
       read: async (rel) => {
         readByThisThread.push(rel)
-        await new Promise((r) => setTimeout(r, 150))
+        await new Promise((r) => setTimeout(r, 1500))
         return readRosterFile(DIR, rel, index)
       }
     })
