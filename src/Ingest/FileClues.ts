@@ -100,7 +100,8 @@ export const parentKeys = (name: string): ReadonlyArray<string> => {
 /**
  * Phrases clerks add around a cell's name, as canonical words; "#" any number, "#y" a year
  * (1950–2099), "#s" a small number (≤ 31). A single word such as "mới" or "nam" is not here on
- * its own: "Thôn Mới" and "Thôn Nam" are cell names.
+ * its own: "Thôn Mới" and "Thôn Nam" are cell names (a trailing "mới" is read both ways by
+ * Units.ts, see withoutTrailingNew).
  */
 const CLERK_PHRASES: ReadonlyArray<ReadonlyArray<string>> = [
   ["danh", "sach"], ["dang", "vien"], ["chi", "bo"], ["dang", "bo"], ["dang", "uy"],
@@ -361,11 +362,49 @@ const findSpans = (words: ReadonlyArray<string>, index: NameIndex, aliasKeys: Al
   return { picked, taken }
 }
 
-/** What one file name (without extension) or one folder name says. */
-export const nameClues = (text: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES): NameClues => {
+/** Is the tail `words[from…]` made only of clerk phrases (dates and copy marks are gone already)? */
+const onlyClerkWords = (words: ReadonlyArray<string>, from: number): boolean => {
+  for (let i = from; i < words.length;) {
+    const n = clerkPhraseAt(words, i, words.length)
+    if (n === 0) return false
+    i += n
+  }
+  return true
+}
+
+/**
+ * The words without a trailing "mới" ("moi", "MOI", "(mới)", "_moi", "bản mới"), which clerks add
+ * for "the new version"; only clerk words may follow it ("… moi 2025", "… mới (1)"). Null when the
+ * name has no such mark. Whether the mark is a clerk's word or the end of a cell name ("Thôn Mới")
+ * is for Units.ts to weigh: it reads the name both ways.
+ */
+const withoutTrailingNew = (words: ReadonlyArray<string>): Array<string> | null => {
+  for (let k = words.length - 1; k >= 0; k--) {
+    if (words[k] !== "moi") continue
+    if (!onlyClerkWords(words, k + 1)) return null
+    const from = k > 0 && words[k - 1] === "ban" ? k - 1 : k
+    return [...words.slice(0, from), ...words.slice(k + 1)]
+  }
+  return null
+}
+
+/** Words of a file name, without codes, dates and copy marks. */
+const fileWords = (text: string, index: NameIndex) => {
   const folded = foldKeepCase(text)
-  const { codes, unknown, rest: withoutCodes } = findCodes(folded, index)
-  const words = nameWords(stripMarks(withoutCodes))
+  const { codes, unknown, rest } = findCodes(folded, index)
+  return { codes, unknown, words: nameWords(stripMarks(rest)) }
+}
+
+/** True when the name ends in a "mới" mark that could be a clerk's word (see withoutTrailingNew). */
+export const endsWithNewMark = (text: string, index: NameIndex): boolean => withoutTrailingNew(fileWords(text, index).words) !== null
+
+/**
+ * What one file name (without extension) or one folder name says. `asNew`: read a trailing "mới"
+ * as a clerk's "new version" mark (the name without it); the caller checks endsWithNewMark first.
+ */
+export const nameClues = (text: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES, asNew = false): NameClues => {
+  const { codes, unknown, words: allWords } = fileWords(text, index)
+  const words = asNew ? withoutTrailingNew(allWords) ?? allWords : allWords
   const { picked, taken } = findSpans(words, index, aliasKeys)
   const unknownWords: Array<string> = []
   const restWords: Array<string> = []
@@ -436,7 +475,7 @@ export const splitPath = (relPath: string): { fileName: string; folders: Readonl
 /** Folder readings per index: every file of a commune's folder shares them. */
 const folderMemo = new WeakMap<NameIndex, Map<string, NameClues>>()
 
-export const pathClues = (relPath: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES): PathClues => {
+export const pathClues = (relPath: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES, asNew = false): PathClues => {
   const { fileName, folders } = splitPath(relPath)
   let memo = folderMemo.get(index)
   if (memo === undefined) folderMemo.set(index, (memo = new Map()))
@@ -446,7 +485,7 @@ export const pathClues = (relPath: string, index: NameIndex, aliasKeys: AliasKey
     if (n === undefined) memo.set(key, (n = nameClues(f, index, aliasKeys)))
     return n
   }
-  return { file: nameClues(fileName, index, aliasKeys), folders: folders.map(folder) }
+  return { file: nameClues(fileName, index, aliasKeys, asNew), folders: folders.map(folder) }
 }
 
 /** The kind of list the file name marks, outside any unit name in it. */
