@@ -103,6 +103,9 @@ export const parentKeys = (name: string): ReadonlyArray<string> => {
  * its own: "Thôn Mới" and "Thôn Nam" are cell names (a trailing "mới" is read both ways by
  * Units.ts, see withoutTrailingNew).
  */
+/** Stands for a trailing "mới" read as "new version" (withoutTrailingNew): a clerk's word no name can run across. */
+const NEW_MARK = "#new"
+
 const CLERK_PHRASES: ReadonlyArray<ReadonlyArray<string>> = [
   ["danh", "sach"], ["dang", "vien"], ["chi", "bo"], ["dang", "bo"], ["dang", "uy"],
   ["nam", "#y"], ["#y"], ["thang", "#s"], ["ngay", "#s"], ["t", "#s"], ["nam", "hoc", "#y"],
@@ -113,7 +116,8 @@ const CLERK_PHRASES: ReadonlyArray<ReadonlyArray<string>> = [
   ["213"], ["qd", "213"], ["qd", "213", "qd", "tw"], ["213", "qd", "tw"], ["qd", "tw"], ["quy", "dinh", "213"], ["quy", "dinh"], ["theo"],
   ["tam", "thoi"], ["sinh", "hoat"], ["chinh", "thuc"], ["noi", "cu", "tru"], ["giu", "moi", "lien", "he"], ["du", "bi"],
   ["font"], ["vntime"], ["vn", "time"], ["vni"], ["tcvn", "3"], ["tcvn3"], ["unicode"], ["excel"], ["xlsx"], ["xls"], ["csv"],
-  ["gui"], ["nop"], ["bao", "cao"], ["dinh", "kem"], ["kem", "theo"], ["cua"], ["thuoc"], ["truc", "thuoc"], ["va"]
+  ["gui"], ["nop"], ["bao", "cao"], ["dinh", "kem"], ["kem", "theo"], ["cua"], ["thuoc"], ["truc", "thuoc"], ["va"],
+  [NEW_MARK]
 ]
 
 const matchesWord = (pattern: string, w: string): boolean => {
@@ -320,7 +324,8 @@ const findCodes = (
 /** Dates and copy marks clerks and Windows add: 31.10.2025, 2025-10-31, 10.2025, 20251031, "(2)", "- Copy", "Copy of". */
 const stripMarks = (s: string): string =>
   s
-    .replace(/(?<![A-Za-z0-9])(?:(?:thang|ngay|nam|t)[\s._-]*)?\d{1,2}[._-]\d{1,2}[._-](?:\d{4}|\d{2})(?![0-9])/gi, " ")
+    // Not "năm" before a full date: "Thôn Nam 15.10.2025" would lose its Nam.
+    .replace(/(?<![A-Za-z0-9])(?:(?:thang|ngay|t)[\s._-]*)?\d{1,2}[._-]\d{1,2}[._-](?:\d{4}|\d{2})(?![0-9])/gi, " ")
     .replace(/(?<![A-Za-z0-9])(?:19|20)\d{2}[._-]\d{1,2}[._-]\d{1,2}(?![0-9])/g, " ")
     .replace(/(?<![A-Za-z0-9])(?:(?:thang|t)[\s._-]*)?\d{1,2}[._-](?:19|20)\d{2}(?![0-9])/gi, " ")
     .replace(/(?<![0-9])(?:(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2})(?![0-9])/g, " ")
@@ -383,7 +388,8 @@ const withoutTrailingNew = (words: ReadonlyArray<string>): Array<string> | null 
     if (words[k] !== "moi") continue
     if (!onlyClerkWords(words, k + 1)) return null
     const from = k > 0 && words[k - 1] === "ban" ? k - 1 : k
-    return [...words.slice(0, from), ...words.slice(k + 1)]
+    // Kept as a mark of its own, so "thôn Mới năm 2025" does not become "thôn Nam 2025".
+    return [...words.slice(0, from), NEW_MARK, ...words.slice(k + 1)]
   }
   return null
 }

@@ -234,6 +234,11 @@ export const CORPUS: ReadonlyArray<CorpusCase> = [
   { path: `${TANLAP}/Thôn Đông mới nhất.xlsx`, unit: "CB000451", why: "mới nhất is a clerk phrase" },
   { path: `${TANLAP}/Thôn Đông mới lập.xlsx`, unit: null, why: "words after mới that are not a clerk's" },
   { path: `${TANLAP}/Thôn Đông Mới.xlsx`, unit: "CB000451", why: "no Thôn Đông Mới anywhere: the new list of Thôn Đông" },
+  { path: `${TANLAP}/Danh sach thon Moi nam 2025.xlsx`, unit: "CB000450" },
+  { path: `${BACSON}/Danh sach thon Moi nam 2025.xlsx`, unit: null, why: "no Thôn Mới in Bắc Sơn, and without mới the rest is no name (never \"thôn Nam 2025\")" },
+  { path: `${BACSON}/DS thon Trung Moi nam 2025.xlsx`, unit: null, candidates: ["CB000352", "CB000353"] },
+  { path: "Thôn Nam 15.10.2025.xlsx", unit: "CB000351", why: "Nam before a date is the name, not năm" },
+  { path: "Danh sách thôn Nam 15.10.2025.csv", unit: "CB000351" },
   // --- a name shared by several cells: the folder or the commune narrows it
   { path: "Thôn Đông.xlsx", unit: null, candidates: ["CB000250", "CB000451", "CB003250"] },
   { path: `${TANLAP}/Thôn Đông.xlsx`, unit: "CB000451" },
