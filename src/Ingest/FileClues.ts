@@ -34,6 +34,7 @@ const ABBREVIATIONS: ReadonlyMap<string, ReadonlyArray<string>> = new Map([
   ["chibo", ["chi", "bo"]],
   ["dangbo", ["dang", "bo"]],
   ["shtt", ["sinh", "hoat", "tam", "thoi"]],
+  ["sh", ["sinh", "hoat"]],
   ["tamthoi", ["tam", "thoi"]],
   ["sinhhoat", ["sinh", "hoat"]],
   ["qd213", ["qd", "213"]]
