@@ -302,7 +302,8 @@ const samplesGenerate = Command.make(
       Effect.flatMap((t) =>
         Console.log(
           `wrote a synthetic province to ${out}: ${t.centralRecords} central records, ${t.rosterFiles} roster files, ` +
-            `${t.rows.length} roster rows, ${t.cases.length} planted discrepancies (truth.json)`
+            `${t.rows.length} roster rows, ${t.cases.filter((c) => c.category !== "DATA_CORRECTION").length} planted discrepancies and ` +
+            `${t.cases.filter((c) => c.category === "DATA_CORRECTION").length} corrections (truth.json)`
         )
       )
     )

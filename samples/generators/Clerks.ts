@@ -384,11 +384,21 @@ const unreadableValue = (rng: Rng, field: UnreadableField, row: ProvinceRow): st
   }
 }
 
+/** "12/14/1957": impossible day-first, so read month-first (Normalize/Date.ts) with a warning. */
+const MONTH_FIRST = /^12\/(1[3-9])\/(\d{4})$/
+
 const withUnreadableField = (rng: Rng, row: ProvinceRow, fixed: ReadonlySet<string>): ProvinceRow => {
   const fields = rng.shuffle<UnreadableField>(["birth", "birth", "cccd", "cardNo", "sex", "admitted"]).filter((f) => !fixed.has(f))
   for (const f of fields) {
     const value = unreadableValue(rng, f, row)
     if (value === null) continue
+    const monthFirst = f === "birth" ? MONTH_FIRST.exec(value) : null
+    if (monthFirst !== null) {
+      // Not unreadable: a date typed month-first, read as 14/12 with a warning. The row carries that
+      // date (it differs from the record, or agrees with a record known only to the year).
+      const birth = { y: Number(monthFirst[2]), m: 12, d: Number(monthFirst[1]) }
+      return { ...row, birth, noise: [...row.noise.filter((n) => ERROR_FIELD[n as ErrorName] !== "birth"), "birthMonthFirst"], raw: { birth: value } }
+    }
     return { ...row, unreadable: [f], raw: { [f]: value } }
   }
   return row
@@ -453,7 +463,7 @@ export const folderName = (rng: Rng, code: string, name: string): { folder: stri
 }
 
 /** Words a clerk adds around the unit name. */
-const CLERK_SUFFIX = ["", "", " năm 2025", " nam 2025", " 2025", " (1)", " final", " - bản sửa", " copy", " 15.10.2025", " moi"] as const
+const CLERK_SUFFIX = ["", "", " năm 2025", " nam 2025", " 2025", " (1)", " final", " - bản sửa", " copy", " 15.10.2025", " moi", " (mới)", "_moi", " bản mới"] as const
 const CLERK_PREFIX = ["DS đảng viên ", "Danh sách đảng viên ", "DS ĐV ", "DS ", "Danh sách "] as const
 
 /** The kind's mark in a file name, in the spellings clerks use. */

@@ -20,7 +20,9 @@
 import { mkdir } from "node:fs/promises"
 import * as path from "node:path"
 import type { CentralData, CentralMember, MemberStatus, PartialDate, RosterKind, RosterRow, RowRef, Sex } from "../../src/Domain.js"
+import { datesAgree, formatDate } from "../../src/Normalize/Date.js"
 import { parseName } from "../../src/Normalize/Text.js"
+import { birthCorrection, nameCorrection } from "../../src/Rules/Rules.js"
 import {
   birthP,
   type Clerk,
@@ -225,7 +227,9 @@ const RATE = {
   /** Members on another cell's temporary list under a received "Tạm thời" transfer. */
   temporary: 0.003,
   /** The counterpart: on a temporary list with no "Tạm thời" transfer on record (UNREPORTED_TRANSFER). */
-  temporaryWithoutTransfer: 0.0005
+  temporaryWithoutTransfer: 0.0005,
+  /** Cells that send no list at all (ROSTER_NOT_SUBMITTED), per active member: ~1 cell in 200. */
+  notSubmitted: 0.0002
 } as const
 
 /** Official lists by layout (weights): TCVN3 files outnumber VNI ones in the north (domain.md §5.2). */
@@ -437,6 +441,8 @@ interface Draft {
   readonly clerks: Map<string, Clerk>
   /** Cells whose clerk types every name in capitals. */
   readonly capitals: Map<string, boolean>
+  /** Cells that send no list (their files are drawn, so the rest of the province stays the same, and dropped). */
+  readonly notSubmitted: Set<string>
   tagNo: number
 }
 
@@ -844,7 +850,8 @@ const writeRosterModel = (d: Draft): Array<ProvinceFile> => {
       .sort((a, b) => dayNo(a.admitted) - dayNo(b.admitted) || (a.id < b.id ? -1 : 1))
       .map((m) => rowAt(d, cell.code, m, d.overrides.get(m) ?? {}))
     const folder = folders[cell.commune]!
-    files.push(rosterFile(d, cell, folder, "OFFICIAL", [...own, ...(d.extra.get(listKey(cell.code, "OFFICIAL")) ?? [])], taken))
+    const official = rosterFile(d, cell, folder, "OFFICIAL", [...own, ...(d.extra.get(listKey(cell.code, "OFFICIAL")) ?? [])], taken)
+    if (!d.notSubmitted.has(cell.code)) files.push(official)
     for (const kind of ["RESIDENCE_213", "TEMPORARY"] as const) {
       const list = d.extra.get(listKey(cell.code, kind))
       if (list !== undefined) files.push(rosterFile(d, cell, folder, kind, list, taken))
@@ -853,36 +860,121 @@ const writeRosterModel = (d: Draft): Array<ProvinceFile> => {
   return files
 }
 
+/**
+ * Step 7d. Cells that send no list at all (ROSTER_NOT_SUBMITTED: one finding per cell naming its
+ * active members). Only cells no planted case or decoy touches (no member given a role, no row
+ * listed there), so every other case keeps its evidence. Drawn from a generator of their own, so
+ * the rest of the province is the one the same seed gave before.
+ */
+const plantNotSubmitted = (d: Draft): void => {
+  const touched = new Set<string>()
+  for (const m of [...d.used, ...d.omit, ...d.overrides.keys()]) touched.add(m.unit)
+  for (const k of d.extra.keys()) touched.add(k.slice(k.indexOf(":") + 1))
+  for (const p of d.pendingTransfers) touched.add(p.to)
+  const active = new Map<string, Array<ProvinceMember>>()
+  for (const m of [...d.members, ...d.dupCopies]) {
+    if (m.status !== "ACTIVE") continue
+    const xs = active.get(m.unit) ?? []
+    xs.push(m)
+    active.set(m.unit, xs)
+  }
+  const rng = new Rng(d.seed * 7919 + 17)
+  const eligible = rng.shuffle(d.cells.filter((c) => !touched.has(c.code) && (active.get(c.code)?.length ?? 0) > 0))
+  for (const cell of eligible.slice(0, countFor(RATE.notSubmitted, d.nActive))) {
+    d.notSubmitted.add(cell.code)
+    const members = active.get(cell.code)!
+    d.cases.push({
+      category: "ROSTER_NOT_SUBMITTED", memberIds: members.map((m) => m.id).sort(), unitCode: cell.code, tags: [],
+      note: `${cell.code} (${cell.name}) sent no list; ${members.length} active members.`
+    })
+  }
+}
+
 const compareRef = (a: RowRef, b: RowRef): number =>
   a.file < b.file ? -1 : a.file > b.file ? 1 : a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.row - b.row
 
+/** A date of the generator as the rules see it (a year-only date has no month and day). */
+const partialOf = (x: PDate) => ({ year: x.y, month: x.m, day: x.m === null ? null : x.d })
+
+/** Every record by id: active, inactive and the central duplicates (rows link to any of them). */
+const recordsById = (d: Draft): Map<string, ProvinceMember> => new Map([...d.members, ...d.inactive, ...d.dupCopies].map((m) => [m.id, m]))
+
 /**
- * Step 9. Findings the clerks' errors imply: a birth date mistyped on a list (a digit, or day and
- * month swapped) differs from the database, and the run should say so — a FIELD_MISMATCH, or for a
- * plain swap a correction once rules record corrections (`correction`). Rows of active members only,
- * whose date could be read and whose database date is a full date.
+ * Step 9. Findings the clerks' errors imply, by the rules' own definitions (Rules.ts
+ * fieldMismatches): a birth date on a list that is neither the record's, nor the same date less
+ * precise, nor day and month swapped — a digit mistyped, a date typed month-first (12/14/1957) —
+ * is a FIELD_MISMATCH on any row of a record, whatever its status. A plain swap is planted too, as
+ * a FIELD_MISMATCH marked `correction` (what a run that records no corrections reports); the
+ * correction itself is planted by step 10. Rows whose date could not be read are left out.
  */
 const plantImpliedMismatches = (d: Draft, files: ReadonlyArray<ProvinceFile>): void => {
-  const byId = new Map(d.members.map((m) => [m.id, m]))
+  const byId = recordsById(d)
+  const planted = new Set(d.cases.filter((c) => c.category === "FIELD_MISMATCH" && c.field === "Ngày sinh").flatMap((c) => c.tags))
   for (const f of files) {
     for (const r of f.rows) {
       const m = r.memberId === null ? undefined : byId.get(r.memberId)
-      if (m === undefined || m.status !== "ACTIVE" || m.birthYearOnly || r.unreadable.includes("birth")) continue
-      const typoed = r.noise.includes("birthTypo")
-      if (!typoed && !r.noise.includes("swappedDayMonth")) continue
-      if (r.birth.m === null || (r.birth.d === m.birth.d && r.birth.m === m.birth.m)) continue
+      if (m === undefined || r.unreadable.includes("birth") || (r.tag !== undefined && planted.has(r.tag))) continue
+      const central = partialOf(birthP(m))
+      const listed = partialOf(r.birth)
+      const swapped = birthCorrection(central, listed) === "SWAPPED"
+      const agreement = datesAgree(central, listed)
+      if (!swapped && (agreement === "EXACT" || agreement === "COMPATIBLE")) continue
       const t = r.tag ?? newTag(d)
       r.tag = t
       d.cases.push({
         category: "FIELD_MISMATCH", memberIds: [m.id], unitCode: m.unit, tags: [t], field: "Ngày sinh",
-        note: `The clerk typed ${fullName(m)}'s birth date ${typoed ? "with a wrong digit" : "with day and month swapped"}.`,
-        ...(typoed ? {} : { correction: true as const })
+        note: `The clerk typed ${fullName(m)}'s birth date ${swapped ? "with day and month swapped" : `as ${formatDate(listed)} (${r.noise.filter((n) => n.startsWith("birth") || n === "swappedDayMonth").join(", ") || "another date"})`}.`,
+        ...(swapped ? { correction: true as const } : {})
       })
     }
   }
 }
 
-/** Step 10. The model: planted cases and decoys cite the rows by file and row number. */
+/**
+ * Step 10. The data corrections a run should record (Rules.ts corrections, same definitions): on
+ * every row of a record, a birth date with day and month swapped or known to the year only on one
+ * side (yearOnlyBirth; a month-first date against a record known to the year), a name differing
+ * only in diacritics (noDiacritics; tone placement and letter case are no difference). One
+ * correction per record, cell, field and value, citing every row that carries it, as the rules do.
+ */
+const plantCorrections = (d: Draft, files: ReadonlyArray<ProvinceFile>): void => {
+  const byId = recordsById(d)
+  const found = new Map<string, Pending>()
+  const nameOf = new Map<ProvinceMember, ReturnType<typeof parseName>>()
+  for (const f of files) {
+    for (const r of f.rows) {
+      const m = r.memberId === null ? undefined : byId.get(r.memberId)
+      if (m === undefined) continue
+      const add = (field: string, value: string, what: string) => {
+        const key = JSON.stringify([m.id, f.unitCode, field, value])
+        const t = r.tag ?? newTag(d)
+        r.tag = t
+        const seen = found.get(key)
+        if (seen !== undefined) {
+          seen.tags.push(t)
+          return
+        }
+        const c: Pending = { category: "DATA_CORRECTION", memberIds: [m.id], unitCode: f.unitCode, tags: [t], field, note: `${fullName(m)}: ${what} (${value}).` }
+        found.set(key, c)
+        d.cases.push(c)
+      }
+      if (!r.unreadable.includes("birth")) {
+        const listed = partialOf(r.birth)
+        const kind = birthCorrection(partialOf(birthP(m)), listed)
+        if (kind !== null) add("Ngày sinh", formatDate(listed), kind)
+      }
+      let central = nameOf.get(m)
+      if (central === undefined) nameOf.set(m, (central = parseName(fullName(m))))
+      const listed = parseName(f.capitals ? upper(r.name) : r.name)
+      if (central !== null && listed !== null) {
+        const kind = nameCorrection(central, listed)
+        if (kind !== null) add("Họ và tên", listed.display, kind)
+      }
+    }
+  }
+}
+
+/** Step 11. The model: planted cases and decoys cite the rows by file and row number. */
 const finishModel = (d: Draft, files: ReadonlyArray<ProvinceFile>): ProvinceModel => {
   const refOf = new Map<string, RowRef>()
   for (const f of files) for (const r of f.rows) if (r.tag !== undefined) refOf.set(r.tag, { file: f.file, sheet: f.sheet, row: r.row })
@@ -929,7 +1021,7 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
     rng, ctx: { rng, cccds: new Set(), cards: new Set() }, seed: opts.seed, target: Math.max(200, Math.floor(opts.members)),
     habits: drawProvinceHabits(rng), units: [], cells: [], communeNames: [], communeCodes: [], cellByCode: new Map(), cellsOfCommune: [],
     members: [], nActive: 0, inactive: [], dupCopies: [], transfers: [], pendingTransfers: [], decoys: [], cases: [],
-    used: new Set(), omit: new Set(), overrides: new Map(), extra: new Map(), moves: new Map(), clerks: new Map(), capitals: new Map(), tagNo: 0
+    used: new Set(), omit: new Set(), overrides: new Map(), extra: new Map(), moves: new Map(), clerks: new Map(), capitals: new Map(), notSubmitted: new Set(), tagNo: 0
   }
   buildUnits(d)
   populateCells(d)
@@ -946,8 +1038,10 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
   plantPendingInWindow(d)
   plantTemporaryListings(d)
   plant213Listings(d)
+  plantNotSubmitted(d)
   const files = writeRosterModel(d)
   plantImpliedMismatches(d, files)
+  plantCorrections(d, files)
   return finishModel(d, files)
 }
 

@@ -150,7 +150,15 @@ export interface CorrectionField {
 export interface CorrectionMetrics {
   /** True when discrepancies.jsonl carries `kind` (the run records corrections apart). */
   readonly recorded: boolean
+  /**
+   * True when truth.json plants the corrections themselves (DATA_CORRECTION cases): `byField` then
+   * counts exact matches (member, roster rows, field); otherwise it is inferred from the rows' noise.
+   */
+  readonly planted?: boolean
   readonly byField: ReadonlyArray<CorrectionField>
+  /** With planted corrections: corrections of the run that match none, and planted ones not found (at most 20 each). */
+  readonly unexpected?: ReadonlyArray<string>
+  readonly missed?: ReadonlyArray<string>
   /** FIELD_MISMATCH findings on the birth date of a row whose only birth error is a swap or year-only date: corrections reported as conflicts. */
   readonly findingsThatAreCorrections: number
 }
@@ -329,6 +337,45 @@ export const correctionMetrics = (
   return { recorded, byField, findingsThatAreCorrections }
 }
 
+/** A correction's identity: a finding's, plus the field (one row may need a date and a name corrected). */
+const correctionKey = (d: PlantedLike): string => `${findingKey(d)}\u0000${d.field ?? ""}`
+
+/**
+ * Corrections scored against the ones truth.json plants (category DATA_CORRECTION), by field: a
+ * correction of the run is explained when a planted one has the same member, roster rows and field.
+ */
+export const plantedCorrectionMetrics = (
+  planted: ReadonlyArray<PlantedLike>,
+  found: ReadonlyArray<PlantedLike>,
+  recorded: boolean,
+  findingsThatAreCorrections: number
+): CorrectionMetrics => {
+  const corrections = found.filter(isCorrection)
+  const plantedKeys = new Set(planted.map(correctionKey))
+  const foundKeys = new Set(corrections.map(correctionKey))
+  const fields = [...new Set([...Object.keys(CORRECTION_NOISE), ...planted.map((c) => c.field ?? ""), ...corrections.map((c) => c.field ?? "")])]
+  const byField = fields.map((field) => {
+    const mine = corrections.filter((c) => (c.field ?? "") === field)
+    const wanted = planted.filter((c) => (c.field ?? "") === field)
+    return {
+      field,
+      found: mine.length,
+      explained: mine.filter((c) => plantedKeys.has(correctionKey(c))).length,
+      expected: wanted.length,
+      recalled: wanted.filter((c) => foundKeys.has(correctionKey(c))).length
+    }
+  })
+  const describe = (d: PlantedLike) => `${d.field ?? ""} [${d.memberIds.join(", ")}] ${d.rosterRows.map((r) => `${r.file}:${r.row}`).join("; ")}`
+  return {
+    recorded,
+    planted: true,
+    byField,
+    findingsThatAreCorrections,
+    unexpected: corrections.filter((c) => !plantedKeys.has(correctionKey(c))).slice(0, 20).map(describe),
+    missed: planted.filter((c) => !foundKeys.has(correctionKey(c))).slice(0, 20).map(describe)
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Moves: members listed away from their own cell
 
@@ -405,14 +452,19 @@ export const decoyMetrics = (
 export const evaluate = (truth: TruthLike, links: ReadonlyArray<LinkLike>, found: ReadonlyArray<PlantedLike>): Evaluation => {
   const recorded = found.some((f) => f.kind !== undefined)
   const findings = found.filter((f) => !isCorrection(f))
-  const expected = recorded ? truth.cases.filter((c) => c.correction !== true) : truth.cases
+  // Truth files of newer generators plant the corrections themselves (DATA_CORRECTION cases).
+  const truthCorrections = truth.cases.filter(isCorrection)
+  const expected = (recorded ? truth.cases.filter((c) => c.correction !== true) : truth.cases).filter((c) => !isCorrection(c))
   const plantedCorrections = recorded ? truth.cases.filter((c) => c.correction === true) : []
+  const inferred = correctionMetrics(truth.rows, plantedCorrections, found, recorded)
   return {
     links: linkMetrics(truth.rows, links),
     ...discrepancyMetrics(expected, findings),
     ...decoyMetrics(truth.decoys ?? [], findings, expected),
     moves: moveMetrics(truth.rows, truth.cases, links),
-    corrections: correctionMetrics(truth.rows, plantedCorrections, found, recorded)
+    corrections: truthCorrections.length > 0 && recorded
+      ? plantedCorrectionMetrics(truthCorrections, found, recorded, inferred.findingsThatAreCorrections)
+      : inferred
   }
 }
 
@@ -495,6 +547,9 @@ const formatCorrections = (c: CorrectionMetrics): Array<string> => {
     )
   }
   lines.push(`  FIELD_MISMATCH findings on a birth date that only needs a correction (swap, year only): ${c.findingsThatAreCorrections}`)
+  if (c.planted === true) lines.push(`  (scored against the corrections truth.json plants: same member, rows and field)`)
+  if ((c.missed ?? []).length > 0) lines.push("  corrections missed (first 20):", ...c.missed!.map((x) => `    ${x}`))
+  if ((c.unexpected ?? []).length > 0) lines.push("  corrections unexpected (first 20):", ...c.unexpected!.map((x) => `    ${x}`))
   return lines
 }
 

@@ -34,6 +34,7 @@ const ABBREVIATIONS: ReadonlyMap<string, ReadonlyArray<string>> = new Map([
   ["chibo", ["chi", "bo"]],
   ["dangbo", ["dang", "bo"]],
   ["shtt", ["sinh", "hoat", "tam", "thoi"]],
+  ["sh", ["sinh", "hoat"]],
   ["tamthoi", ["tam", "thoi"]],
   ["sinhhoat", ["sinh", "hoat"]],
   ["qd213", ["qd", "213"]]
@@ -100,8 +101,12 @@ export const parentKeys = (name: string): ReadonlyArray<string> => {
 /**
  * Phrases clerks add around a cell's name, as canonical words; "#" any number, "#y" a year
  * (1950–2099), "#s" a small number (≤ 31). A single word such as "mới" or "nam" is not here on
- * its own: "Thôn Mới" and "Thôn Nam" are cell names.
+ * its own: "Thôn Mới" and "Thôn Nam" are cell names (a trailing "mới" is read both ways by
+ * Units.ts, see withoutTrailingNew).
  */
+/** Stands for a trailing "mới" read as "new version" (withoutTrailingNew): a clerk's word no name can run across. */
+const NEW_MARK = "#new"
+
 const CLERK_PHRASES: ReadonlyArray<ReadonlyArray<string>> = [
   ["danh", "sach"], ["dang", "vien"], ["chi", "bo"], ["dang", "bo"], ["dang", "uy"],
   ["nam", "#y"], ["#y"], ["thang", "#s"], ["ngay", "#s"], ["t", "#s"], ["nam", "hoc", "#y"],
@@ -112,7 +117,8 @@ const CLERK_PHRASES: ReadonlyArray<ReadonlyArray<string>> = [
   ["213"], ["qd", "213"], ["qd", "213", "qd", "tw"], ["213", "qd", "tw"], ["qd", "tw"], ["quy", "dinh", "213"], ["quy", "dinh"], ["theo"],
   ["tam", "thoi"], ["sinh", "hoat"], ["chinh", "thuc"], ["noi", "cu", "tru"], ["giu", "moi", "lien", "he"], ["du", "bi"],
   ["font"], ["vntime"], ["vn", "time"], ["vni"], ["tcvn", "3"], ["tcvn3"], ["unicode"], ["excel"], ["xlsx"], ["xls"], ["csv"],
-  ["gui"], ["nop"], ["bao", "cao"], ["dinh", "kem"], ["kem", "theo"], ["cua"], ["thuoc"], ["truc", "thuoc"], ["va"]
+  ["gui"], ["nop"], ["bao", "cao"], ["dinh", "kem"], ["kem", "theo"], ["cua"], ["thuoc"], ["truc", "thuoc"], ["va"],
+  [NEW_MARK]
 ]
 
 const matchesWord = (pattern: string, w: string): boolean => {
@@ -319,7 +325,8 @@ const findCodes = (
 /** Dates and copy marks clerks and Windows add: 31.10.2025, 2025-10-31, 10.2025, 20251031, "(2)", "- Copy", "Copy of". */
 const stripMarks = (s: string): string =>
   s
-    .replace(/(?<![A-Za-z0-9])(?:(?:thang|ngay|nam|t)[\s._-]*)?\d{1,2}[._-]\d{1,2}[._-](?:\d{4}|\d{2})(?![0-9])/gi, " ")
+    // Not "năm" before a full date: "Thôn Nam 15.10.2025" would lose its Nam.
+    .replace(/(?<![A-Za-z0-9])(?:(?:thang|ngay|t)[\s._-]*)?\d{1,2}[._-]\d{1,2}[._-](?:\d{4}|\d{2})(?![0-9])/gi, " ")
     .replace(/(?<![A-Za-z0-9])(?:19|20)\d{2}[._-]\d{1,2}[._-]\d{1,2}(?![0-9])/g, " ")
     .replace(/(?<![A-Za-z0-9])(?:(?:thang|t)[\s._-]*)?\d{1,2}[._-](?:19|20)\d{2}(?![0-9])/gi, " ")
     .replace(/(?<![0-9])(?:(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d{2})(?![0-9])/g, " ")
@@ -361,11 +368,50 @@ const findSpans = (words: ReadonlyArray<string>, index: NameIndex, aliasKeys: Al
   return { picked, taken }
 }
 
-/** What one file name (without extension) or one folder name says. */
-export const nameClues = (text: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES): NameClues => {
+/** Is the tail `words[from…]` made only of clerk phrases (dates and copy marks are gone already)? */
+const onlyClerkWords = (words: ReadonlyArray<string>, from: number): boolean => {
+  for (let i = from; i < words.length;) {
+    const n = clerkPhraseAt(words, i, words.length)
+    if (n === 0) return false
+    i += n
+  }
+  return true
+}
+
+/**
+ * The words without a trailing "mới" ("moi", "MOI", "(mới)", "_moi", "bản mới"), which clerks add
+ * for "the new version"; only clerk words may follow it ("… moi 2025", "… mới (1)"). Null when the
+ * name has no such mark. Whether the mark is a clerk's word or the end of a cell name ("Thôn Mới")
+ * is for Units.ts to weigh: it reads the name both ways.
+ */
+const withoutTrailingNew = (words: ReadonlyArray<string>): Array<string> | null => {
+  for (let k = words.length - 1; k >= 0; k--) {
+    if (words[k] !== "moi") continue
+    if (!onlyClerkWords(words, k + 1)) return null
+    const from = k > 0 && words[k - 1] === "ban" ? k - 1 : k
+    // Kept as a mark of its own, so "thôn Mới năm 2025" does not become "thôn Nam 2025".
+    return [...words.slice(0, from), NEW_MARK, ...words.slice(k + 1)]
+  }
+  return null
+}
+
+/** Words of a file name, without codes, dates and copy marks. */
+const fileWords = (text: string, index: NameIndex) => {
   const folded = foldKeepCase(text)
-  const { codes, unknown, rest: withoutCodes } = findCodes(folded, index)
-  const words = nameWords(stripMarks(withoutCodes))
+  const { codes, unknown, rest } = findCodes(folded, index)
+  return { codes, unknown, words: nameWords(stripMarks(rest)) }
+}
+
+/** True when the name ends in a "mới" mark that could be a clerk's word (see withoutTrailingNew). */
+export const endsWithNewMark = (text: string, index: NameIndex): boolean => withoutTrailingNew(fileWords(text, index).words) !== null
+
+/**
+ * What one file name (without extension) or one folder name says. `asNew`: read a trailing "mới"
+ * as a clerk's "new version" mark (the name without it); the caller checks endsWithNewMark first.
+ */
+export const nameClues = (text: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES, asNew = false): NameClues => {
+  const { codes, unknown, words: allWords } = fileWords(text, index)
+  const words = asNew ? withoutTrailingNew(allWords) ?? allWords : allWords
   const { picked, taken } = findSpans(words, index, aliasKeys)
   const unknownWords: Array<string> = []
   const restWords: Array<string> = []
@@ -436,7 +482,7 @@ export const splitPath = (relPath: string): { fileName: string; folders: Readonl
 /** Folder readings per index: every file of a commune's folder shares them. */
 const folderMemo = new WeakMap<NameIndex, Map<string, NameClues>>()
 
-export const pathClues = (relPath: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES): PathClues => {
+export const pathClues = (relPath: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES, asNew = false): PathClues => {
   const { fileName, folders } = splitPath(relPath)
   let memo = folderMemo.get(index)
   if (memo === undefined) folderMemo.set(index, (memo = new Map()))
@@ -446,7 +492,7 @@ export const pathClues = (relPath: string, index: NameIndex, aliasKeys: AliasKey
     if (n === undefined) memo.set(key, (n = nameClues(f, index, aliasKeys)))
     return n
   }
-  return { file: nameClues(fileName, index, aliasKeys), folders: folders.map(folder) }
+  return { file: nameClues(fileName, index, aliasKeys, asNew), folders: folders.map(folder) }
 }
 
 /** The kind of list the file name marks, outside any unit name in it. */

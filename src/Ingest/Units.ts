@@ -380,8 +380,8 @@ interface PathReading {
   readonly unknownWords: ReadonlyArray<string>
 }
 
-const readPath = (clues: UnitClues, index: UnitIndex): PathReading => {
-  const pc = FileClues.pathClues(clues.path, index.names, index.aliasesByKey)
+const readPath = (clues: UnitClues, index: UnitIndex, asNew = false): PathReading => {
+  const pc = FileClues.pathClues(clues.path, index.names, index.aliasesByKey, asNew)
   const where = `tên tệp "${clues.fileName}"`
   const parents = [...clues.parentTitles, ...pc.folders.map((f) => f.text)]
   const out: Array<Clue> = pc.file.codes.map((c) => codeClue(c, where, "fileName"))
@@ -437,7 +437,53 @@ export const resolveUnit = (clues: UnitClues, index: UnitIndex): UnitResolution 
     )
   }
   if (clues.code !== null) return resolveByCode(clues.code, clues, path, index)
+  const asTyped = resolveByClues(clues, path, index)
+  if (!FileClues.endsWithNewMark(clues.fileName, index.names)) return asTyped.resolution
+  // Read as "new version", the rest of the name must read whole: the reading has to rest on it.
+  const newPath = readPath(clues, index, true)
+  if (newPath.unknownWords.length > 0) return asTyped.resolution
+  return weighNewMark(clues, asTyped, resolveByClues(clues, newPath, index))
+}
 
+/**
+ * A file name ending in "mới" ("Thôn Đông moi", "KDC 2 (mới)") read both ways: "mới" as the end of
+ * a cell's name ("Thôn Mới"), and as the clerk's "new version". The second reading is taken only
+ * when the first names no cell that every other clue (folder, title) allows; when both readings
+ * name a cell and not the same one ("Thôn Trung Mới" and "Thôn Trung" in one commune), the file is
+ * refused with both: a person could not tell either.
+ */
+const weighNewMark = (clues: UnitClues, asTyped: Reading, asNew: Reading): UnitResolution => {
+  const a = asTyped.resolution
+  const b = asNew.resolution
+  if (!b.ok) return a
+  if (a.ok) {
+    if (a.unit === b.unit) return a
+    return refuse(
+      `Tên tệp "${clues.fileName}" có thể là của ${describe(a.unit)} (chữ "mới" là một phần tên chi bộ) hoặc của ${describe(b.unit)} ("mới" là bản mới của danh sách); không xác định được chi bộ. ${HOW_TO_FIX}`,
+      [a.unit, b.unit]
+    )
+  }
+  const endingInNew = asTyped.agreed.filter((u) => FileClues.nameWords(u.name).at(-1) === "moi")
+  if (endingInNew.length > 0) {
+    return refuse(
+      `Tên tệp "${clues.fileName}" có thể là của ${describeSome(endingInNew)} (chữ "mới" là một phần tên chi bộ) hoặc của ${describe(b.unit)} ("mới" là bản mới của danh sách); không xác định được chi bộ. ${HOW_TO_FIX}`,
+      [...endingInNew, b.unit]
+    )
+  }
+  return {
+    ...b,
+    notes: [...b.notes, `Chữ "mới" ở cuối tên tệp "${clues.fileName}" được hiểu là bản mới của danh sách (không chi bộ nào phù hợp có tên kết thúc bằng "Mới").`]
+  }
+}
+
+interface Reading {
+  readonly resolution: UnitResolution
+  /** The cells every clue of this reading allows (more than one: refused as ambiguous). */
+  readonly agreed: ReadonlyArray<Unit>
+}
+
+/** Titles and path clues weighed together (no code column or "Mã chi bộ" line). */
+const resolveByClues = (clues: UnitClues, path: PathReading, index: UnitIndex): Reading => {
   const title = titleClue(clues, index)
   const all = title === null ? path.clues : [title, ...path.clues]
   // Candidates: the units the clues name (a đảng bộ only from a title), kept when every clue agrees.
@@ -445,35 +491,36 @@ export const resolveUnit = (clues: UnitClues, index: UnitIndex): UnitResolution 
   for (const c of all) for (const u of c.units) if (c.namesParents || !isParent(u, index)) named.add(u)
   const agreed = narrowByParentTitles([...named].filter((u) => all.every((c) => agrees(u, c, index))), clues.parentTitles, index)
 
+  const reading = (resolution: UnitResolution): Reading => ({ resolution, agreed })
   if (agreed.length === 1) {
     const unit = agreed[0]!
     const notes = all.flatMap((c) => c.notes)
-    if (title !== null && title.units.length === 1) return { ok: true, unit, via: title.source, notes }
+    if (title !== null && title.units.length === 1) return reading({ ok: true, unit, via: title.source, notes })
     const used = all.filter((c) => c.units.includes(unit) || c.units.some((u) => isUnder(unit, u, index)))
     const via = used.some((c) => c.source === "fileName") ? "fileName" : used.some((c) => c.source === "alias") ? "alias" : "folder"
     const unreadTitles = title === null && clues.cellTitles.length > 0 ? ` Tiêu đề ${clues.cellTitles.map((t) => `"${t}"`).join(", ")} không khớp chi bộ nào.` : ""
-    return {
+    return reading({
       ok: true,
       unit,
       via,
       notes: [...notes, `Chi bộ ${describe(unit)} được xác định từ ${listClues(used)}.${unreadTitles}`]
-    }
+    })
   }
   if (agreed.length > 1) {
     const what = title !== null && title.units.length > 1 ? "Tên chi bộ trong tiêu đề" : listClues(all)
-    return refuse(`${what} trùng với nhiều chi bộ: ${describeSome(agreed)}. ${HOW_TO_FIX}`, agreed)
+    return reading(refuse(`${what} trùng với nhiều chi bộ: ${describeSome(agreed)}. ${HOW_TO_FIX}`, agreed))
   }
   if (named.size > 0) {
-    return refuse(
+    return reading(refuse(
       `Các dấu hiệu về chi bộ không khớp nhau: ${all.map((c) => `${c.label} chỉ ${codesSome(c.units)}`).join("; ")}. ${HOW_TO_FIX}`,
       [...named]
-    )
+    ))
   }
   const tried = [...clues.cellTitles.map((t) => `tiêu đề "${t}"`), `tên tệp "${clues.fileName}"`].join(", ")
   const unread = path.unknownWords.length > 0 ? ` Trong tên tệp có chữ không nhận ra: ${path.unknownWords.map((w) => `"${w}"`).join(", ")}.` : ""
   const candidates = [...new Set([...path.partial, ...nearest([...clues.cellTitles, clues.fileName], index)])].slice(0, 5)
-  return refuse(
+  return reading(refuse(
     `Không xác định được chi bộ: ${tried} không khớp chi bộ nào trong dữ liệu trung ương.${unread}${candidates.length > 0 ? ` Gần giống: ${candidates.map(describe).join("; ")}.` : ""} ${HOW_TO_FIX}`,
     candidates
-  )
+  ))
 }

@@ -8,12 +8,14 @@ import { annualRosterMatching } from "../../pipelines/annual-roster-matching.js"
 import {
   correctionMetrics,
   decoyMetrics,
+  evaluate,
   moveMetrics,
   discrepancyMetrics,
   findingKey,
   formatEvaluation,
   linkMetrics,
-  parseLinksCsv
+  parseLinksCsv,
+  type PlantedLike
 } from "../../src/Evaluate/Evaluate.js"
 import { evaluateRun } from "../../src/Evaluate/Run.js"
 import { run } from "../../src/Pipeline/Run.js"
@@ -127,6 +129,48 @@ describe("decoy metrics", () => {
     })
     expect(lines).toContain("RESIDENCE_213")
     expect(lines).toMatch(/flagged decoys \(first 20\):\n  RESIDENCE_213 \[DV1\]/)
+  })
+})
+
+describe("corrections planted in truth.json", () => {
+  const swap = { category: "DATA_CORRECTION", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)], field: "Ngày sinh" }
+  const name = { category: "DATA_CORRECTION", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)], field: "Họ và tên" }
+  const twoRows = { category: "DATA_CORRECTION", memberIds: ["DV2"], rosterRows: [ref("a.xlsx", 10), ref("b.xlsx", 9)], field: "Ngày sinh" }
+  const truth = {
+    rows: [{ ...ref("a.xlsx", 9), memberId: "DV1" }, { ...ref("a.xlsx", 10), memberId: "DV2" }, { ...ref("b.xlsx", 9), memberId: "DV2" }],
+    cases: [
+      // The legacy form of a swap: a FIELD_MISMATCH marked `correction`, expected only from a run that records none.
+      { category: "FIELD_MISMATCH", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)], field: "Ngày sinh", correction: true },
+      swap,
+      name,
+      twoRows
+    ]
+  }
+  const asRun = (x: PlantedLike): PlantedLike => ({ ...x, kind: "correction" })
+
+  it("scores corrections by member, rows and field: a date and a name on one row are two corrections", () => {
+    const found = [asRun(swap), asRun({ ...name, field: "Ngày sinh", rosterRows: [ref("a.xlsx", 11)] }), asRun({ ...twoRows, rosterRows: [ref("a.xlsx", 10)] })]
+    const e = evaluate(truth, [], found)
+    expect(e.corrections.planted).toBe(true)
+    expect(e.corrections.byField).toEqual([
+      // Found 3 dates: the swap matches; one on a row the truth has no correction for; one citing only one of its two rows.
+      { field: "Ngày sinh", found: 3, explained: 1, expected: 2, recalled: 1 },
+      { field: "Họ và tên", found: 0, explained: 0, expected: 1, recalled: 0 }
+    ])
+    expect(e.corrections.missed).toHaveLength(2)
+    expect(e.corrections.unexpected).toHaveLength(2)
+    // Corrections are not findings: no category row for them, and the legacy swap is not expected as a FIELD_MISMATCH.
+    expect(e.categories.find((c) => c.category === "FIELD_MISMATCH")!.planted).toBe(0)
+    expect(e.categories.some((c) => c.category === "DATA_CORRECTION")).toBe(false)
+    expect(formatEvaluation(e)).toContain("corrections missed (first 20):")
+  })
+
+  it("from a run that records no corrections, expects the legacy swap as a FIELD_MISMATCH and never a DATA_CORRECTION", () => {
+    const e = evaluate(truth, [], [{ category: "FIELD_MISMATCH", memberIds: ["DV1"], rosterRows: [ref("a.xlsx", 9)], field: "Ngày sinh" }])
+    const fm = e.categories.find((c) => c.category === "FIELD_MISMATCH")!
+    expect([fm.planted, fm.matched]).toEqual([1, 1])
+    expect(e.categories.some((c) => c.category === "DATA_CORRECTION")).toBe(false)
+    expect(e.corrections.recorded).toBe(false)
   })
 })
 
@@ -282,6 +326,16 @@ describe("recon evaluate on a generated province", () => {
         "TWIN"
       ])
       expect(e.decoys.find((d) => d.kind === "RESIDENCE_213")!.planted).toBeGreaterThan(20)
+      // Cells without a list and the corrections are planted, and scored as such.
+      const ns = e.categories.find((c) => c.category === "ROSTER_NOT_SUBMITTED")!
+      expect(ns.planted).toBeGreaterThanOrEqual(2)
+      expect(ns.recall).toBe(1)
+      expect(e.corrections.planted).toBe(true)
+      for (const c of e.corrections.byField) {
+        expect(c.expected, c.field).toBeGreaterThan(10)
+        expect(c.explained / c.found, c.field).toBeGreaterThanOrEqual(0.95)
+        expect(c.recalled / c.expected, c.field).toBeGreaterThanOrEqual(0.95)
+      }
       expect(formatEvaluation(e)).toMatch(/^files: \d+ roster files; resolved/)
       fs.rmSync(dir, { recursive: true, force: true })
     }).pipe(Effect.provide(NodeContext.layer)), 180_000)

@@ -78,8 +78,12 @@ describe("buildProvince", () => {
 
   it("plants every category, hard negatives, and realistic errors on roster rows", () => {
     const cats = new Set(model.cases.map((c) => c.category))
-    // Day/month swaps are planted as FIELD_MISMATCH marked `correction` (evaluate expects them as corrections when a run records them).
-    expect(cats.size).toBe(8)
+    // Day/month swaps are planted as FIELD_MISMATCH marked `correction` (evaluate expects them as corrections when a run records them),
+    // and every correction a run should record as DATA_CORRECTION; cells without any list as ROSTER_NOT_SUBMITTED.
+    expect([...cats].sort()).toEqual([
+      "DATA_CORRECTION", "DUPLICATE_CENTRAL", "DUPLICATE_ROSTER", "FIELD_MISMATCH", "MISSING_FROM_ROSTER", "NOT_IN_CENTRAL",
+      "ROSTER_NOT_SUBMITTED", "STATUS_CONFLICT", "TRANSFER_OVERDUE", "UNREPORTED_TRANSFER"
+    ])
     expect(model.cases.some((c) => c.category === "FIELD_MISMATCH" && c.correction === true)).toBe(true)
     const kinds = new Set(model.decoys.map((d) => d.kind))
     expect([...kinds].sort()).toEqual([
@@ -169,6 +173,70 @@ describe("buildProvince", () => {
     }
   })
 
+  it("reads a birth date typed month-first (12/14/1957) as a date, and plants what it implies", () => {
+    const rows = model.files.flatMap((f) => f.rows.map((r) => ({ f, r }))).filter(({ r }) => r.noise.includes("birthMonthFirst"))
+    expect(rows.length).toBeGreaterThan(0)
+    const cited = (category: string, f: { file: string }, r: { row: number }) =>
+      model.cases.some((c) => c.category === category && c.rosterRows.some((x) => x.file === f.file && x.row === r.row))
+    for (const { f, r } of rows) {
+      expect(r.unreadable).toEqual([])
+      expect(r.raw.birth).toBe(`12/${r.birth.d}/${r.birth.y}`)
+      expect(r.birth.m).toBe(12)
+      const m = memberOf(r.memberId!)
+      // Against a full date: a FIELD_MISMATCH unless it is the same date; against a year only: a correction.
+      if (m.birthYearOnly) expect(cited("DATA_CORRECTION", f, r)).toBe(true)
+      else expect(cited("FIELD_MISMATCH", f, r)).toBe(m.birth.m !== 12 || m.birth.d !== r.birth.d)
+    }
+  })
+
+  it("plants the corrections the rules record: year-only and swapped dates, names without diacritics, one per member, cell, field and value", () => {
+    const corrections = model.cases.filter((c) => c.category === "DATA_CORRECTION")
+    const fieldOf = (f: { file: string }, r: { row: number }, field: string) =>
+      corrections.some((c) => c.field === field && c.rosterRows.some((x) => x.file === f.file && x.row === r.row))
+    let yearOnly = 0
+    let unmarked = 0
+    for (const f of model.files) {
+      for (const r of f.rows) {
+        if (r.memberId === null) continue
+        const m = memberOf(r.memberId)
+        const onlyYear = r.noise.includes("yearOnlyBirth") && !m.birthYearOnly && r.unreadable.length === 0 && !r.noise.includes("birthMonthFirst")
+        if (onlyYear) {
+          yearOnly++
+          expect(fieldOf(f, r, "Ngày sinh"), `${f.file}:${r.row}`).toBe(true)
+        }
+        // A name with all its marks dropped and nothing else changed is the same name unmarked.
+        const nameNoise = r.noise.filter((n) => ["typo", "dropMiddle", "nameInUse", "regionalSurname", "iy", "missingSpace"].includes(n))
+        if (r.noise.includes("noDiacritics") && nameNoise.length === 0) {
+          unmarked++
+          expect(fieldOf(f, r, "Họ và tên"), `${f.file}:${r.row}`).toBe(true)
+        }
+        // Tone placement and capitals alone are no difference.
+        if (r.noise.every((n) => n === "newTone") && r.unreadable.length === 0) expect(fieldOf(f, r, "Họ và tên")).toBe(false)
+      }
+    }
+    expect([yearOnly > 5, unmarked > 5]).toEqual([true, true])
+    const keys = corrections.map((c) => JSON.stringify([c.memberIds, c.unitCode, c.field, c.note]))
+    expect(new Set(keys).size).toBe(keys.length)
+  })
+
+  it("plants cells that send no list: no file of theirs, one ROSTER_NOT_SUBMITTED naming their active members", () => {
+    const cases = model.cases.filter((c) => c.category === "ROSTER_NOT_SUBMITTED")
+    expect(cases.length).toBeGreaterThanOrEqual(2)
+    for (const c of cases) {
+      expect(model.files.some((f) => f.unitCode === c.unitCode)).toBe(false)
+      const active = model.members.filter((m) => m.unit === c.unitCode && m.status === "ACTIVE").map((m) => m.id).sort()
+      expect(c.memberIds).toEqual(active)
+      expect(c.rosterRows).toEqual([])
+      // No other planted case or decoy rests on that cell or its members.
+      expect(model.cases.filter((x) => x !== c && (x.unitCode === c.unitCode || x.memberIds.some((id) => active.includes(id))))).toEqual([])
+      expect(model.decoys.some((d) => d.memberIds.some((id) => active.includes(id)))).toBe(false)
+    }
+    // Every other cell sends its official list.
+    const sent = new Set(model.files.filter((f) => f.kind === "OFFICIAL").map((f) => f.unitCode))
+    const cells = model.units.filter((u) => u.code.startsWith("CB")).map((u) => u.code)
+    expect(cells.filter((c) => !sent.has(c)).sort()).toEqual(cases.map((c) => c.unitCode).sort())
+  })
+
   it("plants namesakes born the same day: same name, sex and date, another person", () => {
     const decoys = model.decoys.filter((d) => d.kind === "NAMESAKE_SAME_BIRTH_DATE")
     expect(decoys.length).toBeGreaterThanOrEqual(2)
@@ -218,8 +286,9 @@ describe("buildProvince", () => {
       // Still listed officially at home.
       const home = model.files.filter((f) => f.kind === "OFFICIAL" && f.unitCode === m.unit)
       expect(home.flatMap((f) => f.rows).some((r) => r.memberId === m.id)).toBe(true)
-      // Not part of a planted finding.
-      expect(model.cases.some((c) => c.memberIds.includes(m.id))).toBe(false)
+      // Not part of a planted finding, beyond what a clerk's typing on one of its rows implies (a date, a name to correct).
+      const implied = (c: (typeof model.cases)[number]) => c.category === "DATA_CORRECTION" || c.note.startsWith("The clerk typed")
+      expect(model.cases.some((c) => c.memberIds.includes(m.id) && !implied(c))).toBe(false)
     }
     // A CSV list has no title: its kind is in its name.
     for (const f of model.files.filter((x) => x.kind !== "OFFICIAL" && x.layout === "C")) expect(fold(f.file).replace(/_/g, " ")).toMatch(/213|tam thoi|noi cu tru/)
