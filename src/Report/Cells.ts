@@ -14,6 +14,8 @@ export const CELL_LIMIT = 32_767
 /** Counts what had to be changed while writing, for the warning at the end. */
 export interface WriteStats {
   truncated: number
+  /** Finding rows written so far (ReviewInput.onRows). */
+  rows?: number
 }
 
 /** What replaces the end of a cut cell. */

@@ -108,6 +108,8 @@ export interface ReviewInput {
   readonly explanations?: ReadonlyMap<string, string>
   /** Cells not reconciled fully: listed on the summary ("Chi bộ chưa được đối chiếu đầy đủ"). */
   readonly uncoveredCells?: ReadonlyArray<UncoveredCell>
+  /** Finding rows written of total, every few hundred rows (a terminal's progress line). */
+  readonly onRows?: (written: number, total: number) => void
 }
 
 /** Key of `ReviewInput.rowsByRef`. NUL cannot occur in file or sheet names. */
@@ -530,8 +532,13 @@ const addCategorySheet = async (
     const row = addStyledRow(ws, values, COLUMN_STYLES, WRAP_WIDTHS)
     if (d.review?.changedSinceDecision === true) row.getCell(STATUS_COLUMN).style = STYLE.reopened
     row.commit()
-    if (i % 500 === 499) await drainSheet(ws)
+    if (i % 500 === 499) {
+      stats.rows = (stats.rows ?? 0) + 500
+      input.onRows?.(stats.rows, input.discrepancies.length)
+      await drainSheet(ws)
+    }
   }
+  stats.rows = (stats.rows ?? 0) + (findings.length % 500)
   const last = findings.length + 1
   // exceljs writes "$" + each end: "A$1" becomes the absolute $A$1 that LibreOffice and Excel expect.
   ws.pageSetup.printArea = `A$1:${columnLetter(PRINTED_COLUMNS)}$${last}`
