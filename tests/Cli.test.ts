@@ -294,4 +294,41 @@ describe("recon explain", () => {
     expect(missing.code).toBe(1)
     expect(missing.err).toMatch(/^recon: no ingested row 9999/)
   }, 120_000)
+
+  it("explains every linked row, and says why a rejected row was left out, from the stored run alone", async () => {
+    const dir = tmp()
+    const rosters = path.join(dir, "rosters")
+    fs.cpSync("samples/rosters", rosters, { recursive: true })
+    // A row with no readable name is rejected (line 31 of the CSV).
+    fs.appendFileSync(path.join(rosters, "Đảng bộ bộ phận Khu Nam", "CB05_thon_Nam.csv"), "CB05,30,1234,01/01/1950,Nam,,,,\n")
+    const out = path.join(dir, "out")
+    expect((await run("run", "--central", "samples/central.xlsx", "--rosters", rosters, "--out", out, "--as-of", "2026-10-31")).code).toBe(0)
+    // The stored waterfall is the one matching again computes (Match/Explain.ts reads the inputs).
+    const { explain } = await import("../src/Match/Explain.js")
+    const { loadPipeline } = await import("../src/Pipeline/Registry.js")
+    const settings = (await loadPipeline("annual-roster-matching")).match
+    const again = await Effect.runPromise(explain({ central: "samples/central.xlsx", rosters, settings, top: 3, file: "Thôn Phú Lợi.xlsx", row: 9 }))
+    const stored = await run("explain", "Thôn Phú Lợi.xlsx", "9", "--run", out)
+    expect(again.trim().split("\n").slice(0, -2)).toEqual(stored.out.trim().split("\n"))
+    // The inputs are gone: every answer comes from the run's files.
+    fs.rmSync(rosters, { recursive: true })
+    const findings = fs.readFileSync(path.join(out, "discrepancies.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+    const named = new Set(findings.flatMap((f) => f.rosterRows.map((r: { file: string; row: number }) => `${r.file}|${r.row}`)))
+    const links = fs.readFileSync(path.join(out, "links.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","))
+    const linkedOnly = links.filter(([file, , row, member]) => member !== "" && !named.has(`${file}|${row}`))
+    expect(linkedOnly.length).toBeGreaterThan(200)
+    for (const [file, sheet, row, member] of linkedOnly.filter((_, k) => k % 7 === 0)) {
+      const r = await run("explain", file!, row!, "--run", out)
+      expect(r.err).toBe("")
+      expect(r.code).toBe(0)
+      expect(r.out).toContain(`Dòng ${row} của ${file} [${sheet}]`)
+      expect(r.out).toMatch(new RegExp(`↔ ${member} .* — đã ghép`))
+      expect(r.out).toMatch(/Tổng\s+xác suất cùng một người/)
+    }
+    const rejected = await run("explain", "CB05_thon_Nam.csv", "31", "--run", out)
+    expect(rejected.code).toBe(0)
+    expect(rejected.out).toMatch(/^Dòng 31 của Đảng bộ bộ phận Khu Nam\/CB05_thon_Nam\.csv \[CB05_thon_Nam\.csv\]: không được đưa vào đối khớp/)
+    const nowhere = await run("explain", "CB05_thon_Nam.csv", "77", "--run", out)
+    expect(nowhere).toMatchObject({ code: 1, err: expect.stringMatching(/^recon: no ingested row 77 in a roster file "CB05_thon_Nam\.csv" of the run in /) })
+  }, 120_000)
 })

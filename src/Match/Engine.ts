@@ -357,18 +357,19 @@ export const compareBlocks = (
   blocks: Blocks,
   coder: Coder,
   rules: ReadonlyArray<BlockingRule> = [],
-  onProgress?: OnProgress
+  onProgress?: OnProgress,
+  every = PROGRESS_EVERY
 ): Compared => {
   const codes = new Int32Array(blocks.totalPairs)
   const counts: CodeCounts = new Map()
   const ruleCounts = rules.map((): CodeCounts => new Map())
   const nr = rules.length
   const mask = blocks.ruleMask
-  let nextReport = PROGRESS_EVERY
+  let nextReport = every
   for (let i = 0; i < left.n; i++) {
     if (onProgress !== undefined && blocks.start[i]! >= nextReport) {
       onProgress(blocks.start[i]!, blocks.totalPairs)
-      nextReport = blocks.start[i]! + PROGRESS_EVERY
+      nextReport = blocks.start[i]! + every
     }
     for (let k = blocks.start[i]!, end = blocks.start[i + 1]!; k < end; k++) {
       const c = coder(i, blocks.idx[k]!)

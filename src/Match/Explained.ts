@@ -280,7 +280,8 @@ export const linkExplanationLines = (
         partIds.set(key, (id = parts.length))
         parts.push([p.comparison, p.label, p.level, p.levelLabel])
       }
-      enc.push(id, Math.round(p.weight * 1000) / 1000)
+      // Six decimals: the tables show one, and their running sums stay the same.
+      enc.push(id, Math.round(p.weight * 1e6) / 1e6)
     }
     const m = central.members[j]!
     const line: LinkLine = [

@@ -532,13 +532,10 @@ const addCategorySheet = async (
     const row = addStyledRow(ws, values, COLUMN_STYLES, WRAP_WIDTHS)
     if (d.review?.changedSinceDecision === true) row.getCell(STATUS_COLUMN).style = STYLE.reopened
     row.commit()
-    if (i % 500 === 499) {
-      stats.rows = (stats.rows ?? 0) + 500
-      input.onRows?.(stats.rows, input.discrepancies.length)
-      await drainSheet(ws)
-    }
+    const written = (stats.rows = (stats.rows ?? 0) + 1)
+    if (written % 500 === 0) input.onRows?.(written, input.discrepancies.length)
+    if (i % 500 === 499) await drainSheet(ws)
   }
-  stats.rows = (stats.rows ?? 0) + (findings.length % 500)
   const last = findings.length + 1
   // exceljs writes "$" + each end: "A$1" becomes the absolute $A$1 that LibreOffice and Excel expect.
   ws.pageSetup.printArea = `A$1:${columnLetter(PRINTED_COLUMNS)}$${last}`
