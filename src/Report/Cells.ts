@@ -123,16 +123,20 @@ export const addRow = (ws: ExcelJS.Worksheet, values: ReadonlyArray<unknown>): E
  * Row height (points) for wrapped cells: neither Excel nor LibreOffice grows rows of a generated
  * file when it opens it, so wrapped text would overlap the next row on screen and on paper. At
  * 10 pt Arial a unit of column width holds about 1.3 characters of Vietnamese text (measured on
- * LibreOffice's rendering; 1.25 is used to leave room for Excel's); a line is 12.75 pt.
+ * LibreOffice's rendering); 1.15 is used, since at 1.25 a summary line of 51 characters in a column
+ * of 44 wrapped onto a second line in LibreOffice with Liberation Sans and was cut (2 December 2026,
+ * rendered to PDF); a line is 12.75 pt.
  * `widths[i] <= 0` marks a column that does not wrap (hidden or off-page).
  */
+export const CHARS_PER_WIDTH = 1.15
+
 export const rowHeight = (cells: ReadonlyArray<unknown>, widths: ReadonlyArray<number>): number => {
   let lines = 1
   for (let i = 0; i < cells.length; i++) {
     const v = cells[i]
     const width = widths[i] ?? 0
     if (typeof v !== "string" || v === "" || width <= 0) continue
-    const perLine = Math.max(1, Math.floor(width * 1.25 - 1))
+    const perLine = Math.max(1, Math.floor(width * CHARS_PER_WIDTH - 1))
     let n = 0
     for (const l of v.split("\n")) n += Math.max(1, Math.ceil(l.length / perLine))
     if (n > lines) lines = n

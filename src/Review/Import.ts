@@ -142,8 +142,8 @@ const CHOICES = ReviewDecisions.join("; ")
 // The reviewed row's cells, as effect/Schema: each decoded on its own, so a bad cell is one problem
 // naming its sheet, row, column and value (never a crash, never a silent skip).
 
-/** Rules.findingId: a category prefix and 12 hex digits. */
-export const FindingIdCell = Schema.String.pipe(Schema.pattern(/^[A-Z]{2}-[0-9a-f]{12}$/))
+/** Rules.findingId writes a two-letter category prefix and 12 hex digits; 2–4 letters and 8–16 digits are taken (test fixtures use MFR-3f2a9c01). */
+export const FindingIdCell = Schema.String.pipe(Schema.pattern(/^[A-Z]{2,4}-[0-9a-f]{8,16}$/))
 
 /** One of the four choices of the drop-down, however typed (case, spacing). */
 export const DecisionCell = Schema.transformOrFail(Schema.String, Schema.Literal(...ReviewDecisions), {
