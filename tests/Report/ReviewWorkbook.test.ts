@@ -488,3 +488,42 @@ describe("cells not reconciled fully", () => {
       expect(sheet(wb, "Tổng hợp").model.merges).toContain(`C${cb02}:L${cb02}`)
     }))
 })
+
+describe("finding rows written as XML text (Cells.fastRows)", () => {
+  it("write the same sheet XML as exceljs's own rows: text with markup and control characters, numbers, dates, blanks, styles", async () => {
+    const { default: JSZip } = await import("jszip")
+    const { addRow, fastRows, STYLE } = await import("../../src/Report/Cells.js")
+    const dir = NodeFs.mkdtempSync(NodePath.join((await import("node:os")).tmpdir(), "recon-fastrows-"))
+    const styles = [STYLE.number, STYLE.wrap, STYLE.wrapDate, STYLE.reviewer, STYLE.percent, STYLE.line]
+    const rows: Array<Array<string | number | Date | null>> = [
+      [1, "Nguyễn <Văn> & \"A\" 'B'", new Date(Date.UTC(1948, 2, 7)), null, 0.9987, "dòng 1\ndòng 2"],
+      [2, "ký tự điều khiển \u0001\u0008 và \u007f bỏ đi", null, null, null, "'=SUM(1)"],
+      [3, "", new Date(Date.UTC(2026, 9, 31)), null, 1, "x".repeat(300)]
+    ]
+    const write = async (file: string, fast: boolean) => {
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false })
+      const ws = wb.addWorksheet("S")
+      addRow(ws, ["STT", "Tên", "Ngày", "Quyết định", "Độ tin cậy", "Ghi chú"]).commit()
+      const f = fast ? fastRows(ws) : null
+      if (fast) expect(f).not.toBeNull()
+      for (const values of rows) {
+        if (f !== null) f.row(values, styles, 42)
+        else {
+          const row = addRow(ws, values)
+          values.forEach((_, c) => (row.getCell(c + 1).style = styles[c]!))
+          row.height = 42
+          row.commit()
+        }
+      }
+      f?.end()
+      ws.commit()
+      await wb.commit()
+      const zip = await JSZip.loadAsync(NodeFs.readFileSync(file))
+      return [await zip.file("xl/worksheets/sheet1.xml")!.async("string"), await zip.file("xl/styles.xml")!.async("string")]
+    }
+    const viaExceljs = await write(NodePath.join(dir, "a.xlsx"), false)
+    const viaText = await write(NodePath.join(dir, "b.xlsx"), true)
+    expect(viaText[0]).toContain("Nguyễn &lt;Văn&gt; &amp; &quot;A&quot; &apos;B&apos;")
+    expect(viaText).toEqual(viaExceljs)
+  })
+})
