@@ -225,9 +225,10 @@ export const renderFinding = (d: Pick<Discrepancy, "id" | "category" | "memberId
 export const LINK_EXPLANATIONS_FILE = "link-explanations.jsonl"
 
 /**
- * First line of link-explanations.jsonl: the names the row lines refer to by number. Each further
- * line is one linked row: `[file#, sheet#, row, name, [memberId, memberName, birth, unitCode],
- * probability, [part#, weight, part#, weight, …]]`, parts as (comparison, label, level, levelLabel).
+ * Last line of link-explanations.jsonl: the names the row lines refer to by number (last, so the rows
+ * are written as they are made, in bounded memory). Each line before it is one linked row: `[file#,
+ * sheet#, row, name, [memberId, memberName, birth, unitCode], probability, [part#, weight, …]]`,
+ * parts as (comparison, label, level, levelLabel).
  */
 interface LinkDictionary {
   readonly type: "dictionary"
@@ -246,22 +247,22 @@ const numbered = <K>(m: Map<K, number>, k: K): number => {
 }
 
 /**
- * The lines of link-explanations.jsonl: every linked row `stored` (explanations.jsonl) leaves out.
- * A plain loop; per row one waterfall from its stored comparison code (Engine.explainCode).
+ * The lines of link-explanations.jsonl, made one by one: every linked row `stored`
+ * (explanations.jsonl) leaves out, then the dictionary. A plain loop; per row one waterfall from
+ * its stored comparison code (Engine.explainCode).
  */
-export const linkExplanationLines = (
+export function* linkExplanationLines(
   central: CentralData,
   rows: ReadonlyArray<RosterRow>,
   r: MatchResult,
   stored: ReadonlyArray<Explanation>
-): Array<string> => {
+): Generator<string> {
   const done = new Set<string>()
   for (const x of stored) if (x.type === "row") done.add(rowKeyOf(x))
   const files = new Map<string, number>()
   const sheets = new Map<string, number>()
   const partIds = new Map<string, number>()
   const parts: Array<readonly [string, string, string, string]> = []
-  const lines: Array<string> = [""]
   for (let i = 0; i < rows.length; i++) {
     const j = r.links[i]!.member
     if (j < 0) continue
@@ -293,11 +294,10 @@ export const linkExplanationLines = (
       Number(w.probability.toPrecision(9)),
       enc
     ]
-    lines.push(JSON.stringify(line))
+    yield JSON.stringify(line)
   }
   const dictionary: LinkDictionary = { type: "dictionary", priorLog2: r.model.priorLog2, files: [...files.keys()], sheets: [...sheets.keys()], parts }
-  lines[0] = JSON.stringify(dictionary)
-  return lines
+  yield JSON.stringify(dictionary)
 }
 
 /**
@@ -309,16 +309,16 @@ export const findLinkExplanations = (
   sameFile: (file: string) => boolean,
   row: number
 ): Array<RowExplanation> => {
-  const firstEnd = text.indexOf("\n")
-  if (firstEnd < 0) return []
-  const dict = JSON.parse(text.slice(0, firstEnd)) as LinkDictionary
+  const body = `\n${text.trimEnd()}`
+  const lastStart = body.lastIndexOf("\n")
+  const dict = JSON.parse(body.slice(lastStart + 1)) as LinkDictionary
+  if (dict.type !== "dictionary") return []
   const fileIds = dict.files.flatMap((f, k) => (sameFile(f) ? [k] : []))
   const out: Array<RowExplanation> = []
   for (const fid of fileIds) {
     const prefix = `\n[${fid},`
-    for (let at = text.indexOf(prefix, firstEnd); at >= 0; at = text.indexOf(prefix, at + 1)) {
-      const lineEnd = text.indexOf("\n", at + 1)
-      const line = JSON.parse(text.slice(at + 1, lineEnd < 0 ? undefined : lineEnd)) as LinkLine
+    for (let at = body.indexOf(prefix); at >= 0 && at < lastStart; at = body.indexOf(prefix, at + 1)) {
+      const line = JSON.parse(body.slice(at + 1, body.indexOf("\n", at + 1))) as LinkLine
       if (line[2] !== row) continue
       const [, sheet, , name, [id, memberName, birth, unitCode], probability, enc] = line
       const parts: Array<Engine.WaterfallPart> = []

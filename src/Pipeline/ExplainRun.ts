@@ -17,14 +17,30 @@ export class ExplainRunError extends Error {
   override readonly name = "ExplainRunError"
 }
 
-const readJsonl = async <A>(file: string): Promise<Array<A> | undefined> => {
+/**
+ * The lines of a JSONL file that contain one of `needles`, parsed; only those are parsed, so a
+ * 100,000-member run's 28 MB explanations.jsonl is searched, not decoded whole. Undefined when the
+ * file cannot be read.
+ */
+const readJsonlWith = async <A>(file: string, needles: ReadonlyArray<string>): Promise<Array<A> | undefined> => {
   let text: string
   try {
     text = await fs.readFile(file, "utf8")
   } catch {
     return undefined
   }
-  return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as A)
+  const out: Array<A> = []
+  const seen = new Set<number>()
+  for (const needle of needles) {
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+      const start = text.lastIndexOf("\n", at) + 1
+      if (seen.has(start)) continue
+      seen.add(start)
+      const end = text.indexOf("\n", at)
+      out.push(JSON.parse(text.slice(start, end < 0 ? undefined : end)) as A)
+    }
+  }
+  return out
 }
 
 const sameFile = (rowFile: string, wanted: string): boolean =>
@@ -34,17 +50,23 @@ export type ExplainTarget = { readonly finding: string } | { readonly file: stri
 
 /** The explanation text, or undefined when the run in `runDir` did not store what is asked. */
 export const explainFromRun = async (runDir: string, target: ExplainTarget, top: number): Promise<string | undefined> => {
-  const stored = await readJsonl<Explanation>(path.join(runDir, EXPLANATIONS_FILE))
-  if (stored === undefined) return undefined
-  const index = indexExplanations(stored)
+  const explanations = path.join(runDir, EXPLANATIONS_FILE)
   if ("finding" in target) {
     const file = path.join(runDir, "discrepancies.jsonl")
-    const findings = await readJsonl<Discrepancy>(file)
-    if (findings === undefined) throw new ExplainRunError(`cannot read ${file}`)
-    const d = findings.find((f) => f.id === target.finding)
-    if (d === undefined) throw new ExplainRunError(`no finding ${target.finding} in ${file}`)
-    return renderFinding(d, index, top).join("\n")
+    const [d] = (await readJsonlWith<Discrepancy>(file, [`"id":${JSON.stringify(target.finding)}`])) ?? []
+    if (d === undefined) {
+      if (!(await fs.stat(file).then(() => true, () => false))) throw new ExplainRunError(`cannot read ${file}`)
+      throw new ExplainRunError(`no finding ${target.finding} in ${file}`)
+    }
+    // The finding's rows and its pair of records: only the lines that can be theirs are read.
+    const needles = [...d.rosterRows.map((r) => `"row":${r.row},`), ...(d.memberIds.length === 2 ? [`"id":${JSON.stringify(d.memberIds[0])}`] : [])]
+    const stored = await readJsonlWith<Explanation>(explanations, needles)
+    if (stored === undefined) return undefined
+    return renderFinding(d, indexExplanations(stored), top).join("\n")
   }
+  const stored = await readJsonlWith<Explanation>(explanations, [`"row":${target.row},`])
+  if (stored === undefined) return undefined
+  const index = indexExplanations(stored)
   const mine = (f: string) => sameFile(f, target.file)
   let rows: Array<RowExplanation> = [...index.rows.values()].filter((e) => mine(e.file) && e.row === target.row)
   const linkText = rows.length > 0 ? undefined : await fs.readFile(path.join(runDir, LINK_EXPLANATIONS_FILE), "utf8").catch(() => undefined)

@@ -18,7 +18,7 @@ import type * as Engine from "../Match/Engine.js"
 import {
   EXPLANATIONS_FILE, type Explanation, explainRun, findingSentence, indexExplanations, LINK_EXPLANATIONS_FILE, linkExplanationLines
 } from "../Match/Explained.js"
-import { writeFileAtomic } from "../Report/AtomicFile.js"
+import { lineChunks, writeChunksAtomic, writeFileAtomic } from "../Report/AtomicFile.js"
 import { writeFailed } from "../Report/ReportError.js"
 import { type MatchResult, runMatch } from "../Match/Stage.js"
 import { writeDiscrepanciesJsonl } from "../Report/DiscrepanciesJsonl.js"
@@ -183,9 +183,9 @@ export const explainFindings = (
 const writeExplanations = (path: string, xs: ReadonlyArray<Explanation>) =>
   Effect.suspend(() => writeFileAtomic(path, xs.map((x) => JSON.stringify(x) + "\n").join(""))).pipe(Effect.mapError(writeFailed(path)))
 
-/** A file of lines made when it is written (one string per line). */
-const writeLines = (path: string, lines: () => ReadonlyArray<string>) =>
-  Effect.suspend(() => writeFileAtomic(path, lines().join("\n") + "\n")).pipe(Effect.mapError(writeFailed(path)))
+/** A file of lines made as it is written, in chunks of about 1 MB (bounded memory). */
+const writeLines = (path: string, lines: () => Iterable<string>) =>
+  Effect.suspend(() => writeChunksAtomic(path, lineChunks(lines(), (l) => l))).pipe(Effect.mapError(writeFailed(path)))
 
 const toLinks = (matched: MatchOutcome): Array<Link> =>
   matched.rows.map((l) => ({ file: l.row.file, sheet: l.row.sheet, row: l.row.row, memberId: l.memberId, score: l.score }))

@@ -28,7 +28,7 @@ describe("link explanations", () => {
       if (k > 0) expect(progress[k]![0] - progress[k - 1]![0]).toBeGreaterThanOrEqual(4096)
     }
     const stored = explainRun(recs.central, recs.rows, r, [])
-    const lines = linkExplanationLines(recs.central, recs.rows, r, stored)
+    const lines = [...linkExplanationLines(recs.central, recs.rows, r, stored)]
     const linked = r.links.filter((l) => l.member >= 0).length
     const storedRows = stored.filter((x) => x.type === "row" && x.candidates.some((c) => c.linked)).length
     expect(lines.length - 1).toBe(linked - storedRows)
