@@ -106,9 +106,9 @@ const runCommand = Command.make(
       const unitAliases = Option.getOrUndefined(o.unitAliases) ?? d.unitAliases
       const { run } = yield* Effect.promise(() => import("./Pipeline/Run.js"))
       const { formatRunSummary } = yield* Effect.promise(() => import("./Pipeline/Summary.js"))
-      const { silentProgress, terminalProgress } = yield* Effect.promise(() => import("./Pipeline/Progress.js"))
+      const { progressFor } = yield* Effect.promise(() => import("./Pipeline/Progress.js"))
       // On a terminal only: nothing of it in pipes or logs.
-      const progress = process.stderr.isTTY === true ? terminalProgress((s) => void process.stderr.write(s)) : silentProgress
+      const progress = progressFor(process.stderr, process.env)
       const result = yield* run(decl, {
         progress,
         central,

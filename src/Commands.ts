@@ -147,16 +147,16 @@ export const reviewStatusSpec: CommandSpec = {
 export const reviewHistorySpec: CommandSpec = {
   path: ["review", "history"],
   summary: "The audit trail of imported decisions, superseded ones included.",
-  args: [{ name: "finding-id", description: "Only this finding's decisions, e.g. FM-146537e47e06.", optional: true }],
+  args: [{ name: "finding-id", description: "Only this finding's decisions, e.g. FM-9970a9ce4970.", optional: true }],
   options: readerOptions,
-  examples: [{ what: "Every decision taken on one finding of the sample.", command: "recon review history FM-146537e47e06 --run reports/sample" }]
+  examples: [{ what: "Every decision taken on one finding of the sample.", command: "recon review history FM-9970a9ce4970 --run reports/sample" }]
 }
 
 export const explainSpec: CommandSpec = {
   path: ["explain"],
   summary: "Show the weights behind a roster row's match (a waterfall table and the sentence used in the report).",
   args: [
-    { name: "file-or-finding", description: "A roster file (path under the rosters folder, or its name) followed by a row number, or a finding id such as FM-146537e47e06.", optional: true },
+    { name: "file-or-finding", description: "A roster file (path under the rosters folder, or its name) followed by a row number, or a finding id such as FM-9970a9ce4970.", optional: true },
     { name: "row", description: "The row number as the spreadsheet shows it (for CSV, the line).", optional: true }
   ],
   options: [
@@ -170,7 +170,7 @@ export const explainSpec: CommandSpec = {
     spec({ name: "top", kind: "integer", placeholder: "<n>", description: "Candidates shown for a row that matched no one.", default: "3" })
   ],
   examples: [
-    { what: "Why the sample's finding FM-146537e47e06 was raised (after `npm start`).", command: "recon explain FM-146537e47e06 --run reports/sample" },
+    { what: "Why the sample's finding FM-9970a9ce4970 was raised (after `npm start`).", command: "recon explain FM-9970a9ce4970 --run reports/sample" },
     { what: "How row 32 of a roster was matched in that run.", command: "recon explain \"KDC so 1.xlsx\" 32 --run reports/sample" }
   ]
 }

@@ -8,7 +8,8 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { Cause, Effect, Exit, Fiber, Logger, LogLevel } from "effect"
 import { cli } from "./Cli.js"
-import { EXIT_CODES } from "./CliSpec.js"
+import { commandOf, EXIT_CODES } from "./CliSpec.js"
+import { rootSpec } from "./Commands.js"
 import type { Io } from "./Main.js"
 
 const LEVELS: Record<string, LogLevel.LogLevel> = {
@@ -23,6 +24,28 @@ const ANSI = /\u001b\[[0-9;]*m/g
 /** @effect/cli's message of a ValidationError, as one plain line. */
 const validationLine = (e: ValidationError.ValidationError): string =>
   "error" in e ? HelpDoc.toAnsiText(e.error).replace(ANSI, "").replace(/\s*\n\s*/g, " ").trim() : (e as { _tag: string })._tag
+
+/**
+ * @effect/cli's messages for what Main.ts cannot check before parsing (a required option or argument,
+ * a path that must exist, a number), rewritten to name the option and the fix like ours.
+ */
+export const withFix = (line: string, args: ReadonlyArray<string>): string => {
+  const cmd = commandOf(rootSpec, args)
+  const help = `see ${["recon", ...cmd.path].join(" ")} --help`
+  let m = /^Expected to find option: '(--[\w-]+)'$/.exec(line)
+  if (m !== null) return `${m[1]} is required (${help})`
+  m = /^Missing argument <([^>]+)>$/.exec(line)
+  if (m !== null) return `missing <${m[1]}> (${help})`
+  m = /^Path '(.*)' must exist$/.exec(line)
+  if (m !== null) return `${m[1]}: no such file or folder (${help})`
+  m = /^'(.*)' is not a (?:integer|number)$/.exec(line)
+  if (m !== null) {
+    const at = args.indexOf(m[1]!)
+    const option = at > 0 && args[at - 1]!.startsWith("--") ? `${args[at - 1]}: ` : ""
+    return `${option}"${m[1]}" is not a whole number (${help})`
+  }
+  return line
+}
 
 /** Exit code and message of a failure of the command. */
 const failureOf = (cause: Cause.Cause<unknown>): { code: number; line: string } => {
@@ -55,7 +78,7 @@ export const command = (args: ReadonlyArray<string>, io: Io, level: string): Eff
     Effect.map((exit) => {
       if (Exit.isSuccess(exit)) return EXIT_CODES.ok
       const { code, line } = failureOf(exit.cause)
-      io.err(`recon: ${line}`)
+      io.err(`recon: ${code === EXIT_CODES.usage ? withFix(line, args) : line}`)
       return code
     })
   )

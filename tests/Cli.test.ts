@@ -95,7 +95,14 @@ describe("recon misuse: one line, the fix, a documented exit code", () => {
     [["run", "--split-by", "cell"], /^recon: --split-by: "cell" is not one of unit$/, 2],
     [["explain", "KDC so 1.xlsx", "32"], /^recon: --central is required: the pipeline annual-roster-matching declares no default \(see recon explain --help\)$/, 2],
     [["explain"], /^recon: explain needs a finding id, or a roster file and a row number/, 2],
-    [["central", "import", "samples/central.xlsx"], /^recon: .*into/, 2]
+    [["central", "import", "samples/central.xlsx"], /^recon: .*into/, 2],
+    [["run", "--pipeline", "sample", "--as-of"], /^recon: --as-of needs a value/, 2],
+    [["review", "import"], /^recon: missing <reviewed\.xlsx> \(see recon review import --help\)$/, 2],
+    [["review", "import", "/nonexistent/review.xlsx"], /^recon: \/nonexistent\/review\.xlsx: no such file or folder \(see recon review import --help\)$/, 2],
+    [["explain", "KDC so 1.xlsx", "--row", "x"], /^recon: --row: "x" is not a whole number \(see recon explain --help\)$/, 2],
+    [["samples", "generate", "--members", "10"], /^recon: --out is required \(see recon samples generate --help\)$/, 2],
+    [["evaluate", "--run", "reports/sample"], /^recon: --truth is required \(see recon evaluate --help\)$/, 2],
+    [["run", "--pipeline", "sample", "--rosters", "/nonexistent", "--out", "/tmp/recon-cli-never"], /^recon: rosters directory not found: \/nonexistent$/, 1]
   ]
   for (const [args, message, code] of cases) {
     it(`recon ${args.join(" ")}`, async () => {
@@ -160,8 +167,40 @@ describe("recon run", () => {
     expect(fs.readdirSync(dir)).toEqual([])
     expect(fs.existsSync(path.join(cwd, "reports", "recon.sqlite"))).toBe(false)
     const none = await run("review", "status")
-    expect(none).toMatchObject({ code: 2, err: "recon: no state database given: give --run <the run's output folder> or --db <state.sqlite>" })
+    expect(none).toMatchObject({
+      code: 2,
+      err: `recon: no state database found (looked for ${path.resolve("state.sqlite")}); give --run <the run's output folder> or --db <state.sqlite>`
+    })
   })
+
+  it("as a new user: npm start's run, then review import / status / history and explain with nothing but the paths it printed", () => {
+    // A fresh folder holding only the samples, as a clone does; the sample pipeline writes reports/sample there.
+    const dir = tmp()
+    fs.symlinkSync(path.resolve("samples"), path.join(dir, "samples"))
+    const inDir = (args: ReadonlyArray<string>, cwd = dir) => {
+      const r = spawnSync(process.execPath, [DIST, ...args], { encoding: "utf8", cwd, env: { ...process.env, NO_COLOR: "1" } })
+      return { code: r.status, out: r.stdout, err: r.stderr }
+    }
+    const started = inDir(["run", "--pipeline", "sample"])
+    expect(started).toMatchObject({ code: 0, err: "" })
+    expect(started.out).toContain(`report: ${path.join(dir, "reports", "sample", "review.xlsx")}`)
+    const imported = inDir(["review", "import", "reports/sample/review.xlsx"])
+    expect(imported).toMatchObject({ code: 0, err: "" })
+    expect(imported.out).toContain(`vào ${path.join(dir, "reports", "sample", "state.sqlite")}`)
+    // From inside the run's folder, no option at all.
+    const status = inDir(["review", "status"], path.join(dir, "reports", "sample"))
+    expect(status).toMatchObject({ code: 0, err: "" })
+    expect(status.out).toMatch(/^Lần chạy #1, tính đến ngày 31\/10\/2026/)
+    expect(inDir(["review", "history", "--run", "reports/sample"])).toMatchObject({ code: 0, err: "" })
+    // The finding ids the help's examples name are findings of the sample.
+    const ids = new Set(fs.readFileSync(path.join(dir, "reports", "sample", "discrepancies.jsonl"), "utf8").match(/"id":"[A-Z]{2}-[0-9a-f]{12}"/g)!.map((x) => x.slice(6, -1)))
+    const helpIds = allCommands(rootSpec).flatMap((c) => JSON.stringify(c).match(/\b[A-Z]{2}-[0-9a-f]{12}\b/g) ?? [])
+    expect(helpIds.length).toBeGreaterThan(0)
+    for (const id of helpIds) expect(ids.has(id)).toBe(true)
+    const explained = inDir(["explain", helpIds[0]!, "--run", "reports/sample"])
+    expect(explained).toMatchObject({ code: 0, err: "" })
+    expect(explained.out.startsWith(`${helpIds[0]} (`)).toBe(true)
+  }, 120_000)
 
   it("an empty rosters folder is an error naming what was looked for; the central export inside --rosters is not a roster", async () => {
     const dir = tmp()
@@ -293,5 +332,42 @@ describe("recon explain", () => {
     const missing = await run("explain", "KDC so 1.xlsx", "9999", "--run", out)
     expect(missing.code).toBe(1)
     expect(missing.err).toMatch(/^recon: no ingested row 9999/)
+  }, 120_000)
+
+  it("explains every linked row, and says why a rejected row was left out, from the stored run alone", async () => {
+    const dir = tmp()
+    const rosters = path.join(dir, "rosters")
+    fs.cpSync("samples/rosters", rosters, { recursive: true })
+    // A row with no readable name is rejected (line 31 of the CSV).
+    fs.appendFileSync(path.join(rosters, "Đảng bộ bộ phận Khu Nam", "CB05_thon_Nam.csv"), "CB05,30,1234,01/01/1950,Nam,,,,\n")
+    const out = path.join(dir, "out")
+    expect((await run("run", "--central", "samples/central.xlsx", "--rosters", rosters, "--out", out, "--as-of", "2026-10-31")).code).toBe(0)
+    // The stored waterfall is the one matching again computes (Match/Explain.ts reads the inputs).
+    const { explain } = await import("../src/Match/Explain.js")
+    const { loadPipeline } = await import("../src/Pipeline/Registry.js")
+    const settings = (await loadPipeline("annual-roster-matching")).match
+    const again = await Effect.runPromise(explain({ central: "samples/central.xlsx", rosters, settings, top: 3, file: "Thôn Phú Lợi.xlsx", row: 9 }))
+    const stored = await run("explain", "Thôn Phú Lợi.xlsx", "9", "--run", out)
+    expect(again.trim().split("\n").slice(0, -2)).toEqual(stored.out.trim().split("\n"))
+    // The inputs are gone: every answer comes from the run's files.
+    fs.rmSync(rosters, { recursive: true })
+    const findings = fs.readFileSync(path.join(out, "discrepancies.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+    const named = new Set(findings.flatMap((f) => f.rosterRows.map((r: { file: string; row: number }) => `${r.file}|${r.row}`)))
+    const links = fs.readFileSync(path.join(out, "links.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","))
+    const linkedOnly = links.filter(([file, , row, member]) => member !== "" && !named.has(`${file}|${row}`))
+    expect(linkedOnly.length).toBeGreaterThan(200)
+    for (const [file, sheet, row, member] of linkedOnly.filter((_, k) => k % 7 === 0)) {
+      const r = await run("explain", file!, row!, "--run", out)
+      expect(r.err).toBe("")
+      expect(r.code).toBe(0)
+      expect(r.out).toContain(`Dòng ${row} của ${file} [${sheet}]`)
+      expect(r.out).toMatch(new RegExp(`↔ ${member} .* — đã ghép`))
+      expect(r.out).toMatch(/Tổng\s+xác suất cùng một người/)
+    }
+    const rejected = await run("explain", "CB05_thon_Nam.csv", "31", "--run", out)
+    expect(rejected.code).toBe(0)
+    expect(rejected.out).toMatch(/^Dòng 31 của Đảng bộ bộ phận Khu Nam\/CB05_thon_Nam\.csv \[CB05_thon_Nam\.csv\]: không được đưa vào đối khớp/)
+    const nowhere = await run("explain", "CB05_thon_Nam.csv", "77", "--run", out)
+    expect(nowhere).toMatchObject({ code: 1, err: expect.stringMatching(/^recon: no ingested row 77 in a roster file "CB05_thon_Nam\.csv" of the run in /) })
   }, 120_000)
 })

@@ -159,7 +159,8 @@ export const recordBench = async (file: string, section: "match" | "ingest" | "r
   const next = {
     ...current,
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "", totalMemoryMB: mb(os.totalmem()), node: process.version },
-    [section]: { ...sectionValue, [key]: { ...(value as object), measuredAt: new Date().toISOString() } }
+    // The load when this section was measured: timings on a shared machine mean little without it.
+    [section]: { ...sectionValue, [key]: { ...(value as object), measuredAt: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) } }
   }
   await writeAtomic(file, `${JSON.stringify(next, null, 2)}\n`)
 }
@@ -232,7 +233,7 @@ export const runBench = async (decl: PipelineDeclaration, o: BenchOptions): Prom
   }
   if (reportData !== undefined) {
     // The report stage (all output files) for this province; goal at 100,000 members: review.xlsx < 2 s.
-    const r = await benchReport(reportData)
+    const r = await benchReport(reportData, 3)
     reportData = undefined
     await recordBench(o.out, "report", String(o.size), r)
     lines.push(formatReportBench(`${o.size} members`, r))
@@ -244,6 +245,6 @@ export const runBench = async (decl: PipelineDeclaration, o: BenchOptions): Prom
     await recordIngestBench(o.out, g)
     lines.push(formatIngestBench(g))
   }
-  lines.push(`figures: ${o.out}`)
+  lines.push(`figures: ${o.out} (load average ${os.loadavg().map((x) => x.toFixed(1)).join(", ")})`)
   return lines.join("\n")
 }

@@ -347,13 +347,30 @@ export interface Compared {
   readonly ruleCounts: ReadonlyArray<CodeCounts>
 }
 
-export const compareBlocks = (left: Side, right: Side, blocks: Blocks, coder: Coder, rules: ReadonlyArray<BlockingRule> = []): Compared => {
+/** Progress of a long loop: pairs done of total (called every PROGRESS_EVERY pairs; a terminal shows it). */
+export type OnProgress = (done: number, total: number) => void
+export const PROGRESS_EVERY = 65_536
+
+export const compareBlocks = (
+  left: Side,
+  right: Side,
+  blocks: Blocks,
+  coder: Coder,
+  rules: ReadonlyArray<BlockingRule> = [],
+  onProgress?: OnProgress,
+  every = PROGRESS_EVERY
+): Compared => {
   const codes = new Int32Array(blocks.totalPairs)
   const counts: CodeCounts = new Map()
   const ruleCounts = rules.map((): CodeCounts => new Map())
   const nr = rules.length
   const mask = blocks.ruleMask
+  let nextReport = every
   for (let i = 0; i < left.n; i++) {
+    if (onProgress !== undefined && blocks.start[i]! >= nextReport) {
+      onProgress(blocks.start[i]!, blocks.totalPairs)
+      nextReport = blocks.start[i]! + every
+    }
     for (let k = blocks.start[i]!, end = blocks.start[i + 1]!; k < end; k++) {
       const c = coder(i, blocks.idx[k]!)
       codes[k] = c
@@ -966,13 +983,17 @@ const textOf = (s: Side, field: Field, j: number): string =>
 
 /** The per-comparison weights behind a pair's score, level by level; they add up to `weight`. Missing values weigh nothing and are left out. */
 export const explainPair = (model: Model, a: Side, i: number, b: Side, j: number, self = false): Waterfall => {
+  const levels = levelsOfPair(model.comparisons, a, i, b, j)
+  return explainCode(model, levels.reduce((acc, l, k) => acc + (l + 1) * model.layout.stride[k]!, 0), b, j, self)
+}
+
+/** The waterfall of a pair from its comparison code (as compareBlocks stored it): no value is compared again. */
+export const explainCode = (model: Model, code: number, b: Side, j: number, self = false): Waterfall => {
   const cs = model.comparisons
-  const levels = levelsOfPair(cs, a, i, b, j)
-  const code = levels.reduce((acc, l, k) => acc + (l + 1) * model.layout.stride[k]!, 0)
   const parts: Array<WaterfallPart> = []
   let weight = 0
   cs.forEach((c, k) => {
-    const l = levels[k]!
+    const l = levelIn(model.layout, code, k)
     if (l < 0) return
     const level = c.levels[l]!
     const w = model.weights[k]![l]!

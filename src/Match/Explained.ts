@@ -7,8 +7,10 @@
  *
  * Stored: every roster row a finding names, and every row that matched no one (its nearest
  * candidates), with the waterfall of weights (Engine.Waterfall) against the member it was linked
- * to or the members the finding names; and for a duplicate in the central data, the pair. Rows
- * linked without a finding are in links.csv (member and score); their waterfall is not stored.
+ * to or the members the finding names; and for a duplicate in the central data, the pair. Every
+ * other linked row (most of them) goes to `<out>/link-explanations.jsonl` in a compact form (its
+ * waterfall from the comparison code the match stage kept, so nothing is compared again):
+ * `recon explain <file> <row> --run <out>` answers for any row from these two files and run.json.
  */
 import type { CentralData, CentralMember, Discrepancy, RosterRow, RowRef } from "../Domain.js"
 import { formatDate } from "../Normalize/Date.js"
@@ -212,6 +214,129 @@ export const renderFinding = (d: Pick<Discrepancy, "id" | "category" | "memberId
     const p = x.pairs.get(pairKeyOf(d.memberIds[0]!, d.memberIds[1]!))
     if (p !== undefined) {
       out.push("", `${describeMember(p.a)} ↔ ${describeMember(p.b)}`, indent(Engine.explainTable(p.waterfall), "  "), `  ${Engine.explainSentence(p.waterfall)}`)
+    }
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------
+// link-explanations.jsonl: the waterfall of every linked row no finding names, compact
+
+export const LINK_EXPLANATIONS_FILE = "link-explanations.jsonl"
+
+/**
+ * Last line of link-explanations.jsonl: the names the row lines refer to by number (last, so the rows
+ * are written as they are made, in bounded memory). Each line before it is one linked row: `[file#,
+ * sheet#, row, name, [memberId, memberName, birth, unitCode], probability, [part#, weight, …]]`,
+ * parts as (comparison, label, level, levelLabel).
+ */
+interface LinkDictionary {
+  readonly type: "dictionary"
+  readonly priorLog2: number
+  readonly files: ReadonlyArray<string>
+  readonly sheets: ReadonlyArray<string>
+  readonly parts: ReadonlyArray<readonly [string, string, string, string]>
+}
+
+type LinkLine = [number, number, number, string, [string, string, string | null, string], number, Array<number>]
+
+const numbered = <K>(m: Map<K, number>, k: K): number => {
+  let v = m.get(k)
+  if (v === undefined) m.set(k, (v = m.size))
+  return v
+}
+
+/**
+ * The lines of link-explanations.jsonl, made one by one: every linked row `stored`
+ * (explanations.jsonl) leaves out, then the dictionary. A plain loop; per row one waterfall from
+ * its stored comparison code (Engine.explainCode).
+ */
+export function* linkExplanationLines(
+  central: CentralData,
+  rows: ReadonlyArray<RosterRow>,
+  r: MatchResult,
+  stored: ReadonlyArray<Explanation>
+): Generator<string> {
+  const done = new Set<string>()
+  for (const x of stored) if (x.type === "row") done.add(rowKeyOf(x))
+  const files = new Map<string, number>()
+  const sheets = new Map<string, number>()
+  const partIds = new Map<string, number>()
+  const parts: Array<readonly [string, string, string, string]> = []
+  for (let i = 0; i < rows.length; i++) {
+    const j = r.links[i]!.member
+    if (j < 0) continue
+    const row = rows[i]!
+    if (done.size > 0 && done.has(rowKeyOf(row))) continue
+    let k = r.rowBlocks.start[i]!
+    const end = r.rowBlocks.start[i + 1]!
+    while (k < end && r.rowBlocks.idx[k] !== j) k++
+    if (k === end) continue
+    const w = Engine.explainCode(r.model, r.rowCodes[k]!, r.central, j)
+    const enc: Array<number> = []
+    for (const p of w.parts) {
+      const key = `${p.comparison}\u0000${p.label}\u0000${p.level}\u0000${p.levelLabel}`
+      let id = partIds.get(key)
+      if (id === undefined) {
+        partIds.set(key, (id = parts.length))
+        parts.push([p.comparison, p.label, p.level, p.levelLabel])
+      }
+      // Six decimals: the tables show one, and their running sums stay the same.
+      enc.push(id, Math.round(p.weight * 1e6) / 1e6)
+    }
+    const m = central.members[j]!
+    const line: LinkLine = [
+      numbered(files, row.file),
+      numbered(sheets, row.sheet),
+      row.row,
+      row.name.display,
+      [m.id, m.name.display, m.birth === null ? null : formatDate(m.birth), m.unitCode],
+      Number(w.probability.toPrecision(9)),
+      enc
+    ]
+    yield JSON.stringify(line)
+  }
+  const dictionary: LinkDictionary = { type: "dictionary", priorLog2: r.model.priorLog2, files: [...files.keys()], sheets: [...sheets.keys()], parts }
+  yield JSON.stringify(dictionary)
+}
+
+/**
+ * The linked rows of a stored link-explanations.jsonl text at `row` of a file `wanted` names
+ * (`sameFile`), as RowExplanations; only the lines of that file are parsed.
+ */
+export const findLinkExplanations = (
+  text: string,
+  sameFile: (file: string) => boolean,
+  row: number
+): Array<RowExplanation> => {
+  const body = `\n${text.trimEnd()}`
+  const lastStart = body.lastIndexOf("\n")
+  const dict = JSON.parse(body.slice(lastStart + 1)) as LinkDictionary
+  if (dict.type !== "dictionary") return []
+  const fileIds = dict.files.flatMap((f, k) => (sameFile(f) ? [k] : []))
+  const out: Array<RowExplanation> = []
+  for (const fid of fileIds) {
+    const prefix = `\n[${fid},`
+    for (let at = body.indexOf(prefix); at >= 0 && at < lastStart; at = body.indexOf(prefix, at + 1)) {
+      const line = JSON.parse(body.slice(at + 1, body.indexOf("\n", at + 1))) as LinkLine
+      if (line[2] !== row) continue
+      const [, sheet, , name, [id, memberName, birth, unitCode], probability, enc] = line
+      const parts: Array<Engine.WaterfallPart> = []
+      let weight = 0
+      for (let x = 0; x < enc.length; x += 2) {
+        const [comparison, label, level, levelLabel] = dict.parts[enc[x]!]!
+        parts.push({ comparison, label, level, levelLabel, weight: enc[x + 1]! })
+        weight += enc[x + 1]!
+      }
+      out.push({
+        type: "row",
+        file: dict.files[fid]!,
+        sheet: dict.sheets[sheet]!,
+        row,
+        name,
+        closestId: null,
+        candidates: [{ member: { id, name: memberName, birth, unitCode }, linked: true, waterfall: { parts, weight, priorLog2: dict.priorLog2, probability } }]
+      })
     }
   }
   return out

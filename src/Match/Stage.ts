@@ -11,6 +11,8 @@ export interface MatchResult {
   readonly central: Engine.Side
   readonly rows: Engine.Side
   readonly rowBlocks: Engine.Blocks
+  /** Comparison code of each candidate pair of rowBlocks (its waterfall without comparing again: Engine.explainCode). */
+  readonly rowCodes: Int32Array
   readonly selfBlocks: Engine.Blocks
   readonly model: Engine.Model
   readonly links: ReadonlyArray<Engine.RowLink>
@@ -23,7 +25,9 @@ export interface MatchResult {
 export const runMatch = (
   central: CentralData,
   rows: ReadonlyArray<RosterRow>,
-  settings: Engine.MatchSettings
+  settings: Engine.MatchSettings,
+  /** Candidate pairs scored of total, every Engine.PROGRESS_EVERY pairs (a terminal's progress line). */
+  onProgress?: Engine.OnProgress
 ): MatchResult => {
   const timings: Record<string, number> = {}
   let t = performance.now()
@@ -43,9 +47,11 @@ export const runMatch = (
   const declared = Engine.declaredModel(settings)
   const rowCoder = Engine.coderFor(declared, rowSide, centralSide)
   const selfCoder = Engine.coderFor(declared, centralSide, centralSide)
-  const rowCmp = Engine.compareBlocks(rowSide, centralSide, rowBlocks, rowCoder, settings.blocking)
+  const total = rowBlocks.totalPairs + selfBlocks.totalPairs
+  const rowCmp = Engine.compareBlocks(rowSide, centralSide, rowBlocks, rowCoder, settings.blocking, onProgress && ((done) => onProgress(done, total)))
   // Deduplicating a central export alone, EM trains on its own pairs, by blocking rule.
-  const selfCmp = Engine.compareBlocks(centralSide, centralSide, selfBlocks, selfCoder, rows.length === 0 ? settings.blocking : [])
+  const selfCmp = Engine.compareBlocks(centralSide, centralSide, selfBlocks, selfCoder, rows.length === 0 ? settings.blocking : [],
+    onProgress && ((done) => onProgress(rowBlocks.totalPairs + done, total)))
   lap("compare")
   const model = Engine.fitModel(rowSide, centralSide, rowCmp, selfCmp, settings)
   lap("estimate")
@@ -65,5 +71,5 @@ export const runMatch = (
     Engine.cannotLink(model, selfCoder, settings)
   )
   lap("cluster")
-  return { central: centralSide, rows: rowSide, rowBlocks, selfBlocks, model, links, duplicates, persons, timings }
+  return { central: centralSide, rows: rowSide, rowBlocks, rowCodes: rowCmp.codes, selfBlocks, model, links, duplicates, persons, timings }
 }

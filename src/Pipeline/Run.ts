@@ -15,8 +15,10 @@ import { ingestRosters, rosterPool } from "../Ingest/Rosters.js"
 import { parseUnitAliases } from "../Ingest/Units.js"
 import type { RosterIngest } from "../Ingest/Roster.js"
 import type * as Engine from "../Match/Engine.js"
-import { EXPLANATIONS_FILE, type Explanation, explainRun, findingSentence, indexExplanations } from "../Match/Explained.js"
-import { writeFileAtomic } from "../Report/AtomicFile.js"
+import {
+  EXPLANATIONS_FILE, type Explanation, explainRun, findingSentence, indexExplanations, LINK_EXPLANATIONS_FILE, linkExplanationLines
+} from "../Match/Explained.js"
+import { lineChunks, writeChunksAtomic, writeFileAtomic } from "../Report/AtomicFile.js"
 import { writeFailed } from "../Report/ReportError.js"
 import { type MatchResult, runMatch } from "../Match/Stage.js"
 import { writeDiscrepanciesJsonl } from "../Report/DiscrepanciesJsonl.js"
@@ -100,9 +102,10 @@ export interface MatchOutcome {
 export const match = (
   central: CentralData,
   rows: ReadonlyArray<RosterRow>,
-  settings: Engine.MatchSettings
+  settings: Engine.MatchSettings,
+  onProgress?: Engine.OnProgress
 ): MatchOutcome => {
-  const result = runMatch(central, rows, settings)
+  const result = runMatch(central, rows, settings, onProgress)
   const links = result.links
   const linked: Array<LinkedRow> = rows.map((row, i) => {
     const l = links[i]!
@@ -179,6 +182,10 @@ export const explainFindings = (
 /** explanations.jsonl: one explanation per line (Match/Explained.ts). */
 const writeExplanations = (path: string, xs: ReadonlyArray<Explanation>) =>
   Effect.suspend(() => writeFileAtomic(path, xs.map((x) => JSON.stringify(x) + "\n").join(""))).pipe(Effect.mapError(writeFailed(path)))
+
+/** A file of lines made as it is written, in chunks of about 1 MB (bounded memory). */
+const writeLines = (path: string, lines: () => Iterable<string>) =>
+  Effect.suspend(() => writeChunksAtomic(path, lineChunks(lines(), (l) => l))).pipe(Effect.mapError(writeFailed(path)))
 
 const toLinks = (matched: MatchOutcome): Array<Link> =>
   matched.rows.map((l) => ({ file: l.row.file, sheet: l.row.sheet, row: l.row.row, memberId: l.memberId, score: l.score }))
@@ -320,7 +327,7 @@ export const run = (
       timings,
       "match",
       Effect.try({
-        try: () => match(central.data, rosters.rows, decl.match),
+        try: () => match(central.data, rosters.rows, decl.match, (done, total) => progress.count(done, total, "pairs scored")),
         catch: (e) => new RunError({ message: e instanceof Error ? e.message : String(e) })
       }),
       progress
@@ -366,6 +373,9 @@ export const run = (
         timed(timings, "report.links.csv", writeLinksCsv(staging.path("links.csv"), links)),
         timed(timings, "report.persons.csv", writePersonsCsv(staging.path("persons.csv"), persons)),
         timed(timings, "report.explanations.jsonl", writeExplanations(staging.path(EXPLANATIONS_FILE), explanations)),
+        // Every other linked row's waterfall, so `recon explain <file> <row> --run` needs no input again.
+        timed(timings, "report.link-explanations.jsonl", writeLines(staging.path(LINK_EXPLANATIONS_FILE), () =>
+          linkExplanationLines(central.data, rosters.rows, matched.result, explanations))),
         timed(timings, "report.review.xlsx", writeReviewWorkbooks(opts, staging, {
           discrepancies: findings,
           suppressed,
@@ -373,6 +383,7 @@ export const run = (
           units: new Map(central.data.units.map((u) => [u.code, u])),
           rowsByRef,
           uncoveredCells: uncovered,
+          onRows: (written, total) => progress.count(written, total, "finding rows written"),
           rejections,
           warnings,
           explanations: explainFindings([...findings, ...suppressed], explanations),
@@ -383,7 +394,7 @@ export const run = (
           tool: { name: "recon", version: VERSION },
           generatedAt: startedAt
         }))
-      ]).pipe(Effect.map(([jsonl, csv, personsCsv, explained, workbooks]) => [jsonl, csv, personsCsv, explained, ...workbooks])),
+      ]).pipe(Effect.map(([jsonl, csv, personsCsv, explained, linkExplained, workbooks]) => [jsonl, csv, personsCsv, explained, linkExplained, ...workbooks])),
       progress
     ).pipe(Effect.mapError((e) => new RunError({ message: e.message })))
     // run.json lists the outputs where they will be, not where they were staged.

@@ -11,7 +11,7 @@ import { categoryLabel, categorySheetName, formatInstantVi, rosterKindLabel } fr
 import { partyName, type ReviewInput, SUMMARY_SHEET, SUPPRESSED_SHEET, unitText, type UncoveredCell } from "./ReviewWorkbook.js"
 
 /** Width, in characters, of the longest bar of the summary's bar view. */
-const BAR_WIDTH = 40
+const BAR_WIDTH = 30
 
 /** A bar of `count` scaled to `max`, drawn with block characters; a non-zero count always shows. */
 export const barText = (count: number, max: number): string =>
@@ -24,7 +24,15 @@ const UNCOVERED_WHY: Record<UncoveredCell["why"], string> = {
   UNREAD_INPUT: "Danh sách chưa đọc được đầy đủ (tệp lỗi hoặc có dòng bị loại)"
 }
 
-const WIDTHS = [44, 18, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12]
+/**
+ * Column widths: the first two carry labels, the narrow ones counts (the per-unit table has a column
+ * per category found, up to 11 with the total). At most 36 + 11 + 12 × 8 = 143 characters: printed one
+ * page wide at about 100 % (10 pt; LibreOffice, 2 December 2026), where 44, 18 and 12 printed it at about 7 pt.
+ */
+const WIDTHS = [36, 11, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8]
+/** The wide text of a table (a reason) spans the narrow columns C–L. */
+const SPAN_FROM = 3
+const SPAN_TO = 12
 
 type Cell = string | number | Date | null
 
@@ -47,6 +55,23 @@ class Summary {
     const row = addRow(this.ws, cells.map((c) => cellText(c)))
     row.eachCell((cell) => (cell.style = STYLE.tableHeader))
     row.height = rowHeight(cells, this.widths) + 2
+    row.commit()
+  }
+
+  /**
+   * A table row whose last cell spans columns C–L (merged), for a long text beside a label and a count;
+   * `header` styles it as a header row.
+   */
+  spanRow(cells: readonly [Cell, Cell, string], header = false): void {
+    const values = cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c)
+    const row = addRow(this.ws, values)
+    const spanWidth = this.widths.slice(SPAN_FROM - 1, SPAN_TO).reduce((a, b) => a + b, 0)
+    for (let i = 1; i <= SPAN_TO; i++) {
+      const v = values[i - 1]
+      row.getCell(i).style = header ? STYLE.tableHeader : typeof v === "number" ? STYLE.number : STYLE.wrap
+    }
+    row.height = rowHeight(values, [this.widths[0]!, this.widths[1]!, spanWidth]) + (header ? 2 : 0)
+    this.ws.mergeCells(row.number, SPAN_FROM, row.number, SPAN_TO)
     row.commit()
   }
 
@@ -149,15 +174,10 @@ const addUncovered = (s: Summary, input: ReviewInput): void => {
   if (cells.length === 0) return
   s.section("Chi bộ chưa được đối chiếu đầy đủ")
   s.line(["Không kết luận được đảng viên nào của các chi bộ dưới đây vắng mặt trong danh sách cho đến khi có danh sách đầy đủ."], STYLE.italic)
-  s.header(["Chi bộ", "Mã chi bộ", "Đơn vị cấp trên", "Số đảng viên đang sinh hoạt", "Lý do"])
+  s.spanRow(["Chi bộ (đơn vị cấp trên)", "Số đảng viên đang sinh hoạt", "Lý do"], true)
   for (const c of [...cells].sort((a, b) => a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : 0)) {
-    s.row([
-      c.unitName,
-      c.unitCode,
-      c.parentCode === null ? "" : unitText(input.units, c.parentCode),
-      c.activeMembers,
-      UNCOVERED_WHY[c.why]
-    ])
+    const parent = c.parentCode === null ? "" : `\n(${unitText(input.units, c.parentCode)})`
+    s.spanRow([`${c.unitCode} – ${c.unitName}${parent}`, c.activeMembers, UNCOVERED_WHY[c.why]])
   }
 }
 

@@ -6,11 +6,15 @@
  * a plain reason, when: the decision is not one of the four choices (or missing while comments are
  * filled); the date is not a date; no reviewer is named (cell or --reviewer); the evidence cells were
  * edited (checksum); the finding id or its evidence is unknown to the store; or the same finding gets
- * two different decisions in one import. Reading and checking are plain functions; only
- * `importReviews` touches files and the database.
+ * two different decisions in one import. Each reviewer and hidden cell is decoded with its
+ * effect/Schema (FindingIdCell, DecisionCell, ReviewDateCell, ReviewerCell, CommentCell,
+ * EvidenceHashCell, ChecksumCell), so a bad cell is one problem naming it and its value. Reading
+ * and checking are plain functions; only `importReviews` touches files and the database.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type ExcelJS from "exceljs"
 import { type Rejection, type ReviewDecision, ReviewDecisions } from "../Domain.js"
@@ -63,6 +67,8 @@ const plain = (v: ExcelJS.CellValue): string | number | Date | null => {
   if (typeof v === "boolean") return v ? "TRUE" : "FALSE"
   if (typeof v === "object") {
     if ("richText" in v) return v.richText.map((r) => r.text).join("")
+    // An error value ("#N/A", "#REF!") is what the cell shows: read as that text, so it is reported, not skipped.
+    if ("error" in v && typeof v.error === "string") return v.error
     if ("text" in v && typeof v.text === "string") return v.text
     if ("result" in v) {
       const r = v.result
@@ -132,6 +138,61 @@ export const parseDecision = (s: string): ReviewDecision | undefined => DECISION
 
 const CHOICES = ReviewDecisions.join("; ")
 
+// ---------------------------------------------------------------------------------------------
+// The reviewed row's cells, as effect/Schema: each decoded on its own, so a bad cell is one problem
+// naming its sheet, row, column and value (never a crash, never a silent skip).
+
+/** Rules.findingId writes a two-letter category prefix and 12 hex digits; 2–4 letters and 8–16 digits are taken (test fixtures use MFR-3f2a9c01). */
+export const FindingIdCell = Schema.String.pipe(Schema.pattern(/^[A-Z]{2,4}-[0-9a-f]{8,16}$/))
+
+/** One of the four choices of the drop-down, however typed (case, spacing). */
+export const DecisionCell = Schema.transformOrFail(Schema.String, Schema.Literal(...ReviewDecisions), {
+  strict: true,
+  decode: (s, _, ast) => {
+    const d = parseDecision(s)
+    return d === undefined ? ParseResult.fail(new ParseResult.Type(ast, s)) : ParseResult.succeed(d)
+  },
+  encode: ParseResult.succeed
+})
+
+/** "Ngày": blank, or a real date (cell date, dd/mm/yyyy, yyyy-mm-dd, Excel serial) → yyyy-mm-dd. */
+export const ReviewDateCell = Schema.transformOrFail(
+  Schema.Union(Schema.Null, Schema.String, Schema.Number, Schema.DateFromSelf),
+  Schema.NullOr(Schema.String),
+  {
+    strict: true,
+    decode: (v, _, ast) => {
+      const d = parseReviewDate(v)
+      return d === undefined ? ParseResult.fail(new ParseResult.Type(ast, v)) : ParseResult.succeed(d)
+    },
+    encode: ParseResult.succeed
+  }
+)
+
+/** A reviewer's name: a name, not a paragraph. */
+export const ReviewerCell = Schema.String.pipe(Schema.minLength(1), Schema.maxLength(200))
+
+/** Comments: free text up to Excel's cell limit. */
+export const CommentCell = Schema.NullOr(Schema.String.pipe(Schema.maxLength(32_767)))
+
+/** The hidden round-trip columns recon wrote: sha256 hex of the evidence, and the 16-digit checksum. */
+export const EvidenceHashCell = Schema.String.pipe(Schema.pattern(/^[0-9a-f]{64}$/))
+export const ChecksumCell = Schema.String.pipe(Schema.pattern(/^[0-9a-f]{16}$/))
+
+const decodeFindingId = Schema.decodeUnknownEither(FindingIdCell)
+const decodeDecision = Schema.decodeUnknownEither(DecisionCell)
+const decodeDate = Schema.decodeUnknownEither(ReviewDateCell)
+const decodeReviewer = Schema.decodeUnknownEither(ReviewerCell)
+const decodeComment = Schema.decodeUnknownEither(CommentCell)
+const decodeEvidenceHash = Schema.decodeUnknownEither(EvidenceHashCell)
+const decodeChecksum = Schema.decodeUnknownEither(ChecksumCell)
+
+/** A value as a problem line quotes it (long text cut). */
+const quoted = (v: unknown): string => {
+  const s = v instanceof Date ? v.toISOString().slice(0, 10) : String(v)
+  return `"${s.length > 60 ? `${s.slice(0, 57)}…` : s}"`
+}
+
 /** Reads one workbook's finding sheets. `file` is how the file is named in problems and in the audit trail. */
 export const readReviewedWorkbook = (wb: ExcelJS.Workbook, file: string, options: ImportOptions = {}): ReadResult => {
   const decisions: Array<NewDecision> = []
@@ -186,29 +247,44 @@ export const readReviewedWorkbook = (wb: ExcelJS.Workbook, file: string, options
       const problem = (column: string | null, reason: string): void => {
         problems.push({ file, sheet: ws.name, row: r, column, reason })
       }
-      const id = asText(get(ID))
-      if (id === null) {
+      const rawId = asText(get(ID))
+      if (rawId === null) {
         problem(ID, "Dòng có ý kiến rà soát nhưng không có mã phát hiện; chỉ ghi quyết định vào các dòng recon đã lập.")
         continue
       }
+      if (Either.isLeft(decodeFindingId(rawId))) {
+        problem(ID, `Mã phát hiện ${quoted(rawId)} không đúng dạng recon lập (ví dụ MR-ddf01d095156); không sửa cột này.`)
+        continue
+      }
+      const id = rawId
       let ok = true
-      const decision = rawDecision === null ? undefined : parseDecision(rawDecision)
+      const decision = rawDecision === null ? undefined : Either.getOrUndefined(decodeDecision(rawDecision))
       if (rawDecision === null) {
         problem(DECISION, `Dòng ${id} có ý kiến nhưng chưa chọn Quyết định; chọn một trong: ${CHOICES}.`)
         ok = false
       } else if (decision === undefined) {
-        problem(DECISION, `Quyết định "${rawDecision}" không hợp lệ; chọn một trong: ${CHOICES}.`)
+        problem(DECISION, `Quyết định ${quoted(rawDecision)} không hợp lệ; chọn một trong: ${CHOICES}.`)
         ok = false
       }
-      const decidedOn = parseReviewDate(rawDate)
+      const date = decodeDate(rawDate)
+      const decidedOn = Either.isRight(date) ? date.right : undefined
       if (decidedOn === undefined) {
-        problem(DATE, `Ngày "${asText(rawDate) ?? ""}" không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/11/2026.`)
+        problem(DATE, `Ngày ${quoted(asText(rawDate) ?? "")} không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/11/2026.`)
         ok = false
+      }
+      for (const [column, text] of [[UNIT_COMMENT, unitComment], [COMMITTEE_COMMENT, committeeComment]] as const) {
+        if (Either.isLeft(decodeComment(text))) {
+          problem(column, `Ý kiến dài quá 32.767 ký tự (giới hạn của Excel): ${quoted(text)}; rút gọn ý kiến.`)
+          ok = false
+        }
       }
       const fromOption = options.reviewer?.trim()
       const reviewer = reviewerCell ?? (fromOption === undefined || fromOption === "" ? null : escapeCell(fromOption))
       if (reviewer === null || reviewer === "") {
         problem(REVIEWER, "Chưa ghi tên người rà soát; ghi vào cột Người rà soát hoặc nhập lại với --reviewer \"Họ và tên\".")
+        ok = false
+      } else if (Either.isLeft(decodeReviewer(reviewer))) {
+        problem(REVIEWER, `Tên người rà soát ${quoted(reviewer)} dài quá 200 ký tự; chỉ ghi họ và tên.`)
         ok = false
       }
       const evidence: Array<string | number | null> = []
@@ -218,6 +294,13 @@ export const readReviewedWorkbook = (wb: ExcelJS.Workbook, file: string, options
       }
       const checksum = asText(get(CHECKSUM))
       const evidenceHash = asText(get(EVIDENCE_HASH))
+      const hidden = [[EVIDENCE_HASH, evidenceHash, decodeEvidenceHash], [CHECKSUM, checksum, decodeChecksum]] as const
+      const badHidden = hidden.filter(([, v, decode]) => v !== null && Either.isLeft(decode(v)))
+      for (const [column, v] of badHidden) {
+        problem(column, `Cột ẩn "${column}" của phát hiện ${id} đã bị sửa (${quoted(v)}); ghi quyết định vào tệp báo cáo gốc.`)
+        ok = false
+      }
+      if (badHidden.length > 0) continue
       if (checksum === null || evidenceHash === null || evidenceChecksum(evidence) !== checksum) {
         problem(
           null,

@@ -2,8 +2,8 @@
  * Where the state database is. A run keeps it in its output folder (`<out>/state.sqlite`) unless
  * `--db` names another, and records the choice in run.json (`stateDb`); the commands that read a
  * run (review import / status / history, explain) find it from `--db`, else from `--run <out>`,
- * else next to the review workbooks given. Reading never creates a database: when none is found, the
- * message lists every place looked at.
+ * else next to the review workbooks given, else in the current folder (a run's output folder).
+ * Reading never creates a database: when none is found, the message lists every place looked at.
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
@@ -41,7 +41,8 @@ export interface LocateInput {
 /** The database to read, or the one-line message saying where none was found. */
 export const locateStateDb = (o: LocateInput): { readonly db: string } | { readonly error: string } => {
   if (o.db !== undefined) return { db: o.db }
-  const dirs = o.run !== undefined ? [o.run] : [...new Set((o.near ?? []).map((f) => path.dirname(f)))]
+  const near = [...new Set((o.near ?? []).map((f) => path.dirname(f)))]
+  const dirs = o.run !== undefined ? [o.run] : near.length > 0 ? near : ["."]
   const looked: Array<string> = []
   for (const dir of dirs) {
     for (const c of candidatesIn(dir)) {

@@ -318,8 +318,8 @@ describe("rule, checks, review state, bar view and split", () => {
       sheet(wb, "Tổng hợp").eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
       const bars = rows.filter((r) => typeof r[2] === "string" && /^█+$/.test(r[2] as string))
       expect(bars.map((r) => [r[0], r[1], (r[2] as string).length])).toEqual([
-        ["CB01 – Chi bộ Khu phố 1", 3, 40],
-        ["CB02 – Chi bộ Khu phố 2", 3, 40]
+        ["CB01 – Chi bộ Khu phố 1", 3, 30],
+        ["CB02 – Chi bộ Khu phố 2", 3, 30]
       ])
       expect(rows.find((r) => r[0] === "Chưa rà soát")).toEqual(["Chưa rà soát", 1])
       expect(rows.find((r) => r[0] === "Mở lại (bằng chứng thay đổi sau quyết định)")?.[1]).toBe(1)
@@ -327,7 +327,7 @@ describe("rule, checks, review state, bar view and split", () => {
     }))
 
   it("barText scales to the longest bar and always shows a non-zero count", () => {
-    expect(barText(10, 10)).toHaveLength(40)
+    expect(barText(10, 10)).toHaveLength(30)
     expect(barText(1, 1000)).toBe("█")
     expect(barText(0, 10)).toBe("")
   })
@@ -408,7 +408,7 @@ describe("a workbook that prints (issue 13)", () => {
 
   it("a row is as tall as its longest printed cell", () => {
     expect(rowHeight(["kort"], [20])).toBe(16)
-    expect(rowHeight(["x".repeat(210)], [19])).toBe(Math.ceil(10 * 12.75 + 3))
+    expect(rowHeight(["x".repeat(210)], [19])).toBe(Math.ceil(11 * 12.75 + 3))
     // Off-page (width 0) cells do not make the row taller.
     expect(rowHeight(["a", "x".repeat(5000)], [10, 0])).toBe(16)
   })
@@ -449,6 +449,20 @@ describe("a workbook that prints (issue 13)", () => {
       expect(fm).toContain("07/03/1958")
       // Off-page evidence stays off the page.
       expect(fm).not.toContain("Căn cứ và kiểm tra")
+      // Every page's body text prints at 9 pt or more (pdftohtml: text runs with their font size, in points at zoom 1).
+      if (has("pdftohtml")) {
+        const xml = execFileSync("pdftohtml", ["-xml", "-i", "-zoom", "1", "-stdout", pdf]).toString()
+        const size = new Map([...xml.matchAll(/<fontspec id="(\d+)" size="(\d+)"/g)].map((m) => [m[1]!, Number(m[2])]))
+        for (const page of xml.split("<page ").slice(1)) {
+          const chars = new Map<number, number>()
+          for (const t of page.matchAll(/<text [^>]*font="(\d+)"[^>]*>(.*?)<\/text>/g)) {
+            const pt = size.get(t[1]!)!
+            chars.set(pt, (chars.get(pt) ?? 0) + t[2]!.replace(/<[^>]+>/g, "").length)
+          }
+          const body = [...chars].sort((a, b) => b[1] - a[1])[0]![0]
+          expect(body, page.slice(0, 40)).toBeGreaterThanOrEqual(9)
+        }
+      }
     }).pipe(Effect.provide(NodeContext.layer)), 180_000)
 })
 
@@ -465,8 +479,51 @@ describe("cells not reconciled fully", () => {
       sheet(wb, "Tổng hợp").eachRow((row) => rows.push((row.values as Array<unknown>).slice(1)))
       const at = rows.findIndex((r) => r[0] === "Chi bộ chưa được đối chiếu đầy đủ")
       expect(at).toBeGreaterThan(0)
-      expect(rows[at + 2]).toEqual(["Chi bộ", "Mã chi bộ", "Đơn vị cấp trên", "Số đảng viên đang sinh hoạt", "Lý do"])
-      expect(rows[at + 3]).toEqual(["Chi bộ Khu phố 1", "CB01", undefined, 30, "Chưa nộp danh sách chính thức"])
-      expect(rows[at + 4]?.slice(0, 2)).toEqual(["Chi bộ Khu phố 2", "CB02"])
+      // The reason spans the narrow columns C–L (merged), so the summary prints one page wide at ≥ 9 pt.
+      expect(rows[at + 2]?.slice(0, 3)).toEqual(["Chi bộ (đơn vị cấp trên)", "Số đảng viên đang sinh hoạt", "Lý do"])
+      expect(rows[at + 3]?.slice(0, 3)).toEqual(["CB01 – Chi bộ Khu phố 1", 30, "Chưa nộp danh sách chính thức"])
+      expect(rows[at + 4]?.slice(0, 2)).toEqual(["CB02 – Chi bộ Khu phố 2", 12])
+      let cb02 = 0
+      sheet(wb, "Tổng hợp").eachRow((row, n) => void (cb02 === 0 && row.getCell(1).value === "CB02 – Chi bộ Khu phố 2" ? (cb02 = n) : undefined))
+      expect(sheet(wb, "Tổng hợp").model.merges).toContain(`C${cb02}:L${cb02}`)
     }))
+})
+
+describe("finding rows written as XML text (Cells.fastRows)", () => {
+  it("write the same sheet XML as exceljs's own rows: text with markup and control characters, numbers, dates, blanks, styles", async () => {
+    const { default: JSZip } = await import("jszip")
+    const { addRow, fastRows, STYLE } = await import("../../src/Report/Cells.js")
+    const dir = NodeFs.mkdtempSync(NodePath.join((await import("node:os")).tmpdir(), "recon-fastrows-"))
+    const styles = [STYLE.number, STYLE.wrap, STYLE.wrapDate, STYLE.reviewer, STYLE.percent, STYLE.line]
+    const rows: Array<Array<string | number | Date | null>> = [
+      [1, "Nguyễn <Văn> & \"A\" 'B'", new Date(Date.UTC(1948, 2, 7)), null, 0.9987, "dòng 1\ndòng 2"],
+      [2, "ký tự điều khiển \u0001\u0008 và \u007f bỏ đi", null, null, null, "'=SUM(1)"],
+      [3, "", new Date(Date.UTC(2026, 9, 31)), null, 1, "x".repeat(300)]
+    ]
+    const write = async (file: string, fast: boolean) => {
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false })
+      const ws = wb.addWorksheet("S")
+      addRow(ws, ["STT", "Tên", "Ngày", "Quyết định", "Độ tin cậy", "Ghi chú"]).commit()
+      const f = fast ? fastRows(ws) : null
+      if (fast) expect(f).not.toBeNull()
+      for (const values of rows) {
+        if (f !== null) f.row(values, styles, 42)
+        else {
+          const row = addRow(ws, values)
+          values.forEach((_, c) => (row.getCell(c + 1).style = styles[c]!))
+          row.height = 42
+          row.commit()
+        }
+      }
+      f?.end()
+      ws.commit()
+      await wb.commit()
+      const zip = await JSZip.loadAsync(NodeFs.readFileSync(file))
+      return [await zip.file("xl/worksheets/sheet1.xml")!.async("string"), await zip.file("xl/styles.xml")!.async("string")]
+    }
+    const viaExceljs = await write(NodePath.join(dir, "a.xlsx"), false)
+    const viaText = await write(NodePath.join(dir, "b.xlsx"), true)
+    expect(viaText[0]).toContain("Nguyễn &lt;Văn&gt; &amp; &quot;A&quot; &apos;B&apos;")
+    expect(viaText).toEqual(viaExceljs)
+  })
 })

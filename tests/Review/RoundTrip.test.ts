@@ -267,6 +267,46 @@ describe("review round trip", () => {
       expect(yield* decisionRows).toBe(before)
     }), 120_000)
 
+  it.effect("bad reviewer and hidden cells, edited in a real xlsx, are each one problem naming sheet, row, column and value", () =>
+    Effect.gen(function*() {
+      const before = yield* decisionRows
+      const wb = yield* Effect.promise(() => load(path.join(dir, "run1", "review.xlsx")))
+      // An error value where the decision goes (a broken lookup pasted in): reported, not skipped.
+      fill(wb, "NOT_IN_CENTRAL", "NC-acc8f8a1e374", { reviewer: "A" })
+      rowOf(wb, "NOT_IN_CENTRAL", "NC-acc8f8a1e374").getCell(findingColumn("Quyết định")).value = { error: "#N/A" } as ExcelJS.CellErrorValue
+      // A name that is a paragraph.
+      fill(wb, "DUPLICATE_ROSTER", "DR-bcdefb6e41b8", { decision: "Cần xác minh", reviewer: "Nguyễn Văn A ".repeat(30) })
+      // The hidden evidence hash overwritten.
+      fill(wb, "TRANSFER_OVERDUE", "TO-2390546dfcea", { decision: "Đã xử lý", reviewer: "A", date: new Date(Date.UTC(2026, 10, 5)) })
+      rowOf(wb, "TRANSFER_OVERDUE", "TO-2390546dfcea").getCell(findingColumn("Mã bằng chứng")).value = "xem lại"
+      // An id cut short.
+      const cut = rowOf(wb, "STATUS_CONFLICT", "SC-13897471b931")
+      cut.getCell(findingColumn("Mã phát hiện")).value = "SC-1389"
+      cut.getCell(findingColumn("Quyết định")).value = "Đã xử lý"
+      cut.getCell(findingColumn("Người rà soát")).value = "A"
+      // A tick box where the date goes.
+      fill(wb, "UNREPORTED_TRANSFER", "UT-31c80ef8c539", { decision: "Đồng ý đề xuất", reviewer: "A" })
+      rowOf(wb, "UNREPORTED_TRANSFER", "UT-31c80ef8c539").getCell(findingColumn("Ngày")).value = true
+      const bad = path.join(dir, "bad-cells.xlsx")
+      yield* Effect.promise(() => wb.xlsx.writeFile(bad))
+
+      const problems = refusal(yield* Effect.either(importing([bad]))).problems
+      const one = (sheet: Category, column: string) => {
+        const found = problems.filter((p) => p.sheet === categorySheetName(sheet) && p.column === column)
+        expect(found).toHaveLength(1)
+        return found[0]!
+      }
+      expect(one("NOT_IN_CENTRAL", "Quyết định")).toMatchObject({ file: bad, row: rowOf(wb, "NOT_IN_CENTRAL", "NC-acc8f8a1e374").number })
+      expect(one("NOT_IN_CENTRAL", "Quyết định").reason).toContain("\"#N/A\" không hợp lệ")
+      expect(one("DUPLICATE_ROSTER", "Người rà soát").reason).toMatch(/^Tên người rà soát "Nguyễn Văn A Nguyễn.*…" dài quá 200 ký tự/)
+      expect(one("TRANSFER_OVERDUE", "Mã bằng chứng").reason).toContain("\"xem lại\"")
+      expect(one("STATUS_CONFLICT", "Mã phát hiện")).toMatchObject({ row: cut.number })
+      expect(one("STATUS_CONFLICT", "Mã phát hiện").reason).toContain("\"SC-1389\" không đúng dạng")
+      expect(one("UNREPORTED_TRANSFER", "Ngày").reason).toContain("Ngày \"TRUE\" không hợp lệ")
+      expect(problems).toHaveLength(5)
+      expect(yield* decisionRows).toBe(before)
+    }), 120_000)
+
   it.effect("a file that is not a review workbook is refused", () =>
     Effect.gen(function*() {
       const error = refusal(yield* Effect.either(importing([path.join(dir, "central.xlsx")])))
