@@ -51,8 +51,16 @@ const withDefault = (s: OptionSpec & { default: string }): Options.Options<strin
   (s.kind === "file" ? Options.file(s.name) : s.kind === "directory" ? Options.directory(s.name) : Options.text(s.name)).pipe(
     Options.withDefault(s.default)
   )
-const integer = (s: OptionSpec & { default: string }): Options.Options<number> =>
-  Options.integer(s.name).pipe(Options.withDefault(Number(s.default)))
+/** An integer option with its default; sizes and counts must be at least 1, a seed at least 0. */
+const integer = (s: OptionSpec & { default: string }): Options.Options<number> => {
+  const min = s.name === "seed" ? 0 : 1
+  return Options.integer(s.name).pipe(
+    Options.mapEffect((n) =>
+      n >= min ? Effect.succeed(n) : Effect.fail(ValidationError.invalidValue(HelpDoc.p(`--${s.name}: expected a whole number of at least ${min}, got ${n}`)))
+    ),
+    Options.withDefault(Number(s.default))
+  )
+}
 const flag = (s: OptionSpec): Options.Options<boolean> => Options.boolean(s.name)
 
 const pipelineOpt = (PIPELINES.length > 0

@@ -84,6 +84,7 @@ describe("recon misuse: one line, the fix, a documented exit code", () => {
     [["run", "--pipeline", "sampel"], /^recon: --pipeline: "sampel" is not one of annual-roster-matching, sample; did you mean sample\?$/, 2],
     [["run", "--pipeline", "sample", "--as-of", "2026-13-45"], /^recon: --as-of: "2026-13-45" has no month 13/, 2],
     [["run", "--pipeline", "sample", "--as-of", "2026-02-30"], /^recon: --as-of: "2026-02-30" is not a date: 2026-02 has 28 days$/, 2],
+    [["bench", "--size", "-5", "--skip-ingest"], /^recon: --size: expected a whole number of at least 1, got -5$/, 2],
     [["run", "--pipeline", "sample", "--as-of", "31/10/2026"], /^recon: --as-of: expected a date as YYYY-MM-DD/, 2],
     [["run", "--central"], /^recon: --central needs a value: <file>/, 2],
     [["run"], /^recon: --central is required: the pipeline annual-roster-matching declares no default/, 2],
