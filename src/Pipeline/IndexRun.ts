@@ -294,7 +294,9 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   for (const t of transfers) loadUnits([t.fromUnit, t.toUnit].filter((c): c is string => c !== null))
 
   const issues = provinceIssues(db, province)
-  const all = [...own, ...foreign]
+  // In index order (the order of import), as a run over the whole database would see them: ties
+  // between two equal records break the same way.
+  const all = [...members.entries()].sort((x, y) => x[0] - y[0]).map((e) => e[1])
   const central: CentralIngest = {
     data: { members: all, units: [...unitsByCode.values()], transfers },
     duplicateIds: [],
