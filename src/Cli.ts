@@ -89,7 +89,8 @@ const runCommand = Command.make(
     db: optional(O.db),
     splitBy: Options.choice(O.splitBy.name, ["unit"]).pipe(Options.optional),
     unitAliases: optional(O.unitAliases),
-    expect: optional(O.expect)
+    expect: optional(O.expect),
+    province: optional(O.province)
   },
   (o) =>
     Effect.gen(function*() {
@@ -117,7 +118,8 @@ const runCommand = Command.make(
         asOf,
         db,
         ...(splitBy === undefined ? {} : { splitBy }),
-        ...(unitAliases === undefined ? {} : { unitAliases })
+        ...(unitAliases === undefined ? {} : { unitAliases }),
+        ...(Option.isSome(o.province) ? { province: o.province.value } : {})
       }).pipe(Effect.mapError(failWith))
       yield* Console.log(formatRunSummary(result, decl.name, db))
       if (Option.isSome(o.expect)) yield* checkExpected(o.expect.value, out)
@@ -276,16 +278,38 @@ const explainCommand = Command.make(
 
 const centralImport = Command.make(
   "import",
-  { xlsx: Args.file({ name: "export.xlsx", exists: "yes" }), into: Options.file("into") },
-  ({ into, xlsx }) =>
+  {
+    exports: Args.file({ name: "export", exists: "yes" }).pipe(Args.atLeast(1)),
+    into: Options.file("into"),
+    pipeline: pipelineOpt,
+    province: optional(O.province)
+  },
+  ({ exports, into, pipeline, province }) =>
     Effect.gen(function*() {
-      const { importCentral } = yield* Effect.promise(() => import("./Ingest/Central.js"))
-      const s = yield* importCentral(xlsx, into).pipe(Effect.mapError(failWith))
-      yield* Console.log(`imported ${s.rowsIngested} rows (${s.rowsRejected} rejected) from ${xlsx} into ${into}`)
+      const decl = yield* loadPipeline(pipeline)
+      const { formatImportStats, importNational } = yield* Effect.promise(() => import("./Store/CentralIndex.js"))
+      const s = yield* importNational(exports, into, {
+        pipeline: decl.name,
+        rules: decl.match.blocking,
+        ...(Option.isSome(province) ? { province: province.value } : {})
+      }).pipe(Effect.mapError(failWith))
+      yield* Console.log(formatImportStats(s))
     })
 )
 
-const central = Command.make("central").pipe(Command.withSubcommands([centralImport]))
+const centralDuplicates = Command.make(
+  "duplicates",
+  { central: Options.file("central"), out: Options.directory("out"), pipeline: pipelineOpt },
+  ({ central, out, pipeline }) =>
+    Effect.gen(function*() {
+      const decl = yield* loadPipeline(pipeline)
+      const { formatDuplicatesStats, nationalDuplicates } = yield* Effect.promise(() => import("./Pipeline/NationalDuplicates.js"))
+      const s = yield* nationalDuplicates(central, out, decl.match).pipe(Effect.mapError(failWith))
+      yield* Console.log(formatDuplicatesStats(s))
+    })
+)
+
+const central = Command.make("central").pipe(Command.withSubcommands([centralImport, centralDuplicates]))
 
 const samplesCommune = Command.make("commune", { out: withDefault(samplesCommuneSpec.options![0]! as OptionSpec & { default: string }) }, ({ out }) =>
   Effect.promise(() => import("../samples/generators/Commune.js")).pipe(

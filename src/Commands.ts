@@ -50,6 +50,14 @@ export const O = {
     description: "Reconcile as of this date: the rules in force then apply and deadlines are counted to it. A real calendar date.",
     defaultText: "the pipeline's date, else today"
   }),
+  province: spec({
+    name: "province",
+    kind: "text",
+    placeholder: "<code>",
+    description: "The province code: on import, of the one export given (else its central_meta.province_code, else the root unit of its ChiBo tree); " +
+      "on a run against the national index, the province whose rosters are read (else the province of the rosters' cells).",
+    defaultText: "from the export, or from the rosters"
+  }),
   db: spec({
     name: "db",
     kind: "file",
@@ -99,7 +107,7 @@ export const O = {
 export const runSpec: CommandSpec = {
   path: ["run"],
   summary: "Reconcile the cells' rosters against the central database and write the review report.",
-  options: [O.pipeline, O.central, O.rosters, O.out, O.asOf, O.db, O.splitBy, O.unitAliases, O.expect],
+  options: [O.pipeline, O.central, O.rosters, O.out, O.asOf, O.db, O.splitBy, O.unitAliases, O.expect, O.province],
   notes: [
     "Exit code 0 when the run completes (findings are results, not errors); 1 with one line naming the file when it " +
       "cannot run; 2 when the command line is wrong. Files that cannot be read are reported and the run goes on."
@@ -177,10 +185,38 @@ export const explainSpec: CommandSpec = {
 
 export const centralImportSpec: CommandSpec = {
   path: ["central", "import"],
-  summary: "Convert a central export workbook into the SQLite schema README documents.",
-  args: [{ name: "export.xlsx", description: "The central export workbook (sheets DangVien, ChiBo, ChuyenSinhHoat)." }],
-  options: [spec({ name: "into", kind: "file", placeholder: "<central.sqlite>", description: "The SQLite file to create or replace.", required: true })],
-  examples: [{ what: "Convert the sample's export, then reconcile against the SQLite file.", command: "recon central import samples/central.xlsx --into reports/central.sqlite" }]
+  summary: "Import central exports (one per province) into the national index: records, units, transfers and the blocking keys.",
+  args: [{
+    name: "export",
+    description: "A province's central export: the .xlsx workbook (sheets DangVien, ChiBo, ChuyenSinhHoat) or a .sqlite file in the central schema.",
+    repeated: true
+  }],
+  options: [
+    spec({
+      name: "into",
+      kind: "file",
+      placeholder: "<national.sqlite>",
+      description: "The national index to create, or to add to (re-importing a province replaces only its records, units and transfers).",
+      required: true
+    }),
+    { ...O.pipeline, description: "The pipeline whose blocking rules the keys are built for (runs with other rules are refused)." } as OptionSpec,
+    O.province
+  ],
+  examples: [
+    { what: "Import the sample's export, then reconcile against the index.", command: "recon central import samples/central.xlsx --into reports/national.sqlite" },
+    { what: "Import two provinces' exports into one national index.", command: "recon central import exports/ND.sqlite exports/HN.xlsx --into national.sqlite" }
+  ]
+}
+
+export const centralDuplicatesSpec: CommandSpec = {
+  path: ["central", "duplicates"],
+  summary: "Find duplicate records over the whole national index, block by block; writes central-duplicates.jsonl.",
+  options: [
+    spec({ name: "central", kind: "file", placeholder: "<national.sqlite>", description: "The national index (`recon central import`).", required: true }),
+    spec({ name: "out", kind: "directory", description: "Where to write central-duplicates.jsonl (created when missing).", required: true }),
+    { ...O.pipeline, description: "The pipeline whose match settings compare the records." } as OptionSpec
+  ],
+  examples: [{ what: "All central duplicates of the national index.", command: "recon central duplicates --central national.sqlite --out reports/duplicates" }]
 }
 
 export const samplesCommuneSpec: CommandSpec = {
@@ -265,7 +301,7 @@ export const rootSpec: CommandSpec = {
     runSpec,
     { path: ["review"], summary: "Read reviewers' decisions back and follow the review.", subcommands: [reviewImportSpec, reviewStatusSpec, reviewHistorySpec] },
     explainSpec,
-    { path: ["central"], summary: "Work with the central database export.", subcommands: [centralImportSpec] },
+    { path: ["central"], summary: "Work with the central database export.", subcommands: [centralImportSpec, centralDuplicatesSpec] },
     { path: ["samples"], summary: "Synthetic data for trying and testing recon.", subcommands: [samplesCommuneSpec, samplesGenerateSpec, samplesNationalSpec] },
     evaluateSpec,
     benchSpec,

@@ -39,6 +39,8 @@ import { VERSION } from "../Version.js"
 import { type AsOf, parseAsOf } from "./AsOf.js"
 import { type Progress, silentProgress } from "./Progress.js"
 import type { PipelineDeclaration } from "./Declaration.js"
+import { inScope, loadSubset, openIndex, type Province, provincesFromRoots, provinceUnits } from "./IndexRun.js"
+import { isNationalIndex } from "../Store/CentralIndex.js"
 
 export { VERSION }
 
@@ -60,6 +62,8 @@ export interface RunOptions {
   readonly unitAliases?: string
   /** Where stage progress goes (a terminal); default none. */
   readonly progress?: Progress
+  /** Against a national index (`recon central import`): the province whose rosters these are (else the index's only one). */
+  readonly province?: string
 }
 
 export interface RunResult {
@@ -143,7 +147,8 @@ export const rules = (
   rosters: RosterIngest,
   matched: MatchOutcome,
   asOf: string | AsOf,
-  gaps: InputGaps = inputGaps(rosters.files, rosters.rejections)
+  gaps: InputGaps = inputGaps(rosters.files, rosters.rejections),
+  provinces?: ReadonlyMap<string, Province>
 ): Array<Discrepancy> => {
   const date = typeof asOf === "string" ? Either.getOrThrowWith(parseAsOf(asOf), (why) => new Error(why)) : asOf
   return applyRules({
@@ -154,7 +159,8 @@ export const rules = (
     centralDuplicates: matched.centralDuplicates,
     asOf: date.dayNumber,
     params: paramsAsOf(decl.rules, date.iso),
-    calendar: makeCalendar(decl.calendar)
+    calendar: makeCalendar(decl.calendar),
+    ...(provinces === undefined ? {} : { provinces })
   })
 }
 
@@ -275,9 +281,24 @@ export const run = (
 
     // Roster worker threads load their code while the central database is read.
     const pool = yield* rosterPool(opts.rosters)
-    const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central, { asOf: opts.asOf }), progress).pipe(
-      Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` }))
-    )
+    // A national index (Pipeline/IndexRun.ts): the province's units now, its candidates once the rosters are read.
+    const index = isNationalIndex(opts.central)
+      ? yield* openIndex(opts.central, opts.province).pipe(Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` })))
+      : null
+    if (index === null && opts.province !== undefined) {
+      return yield* new RunError({ message: `--province ${opts.province}: ${opts.central} is no national index (recon central import); leave --province out` })
+    }
+    let central: CentralIngest = index !== null
+      ? {
+        data: { members: [], units: provinceUnits(index), transfers: [] },
+        duplicateIds: [],
+        rejections: [],
+        warnings: [],
+        summary: { file: NodePath.basename(opts.central), kind: null, unitCode: null, sha256: "", rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: null, suspectTruncated: false }
+      }
+      : yield* timed(timings, "ingestCentral", readCentral(opts.central, { asOf: opts.asOf }), progress).pipe(
+        Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` }))
+      )
     const aliasTable = opts.unitAliases === undefined ? null : yield* readAliasTable(opts.unitAliases)
     const rosters = yield* timed(
       timings,
@@ -312,6 +333,29 @@ export const run = (
           `); give --rosters the folder holding the cells' lists`
       })
     }
+    const subset = index === null ? null : yield* timed(
+      timings,
+      "ingestCentral",
+      Effect.try({
+        try: () => loadSubset(index, rosters.rows, decl.match),
+        catch: (e) => new RunError({ message: `${opts.central}: ${e instanceof Error ? e.message : String(e)}` })
+      }),
+      progress
+    )
+    if (subset !== null) {
+      central = subset.central
+      yield* Effect.logInfo(
+        `national index, province ${index!.province.code}: ${subset.stats.ownMembers} own members, ${subset.stats.candidates} candidates and ` +
+          `${subset.stats.fillers} capped-group records of other provinces (${subset.stats.keysLooked} keys looked up, ${subset.stats.ms} ms)`
+      )
+    }
+    // Unit → province: the index's; or, for a central with several roots, each unit's root.
+    const provinces: ReadonlyMap<string, Province> | undefined = subset !== null
+      ? subset.provinceOfUnit
+      : (() => {
+        const p = provincesFromRoots(central.data.units)
+        return new Set([...p.values()].map((x) => x.code)).size > 1 ? p : undefined
+      })()
     yield* Effect.logInfo(
       `ingested ${central.data.members.length} central members and ${rosters.rows.length} roster rows from ${rosters.files.length} files`
     )
@@ -327,8 +371,15 @@ export const run = (
     )
     // What of each cell's input was not read: caveats its MISSING findings and lists it as not covered.
     const gaps = inputGaps(rosters.files, rosters.rejections)
-    const uncovered = uncoveredCells(central.data, unitsWithOfficialRoster(rosters.files), gaps)
-    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, asOf, gaps)), progress)
+    const scope = subset === null ? () => true : inScope(subset.ownUnits, subset.ownMembers)
+    const uncovered = uncoveredCells(central.data, unitsWithOfficialRoster(rosters.files), gaps).filter((c) => subset === null || subset.ownUnits.has(c.unitCode))
+    // Against the index, what concerns the province only (IndexRun.inScope).
+    const allFindings = yield* timed(
+      timings,
+      "rules",
+      Effect.sync(() => rules(decl, central.data, rosters, matched, asOf, gaps, provinces).filter(scope)),
+      progress
+    )
     // Decisions imported with `recon review import`: standing ones keep judged findings out (Review/Apply.ts).
     const { raised: findings, suppressed } = yield* timed(
       timings,
