@@ -12,7 +12,7 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import { Console, Effect, Either, Option, Schema } from "effect"
 import type { OptionSpec } from "./CliSpec.js"
 import {
-  benchOptions, DEFAULT_PIPELINE, evaluateOptions, generateOptions, O, PIPELINES, samplesCommuneSpec
+  benchOptions, DEFAULT_PIPELINE, evaluateOptions, generateOptions, nationalOptions, O, PIPELINES, samplesCommuneSpec
 } from "./Commands.js"
 import { parseAsOf } from "./Pipeline/AsOf.js"
 import type { PipelineDeclaration } from "./Pipeline/Declaration.js"
@@ -332,7 +332,45 @@ const samplesGenerate = Command.make(
     )
 )
 
-const samples = Command.make("samples").pipe(Command.withSubcommands([samplesCommune, samplesGenerate]))
+const samplesNational = Command.make(
+  "national",
+  {
+    members: integer(nationalOptions.members),
+    provinces: integer(nationalOptions.provinces),
+    rosterProvince: withDefault(nationalOptions.rosterProvince),
+    rosterMembers: integer(nationalOptions.rosterMembers),
+    seed: integer(nationalOptions.seed),
+    out: Options.directory("out"),
+    skipRosterFiles: flag(nationalOptions.skipRosterFiles)
+  },
+  (o) =>
+    Effect.gen(function*() {
+      const m = yield* Effect.promise(() => import("../samples/generators/National.js"))
+      const t0 = performance.now()
+      const cpu0 = process.cpuUsage()
+      const r = yield* Effect.tryPromise({
+        try: () =>
+          m.generateNational({
+            members: o.members, provinces: o.provinces, rosterProvince: o.rosterProvince, seed: o.seed, out: o.out,
+            ...(o.rosterMembers > 0 ? { rosterMembers: o.rosterMembers } : {}), skipRosterFiles: o.skipRosterFiles
+          }),
+        catch: failWith
+      })
+      const cpu = process.cpuUsage(cpu0)
+      const t = r.truth
+      const cross = t.cases.filter((c) => c.crossProvince !== undefined)
+      yield* Console.log(
+        `wrote ${r.exports.length} province exports (${r.centralRecords} central records) to ${o.out}/exports, ` +
+          `${o.skipRosterFiles ? "no roster files" : `${t.rosterFiles} roster files`} (${t.rows.length} rows) of ${t.national.rosterProvince}, truth.json: ` +
+          `${t.cases.length} planted discrepancies, ${cross.filter((c) => c.category === "UNREPORTED_TRANSFER").length} moves in from other provinces, ` +
+          `${cross.filter((c) => c.category === "MISSING_FROM_ROSTER").length} out\n` +
+          `  ${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; ` +
+          Object.entries(r.ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")
+      )
+    })
+)
+
+const samples = Command.make("samples").pipe(Command.withSubcommands([samplesCommune, samplesGenerate, samplesNational]))
 
 const evaluateCommand = Command.make(
   "evaluate",

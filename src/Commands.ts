@@ -238,6 +238,31 @@ export const samplesGenerateSpec: CommandSpec = {
   examples: [{ what: "A province of 10,000 members, then reconcile and evaluate it.", command: "recon samples generate --members 10000 --out /tmp/p && recon run --central /tmp/p/central.xlsx --rosters /tmp/p/rosters --out /tmp/p/out && recon evaluate --truth /tmp/p/truth.json --run /tmp/p/out" }]
 }
 
+export const nationalOptions = {
+  members: spec({ name: "members", kind: "integer", placeholder: "<n>", description: "Active members nationally, the roster province's included (inactive records come on top, about 4 %).", default: "5600000" }),
+  provinces: spec({ name: "provinces", kind: "integer", placeholder: "<n>", description: "How many of the 34 provinces and cities of the 2025 merger: the roster province and the first others of the list.", default: "34" }),
+  rosterProvince: spec({ name: "roster-province", kind: "text", placeholder: "<code>", description: "The province whose rosters are written, by its code (the CCCD code of the province whose name was kept, e.g. 037 Ninh Bình, 001 Hà Nội, 079 Hồ Chí Minh).", default: "037" }),
+  rosterMembers: spec({ name: "roster-members", kind: "integer", placeholder: "<n>", description: "Active members of the roster province (its rosters hold about as many rows, ~25 a file); 0: 150,000, or its share of --members when smaller.", default: "0" }),
+  seed: spec({ name: "seed", kind: "integer", placeholder: "<n>", description: "Seed of the random draws: the same options give the same exports, files and truth.", default: "1" }),
+  out: spec({ name: "out", kind: "directory", description: "Where to write exports/<code>-<name>.sqlite (one per province), rosters/, truth.json and national.json.", required: true }),
+  skipRosterFiles: spec({ name: "skip-roster-files", kind: "boolean", description: "Write the exports and truth.json but not the roster files." })
+}
+
+export const samplesNationalSpec: CommandSpec = {
+  path: ["samples", "national"],
+  summary: "Generate a national central database (one SQLite export per province) and one province's rosters, with moves between provinces planted.",
+  options: Object.values(nationalOptions),
+  notes: [
+    "The exports are in the central SQLite schema (README, Inputs) with central_meta keys province_code and province_name. " +
+      "truth.json is the province generator's for the roster province, with the moves between provinces marked (crossProvince) " +
+      "and, under `national`, each export's member id ranges, so `recon evaluate` can count them."
+  ],
+  examples: [
+    { what: "A small nation of 3 provinces for trying the commands.", command: "recon samples national --members 20000 --provinces 3 --out /tmp/nat" },
+    { what: "The national bench's data: 5.6 million members in 34 provinces, the rosters of Ninh Bình.", command: "recon samples national --members 5600000 --provinces 34 --roster-province 037 --out /tmp/nat" }
+  ]
+}
+
 export const evaluateOptions = {
   truth: spec({ name: "truth", kind: "file", placeholder: "<truth.json>", description: "The truth.json written by `recon samples generate`.", required: true }),
   run: spec({ name: "run", kind: "directory", placeholder: "<out>", description: "The output folder of `recon run` on that province (links.csv, discrepancies.jsonl).", required: true }),
@@ -277,7 +302,7 @@ export const rootSpec: CommandSpec = {
     { path: ["review"], summary: "Read reviewers' decisions back and follow the review.", subcommands: [reviewImportSpec, reviewStatusSpec, reviewHistorySpec] },
     explainSpec,
     { path: ["central"], summary: "Work with the central database export.", subcommands: [centralImportSpec, centralDuplicatesSpec] },
-    { path: ["samples"], summary: "Synthetic data for trying and testing recon.", subcommands: [samplesCommuneSpec, samplesGenerateSpec] },
+    { path: ["samples"], summary: "Synthetic data for trying and testing recon.", subcommands: [samplesCommuneSpec, samplesGenerateSpec, samplesNationalSpec] },
     evaluateSpec,
     benchSpec,
     pipelinesSpec
