@@ -25,7 +25,7 @@ import type { CentralIngest } from "../Ingest/Central.js"
 import type { BlockKey, MatchSettings } from "../Match/Engine.js"
 import { Interner, parentMap, prepare } from "../Match/Engine.js"
 import {
-  decodeMember, decodeTransfer, IndexError, type IndexMeta, provinceIssues, readIndexMeta, signatureOf, signaturesOf, stableKey
+  decodeMember, decodeTransfer, IndexError, type IndexMeta, provinceIssues, provinceLocal, readIndexMeta, signatureOf, signaturesOf, stableKey
 } from "../Store/CentralIndex.js"
 
 export interface Province {
@@ -97,7 +97,7 @@ export const provinceUnits = (h: IndexHandle): Array<Unit> =>
 
 /** The pipeline's rules the index has no keys for (the run is refused: candidates would be missed silently). */
 export const missingRules = (meta: IndexMeta, settings: Pick<MatchSettings, "blocking">): Array<string> =>
-  settings.blocking.filter((r) => !meta.signatures.includes(signatureOf(r))).map((r) => r.name)
+  settings.blocking.filter((r) => !provinceLocal(r) && !meta.signatures.includes(signatureOf(r))).map((r) => r.name)
 
 export interface Subset {
   readonly central: CentralIngest
@@ -149,6 +149,8 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   // Per key signature: the LIMIT of a lookup (null: every record of the group).
   const limitOf = new Map<string, number | null>()
   for (const r of settings.blocking) {
+    // Rules on the parent unit pair only records of the province, loaded whole.
+    if (provinceLocal(r)) continue
     const sig = signatureOf(r)
     const prev = limitOf.get(sig)
     const lim = r.maxGroup === undefined ? null : r.maxGroup + 1
