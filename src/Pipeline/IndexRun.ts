@@ -11,11 +11,12 @@
  * and runs the existing in-memory pipeline on that subset. Memory grows with the rosters and the
  * candidates, not with the central size.
  *
- * Same candidates as a run over the whole database: a rule capped at `maxGroup` pairs nothing in
- * a group over the cap; such a key is fetched with `LIMIT maxGroup + 1`, so its group in the
- * subset is over the cap too (and the engine drops it) while a group within the cap comes whole.
- * Keys of the fetched records of other provinces under capped rules are looked up once more the
- * same way, so central × central pairs among them are the ones the whole database would give.
+ * Candidates: every record a run over the whole database would pair with a roster row or an own
+ * member. A rule capped at `maxGroup` pairs nothing in a group over its cap: such a group is looked
+ * up with `LIMIT maxGroup + 1` and, over the cap, not fetched (the national "Nguyễn Hùng, 1960"
+ * would otherwise bring hundreds of records each). Records fetched by other rules that share such
+ * a key may then pair under the capped rule in the subset: an extra candidate pair, never a
+ * missing one (README: the national index, where an index run may differ from a whole run).
  */
 import * as path from "node:path"
 import Database from "better-sqlite3"
@@ -108,7 +109,8 @@ export interface Subset {
   readonly stats: {
     readonly ownMembers: number
     readonly candidates: number
-    readonly fillers: number
+    /** Keys of capped rules whose group is over the cap in the whole database (not fetched). */
+    readonly overCapKeys: number
     readonly keysLooked: number
     readonly droppedDuplicateIds: number
     readonly ms: number
@@ -215,11 +217,10 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   const unlimited = new Set<number>()
   const limited = new Map<number, number>()
   const strings = new Interner()
-  const collectKeys = (side: ReturnType<typeof prepare>, onlyCapped: boolean) => {
+  const collectKeys = (side: ReturnType<typeof prepare>) => {
     for (let i = 0; i < side.n; i++) {
       for (let r = 0; r < sigs.length; r++) {
         const lim = limitOf.get(sigs[r]!)!
-        if (onlyCapped && lim === null) continue
         const k = stableKey(side, strings, i, sigs[r]!, keyLists[r]!)
         if (k === null || looked.has(k)) continue
         looked.add(k)
@@ -229,10 +230,11 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
     }
   }
   const ownParents = parentMap([...unitsByCode.values()])
-  collectKeys(prepare(rows, ownParents, strings), false)
-  collectKeys(prepare(own, ownParents, strings), false)
+  collectKeys(prepare(rows, ownParents, strings))
+  collectKeys(prepare(own, ownParents, strings))
 
   const fetched = new Set<number>()
+  let overCap = 0
   const lookup = () => {
     if (unlimited.size > 0) {
       withTempIds(db, "recon_keys", "INTEGER", unlimited, () => {
@@ -241,9 +243,15 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
         }
       })
     }
+    // A capped group comes whole when within its cap; over it, not at all (the whole database pairs nothing in it).
     const byKey = db.prepare(`SELECT member FROM central_keys WHERE key = ? LIMIT ?`).raw(true)
     for (const [k, lim] of limited) {
-      for (const r of byKey.all(k, lim) as Array<[number]>) if (!members.has(r[0])) fetched.add(r[0])
+      const group = byKey.all(k, lim) as Array<[number]>
+      if (group.length >= lim) {
+        overCap++
+        continue
+      }
+      for (const r of group) if (!members.has(r[0])) fetched.add(r[0])
     }
     unlimited.clear()
     limited.clear()
@@ -272,18 +280,13 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   })
   const candidates = loadFetched()
   loadUnits(candidates.map((m) => m.unitCode))
-  // Capped keys of the other provinces' records, once: their groups over the cap stay over it.
-  collectKeys(prepare(candidates, parentMap([...unitsByCode.values()]), strings), true)
-  lookup()
-  const fillers = loadFetched()
-  loadUnits(fillers.map((m) => m.unitCode))
 
   // Transfers: the province's, and those of the other provinces' members loaded.
   const transfers: Array<Transfer> = []
   for (const r of db.prepare(`SELECT data FROM central_transfers WHERE province = ? ORDER BY rowid`).raw(true).iterate(province) as Iterable<[string]>) {
     transfers.push(decodeTransfer(r[0]))
   }
-  const foreign = [...candidates, ...fillers]
+  const foreign = candidates
   if (foreign.length > 0) {
     const foreignIds = new Set(foreign.map((m) => m.id))
     withTempIds(db, "recon_member_ids", "TEXT", foreignIds, () => {
@@ -333,7 +336,7 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
     stats: {
       ownMembers: ownCount,
       candidates: candidates.length,
-      fillers: fillers.length,
+      overCapKeys: overCap,
       keysLooked: looked.size,
       droppedDuplicateIds,
       ms: Math.round(performance.now() - t0)

@@ -345,8 +345,8 @@ export const run = (
     if (subset !== null) {
       central = subset.central
       yield* Effect.logInfo(
-        `national index, province ${index!.province.code}: ${subset.stats.ownMembers} own members, ${subset.stats.candidates} candidates and ` +
-          `${subset.stats.fillers} capped-group records of other provinces (${subset.stats.keysLooked} keys looked up, ${subset.stats.ms} ms)`
+        `national index, province ${index!.province.code}: ${subset.stats.ownMembers} own members, ${subset.stats.candidates} candidates of other provinces, ` +
+          `${subset.stats.overCapKeys} keys over a rule's cap (${subset.stats.keysLooked} keys looked up, ${subset.stats.ms} ms)`
       )
     }
     // Unit → province: the index's; or, for a central with several roots, each unit's root.
