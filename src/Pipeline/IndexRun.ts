@@ -100,8 +100,22 @@ export const provinceUnits = (h: IndexHandle): Array<Unit> =>
 export const missingRules = (meta: IndexMeta, settings: Pick<MatchSettings, "blocking">): Array<string> =>
   settings.blocking.filter((r) => !provinceLocal(r) && !meta.signatures.includes(signatureOf(r))).map((r) => r.name)
 
+/** A member of this province found on another province's roster by that province's last index run. */
+export interface Listing {
+  readonly memberId: string
+  readonly listedProvince: string
+  readonly listedProvinceName: string
+  readonly unitCode: string
+  readonly unitName: string
+  readonly file: string
+  readonly row: number
+  readonly asOf: string
+}
+
 export interface Subset {
   readonly central: CentralIngest
+  /** Own members listed on another province's roster (recorded by that province's runs), by member id. */
+  readonly listedElsewhere: ReadonlyMap<string, ReadonlyArray<Listing>>
   /** Unit code → its province, for every unit loaded. */
   readonly provinceOfUnit: ReadonlyMap<string, Province>
   readonly ownUnits: ReadonlySet<string>
@@ -299,6 +313,18 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   for (const t of transfers) loadUnits([t.fromUnit, t.toUnit].filter((c): c is string => c !== null))
 
   const issues = provinceIssues(db, province)
+  const listedElsewhere = new Map<string, Array<Listing>>()
+  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'central_listings'`).get() !== undefined) {
+    const q = db.prepare(
+      `SELECT member_id AS memberId, listed_province AS listedProvince, listed_province_name AS listedProvinceName, unit_code AS unitCode,
+         unit_name AS unitName, file, row, as_of AS asOf FROM central_listings WHERE member_province = ? ORDER BY rowid`
+    )
+    for (const l of q.all(province) as Array<Listing>) {
+      const list = listedElsewhere.get(l.memberId)
+      if (list === undefined) listedElsewhere.set(l.memberId, [l])
+      else list.push(l)
+    }
+  }
   // In index order (the order of import), as a run over the whole database would see them: ties
   // between two equal records break the same way.
   const all = [...members.entries()].sort((x, y) => x[0] - y[0]).map((e) => e[1])
@@ -330,6 +356,7 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   }
   return {
     central,
+    listedElsewhere,
     provinceOfUnit,
     ownUnits,
     ownMembers,
@@ -370,4 +397,63 @@ export const provincesFromRoots = (units: ReadonlyArray<Unit>): Map<string, Prov
     out.set(u.code, { code: r.code, name: r.name })
   }
   return out
+}
+
+/**
+ * A MISSING_FROM_ROSTER of a member another province's run found on one of its lists says so: the
+ * committee verifying the absence learns where the member is listed (and that the other province
+ * reports an unreported move).
+ */
+export const noteListedElsewhere = (listed: ReadonlyMap<string, ReadonlyArray<Listing>>) => (d: Discrepancy): Discrepancy => {
+  if (d.category !== "MISSING_FROM_ROSTER" || d.memberIds.length !== 1) return d
+  const ls = listed.get(d.memberIds[0]!)
+  if (ls === undefined || ls.length === 0) return d
+  const where = ls.map((l) => `${l.unitName} (mã ${l.unitCode}) thuộc ${l.listedProvinceName} (mã ${l.listedProvince}), tệp ${l.file}, dòng ${l.row}`).join("; ")
+  return {
+    ...d,
+    reason: `${d.reason} Lưu ý: theo lần đối chiếu của ${ls[0]!.listedProvinceName} tính đến ngày ${ls[0]!.asOf.split("-").reverse().join("/")}, ` +
+      `đảng viên này có tên trong danh sách của ${where}: có thể đã chuyển sinh hoạt sang tỉnh, thành phố khác mà chưa làm thủ tục ` +
+      `(bên đó ghi nhận là chuyển sinh hoạt không báo).`
+  }
+}
+
+/**
+ * After a province's run: its rows linked to members of other provinces, recorded in the index
+ * (replacing what its previous run recorded), so those provinces' runs can say where the member is
+ * listed. The only write a run makes to the index; one short transaction.
+ */
+export const recordListings = (
+  file: string,
+  province: Province,
+  asOf: string,
+  linked: ReadonlyArray<{ readonly memberId: string | null; readonly row: RosterRow }>,
+  members: ReadonlyMap<string, CentralMember>,
+  provinceOfUnit: ReadonlyMap<string, Province>,
+  unitName: (code: string) => string
+): number => {
+  const db = new Database(file, { fileMustExist: true })
+  try {
+    db.pragma("busy_timeout = 30000")
+    db.exec(`CREATE TABLE IF NOT EXISTS central_listings (member_id TEXT NOT NULL, member_province TEXT NOT NULL,
+      listed_province TEXT NOT NULL, listed_province_name TEXT NOT NULL, unit_code TEXT NOT NULL, unit_name TEXT NOT NULL,
+      file TEXT NOT NULL, row INTEGER NOT NULL, as_of TEXT NOT NULL, recorded_at TEXT NOT NULL)`)
+    db.exec(`CREATE INDEX IF NOT EXISTS central_listings_member_province ON central_listings (member_province)`)
+    const now = new Date().toISOString()
+    let n = 0
+    db.transaction(() => {
+      db.prepare(`DELETE FROM central_listings WHERE listed_province = ?`).run(province.code)
+      const ins = db.prepare(`INSERT INTO central_listings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      for (const l of linked) {
+        if (l.memberId === null) continue
+        const m = members.get(l.memberId)
+        const home = m === undefined ? undefined : provinceOfUnit.get(m.unitCode)
+        if (home === undefined || home.code === province.code) continue
+        ins.run(l.memberId, home.code, province.code, province.name, l.row.unitCode, unitName(l.row.unitCode), l.row.file, l.row.row, asOf, now)
+        n++
+      }
+    })()
+    return n
+  } finally {
+    db.close()
+  }
 }

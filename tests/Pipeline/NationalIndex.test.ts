@@ -188,13 +188,30 @@ describe("national index", () => {
       }
     }))
 
-  it.effect("A's run proposes the mover as missing from A's cell (B's run reports where they are)", () =>
+  it.effect("A's run proposes the mover as missing from A's cell, saying where B's run found them listed", () =>
     Effect.gen(function*() {
       yield* setup
+      // A fresh index (the runs of the other tests record listings in theirs).
+      const copy = path.join(dir, "listings.sqlite")
+      yield* importNational([path.join(dir, "exports", "A.xlsx"), path.join(dir, "exports", "B.sqlite")], copy, {
+        pipeline: sample.name,
+        rules: sample.match.blocking
+      })
+      // Before any run of B: a plain MISSING_FROM_ROSTER.
+      yield* runOn(copy, rostersA, path.join(dir, "outA-before"), "TA")
+      const before = readLines(path.join(dir, "outA-before")).filter((d) => d.category === "MISSING_FROM_ROSTER")
+      expect(before.map((d) => [d.unitCode, d.memberIds])).toEqual([["CA1", ["A003"]]])
+      expect(before[0]!.reason).not.toContain("Lưu ý: theo lần đối chiếu")
+      // B's run records that its CB1 lists A003; A's next run says so.
+      yield* runOn(copy, rostersB, path.join(dir, "outB-listings"), "TB")
       const out = path.join(dir, "outA")
-      yield* runOn(national, rostersA, out, "TA")
+      yield* runOn(copy, rostersA, out, "TA")
       const missing = readLines(out).filter((d) => d.category === "MISSING_FROM_ROSTER")
-      expect(missing.map((d) => [d.unitCode, d.memberIds])).toEqual([["CA1", ["A003"]]])
+      expect(missing.map((d) => [d.id, d.unitCode, d.memberIds])).toEqual([[before[0]!.id, "CA1", ["A003"]]])
+      expect(missing[0]!.reason).toContain(
+        "Lưu ý: theo lần đối chiếu của Đảng bộ tỉnh Beta tính đến ngày 31/10/2026, đảng viên này có tên trong danh sách của " +
+          "Chi bộ khu phố Một (mã CB1) thuộc Đảng bộ tỉnh Beta (mã TB), tệp CB1_khu_pho_Mot.csv, dòng 4"
+      )
     }))
 
   it.effect("a run without --province on a national index of two provinces is refused with the codes", () =>
