@@ -379,8 +379,18 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
 export const inScope = (ownUnits: ReadonlySet<string>, ownMembers: ReadonlySet<string>) => (d: Discrepancy): boolean =>
   d.rosterRows.length > 0 || (d.unitCode !== null && ownUnits.has(d.unitCode)) || d.memberIds.some((m) => ownMembers.has(m))
 
-/** Unit code → province for an in-memory central with several roots (provinces): each unit's root. */
+/** A root unit named as a province or centrally-run city ("Đảng bộ tỉnh Nam Định", "Đảng bộ Thành phố Hà Nội"). */
+const PROVINCE_NAME = /^(đảng bộ\s+)?(tỉnh|thành phố)\s/iu
+
+/**
+ * Unit code → province for an in-memory central holding several provinces: each unit's root, when
+ * there are at least two roots and every root is named as a province (a central whose roots are
+ * districts or communes names nothing: a move between them is no move between provinces). Empty
+ * otherwise.
+ */
 export const provincesFromRoots = (units: ReadonlyArray<Unit>): Map<string, Province> => {
+  const roots = units.filter((u) => u.parentCode === null || !units.some((x) => x.code === u.parentCode))
+  if (roots.length < 2 || !roots.every((r) => PROVINCE_NAME.test(r.name.normalize("NFC")))) return new Map()
   const byCode = new Map(units.map((u) => [u.code, u]))
   const out = new Map<string, Province>()
   const rootOf = (u: Unit): Unit => {

@@ -356,7 +356,7 @@ export const run = (
       ? subset.provinceOfUnit
       : (() => {
         const p = provincesFromRoots(central.data.units)
-        return new Set([...p.values()].map((x) => x.code)).size > 1 ? p : undefined
+        return p.size > 0 ? p : undefined
       })()
     yield* Effect.logInfo(
       `ingested ${central.data.members.length} central members and ${rosters.rows.length} roster rows from ${rosters.files.length} files`
@@ -483,7 +483,7 @@ export const run = (
     if (subset !== null) {
       // Rows linked to members of other provinces, for their runs' MISSING_FROM_ROSTER (IndexRun.recordListings).
       const unitNames = new Map(central.data.units.map((u) => [u.code, u.name]))
-      const recorded = yield* Effect.try({
+      yield* Effect.try({
         try: () =>
           recordListings(
             opts.central,
@@ -494,9 +494,14 @@ export const run = (
             subset.provinceOfUnit,
             (c) => unitNames.get(c) ?? c
           ),
-        catch: (e) => new RunError({ message: `${opts.central}: cannot record the rows listing members of other provinces (${e instanceof Error ? e.message : String(e)})` })
-      })
-      yield* Effect.logInfo(`${recorded} roster rows of members of other provinces recorded in the national index`)
+        catch: (e) => e
+      }).pipe(
+        Effect.tap((n) => Effect.logInfo(`${n} roster rows of members of other provinces recorded in the national index`)),
+        // The run's outputs are in place: a busy or read-only index costs the note in other provinces' runs, not this run.
+        Effect.catchAll((e) =>
+          Effect.logWarning(`${opts.central}: could not record the rows listing members of other provinces (${e instanceof Error ? e.message : String(e)})`)
+        )
+      )
     }
     return { manifest, discrepancies: findings, suppressed, outDir: opts.out, runId, matchStats: matched.stats }
   }).pipe(Effect.scoped)

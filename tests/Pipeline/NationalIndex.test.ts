@@ -18,7 +18,7 @@ import { afterAll } from "vitest"
 import { sample } from "../../pipelines/sample.js"
 import type { Discrepancy } from "../../src/Domain.js"
 import { importCentral } from "../../src/Ingest/Central.js"
-import { inScope } from "../../src/Pipeline/IndexRun.js"
+import { inScope, provincesFromRoots } from "../../src/Pipeline/IndexRun.js"
 import { nationalDuplicates } from "../../src/Pipeline/NationalDuplicates.js"
 import { run } from "../../src/Pipeline/Run.js"
 import { importNational } from "../../src/Store/CentralIndex.js"
@@ -293,4 +293,13 @@ describe("national index", () => {
       expect(e.message).toContain("sex+birthYear")
       expect(e.message).toContain("re-import")
     }))
+
+  it("an in-memory central names provinces only when its roots are provinces", () => {
+    const unit = (code: string, name: string, parentCode: string | null) => ({ code, name, parentCode, parentName: null })
+    const provinces = provincesFromRoots([unit("T1", "Đảng bộ tỉnh Nam Định", null), unit("T2", "Đảng bộ Thành phố Hà Nội", null), unit("C1", "Chi bộ 1", "T1")])
+    expect(provinces.get("C1")).toEqual({ code: "T1", name: "Đảng bộ tỉnh Nam Định" })
+    expect(provinces.get("T2")).toEqual({ code: "T2", name: "Đảng bộ Thành phố Hà Nội" })
+    expect(provincesFromRoots([unit("X1", "Đảng bộ xã An Phú", null), unit("X2", "Đảng bộ xã An Lạc", null)]).size).toBe(0)
+    expect(provincesFromRoots([unit("T1", "Đảng bộ tỉnh Nam Định", null), unit("C1", "Chi bộ 1", "T1")]).size).toBe(0)
+  })
 })
