@@ -12,7 +12,7 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import { Console, Effect, Either, Option, Schema } from "effect"
 import type { OptionSpec } from "./CliSpec.js"
 import {
-  benchOptions, DEFAULT_PIPELINE, evaluateOptions, generateOptions, O, PIPELINES, samplesCommuneSpec
+  benchOptions, DEFAULT_PIPELINE, evaluateOptions, generateOptions, nationalOptions, O, PIPELINES, samplesCommuneSpec
 } from "./Commands.js"
 import { parseAsOf } from "./Pipeline/AsOf.js"
 import type { PipelineDeclaration } from "./Pipeline/Declaration.js"
@@ -97,7 +97,8 @@ const runCommand = Command.make(
     db: optional(O.db),
     splitBy: Options.choice(O.splitBy.name, ["unit"]).pipe(Options.optional),
     unitAliases: optional(O.unitAliases),
-    expect: optional(O.expect)
+    expect: optional(O.expect),
+    province: optional(O.province)
   },
   (o) =>
     Effect.gen(function*() {
@@ -125,7 +126,8 @@ const runCommand = Command.make(
         asOf,
         db,
         ...(splitBy === undefined ? {} : { splitBy }),
-        ...(unitAliases === undefined ? {} : { unitAliases })
+        ...(unitAliases === undefined ? {} : { unitAliases }),
+        ...(Option.isSome(o.province) ? { province: o.province.value } : {})
       }).pipe(Effect.mapError(failWith))
       yield* Console.log(formatRunSummary(result, decl.name, db))
       if (Option.isSome(o.expect)) yield* checkExpected(o.expect.value, out)
@@ -284,16 +286,38 @@ const explainCommand = Command.make(
 
 const centralImport = Command.make(
   "import",
-  { xlsx: Args.file({ name: "export.xlsx", exists: "yes" }), into: Options.file("into") },
-  ({ into, xlsx }) =>
+  {
+    exports: Args.file({ name: "export", exists: "yes" }).pipe(Args.atLeast(1)),
+    into: Options.file("into"),
+    pipeline: pipelineOpt,
+    province: optional(O.province)
+  },
+  ({ exports, into, pipeline, province }) =>
     Effect.gen(function*() {
-      const { importCentral } = yield* Effect.promise(() => import("./Ingest/Central.js"))
-      const s = yield* importCentral(xlsx, into).pipe(Effect.mapError(failWith))
-      yield* Console.log(`imported ${s.rowsIngested} rows (${s.rowsRejected} rejected) from ${xlsx} into ${into}`)
+      const decl = yield* loadPipeline(pipeline)
+      const { formatImportStats, importNational } = yield* Effect.promise(() => import("./Store/CentralIndex.js"))
+      const s = yield* importNational(exports, into, {
+        pipeline: decl.name,
+        rules: decl.match.blocking,
+        ...(Option.isSome(province) ? { province: province.value } : {})
+      }).pipe(Effect.mapError(failWith))
+      yield* Console.log(formatImportStats(s))
     })
 )
 
-const central = Command.make("central").pipe(Command.withSubcommands([centralImport]))
+const centralDuplicates = Command.make(
+  "duplicates",
+  { central: Options.file("central"), out: Options.directory("out"), pipeline: pipelineOpt },
+  ({ central, out, pipeline }) =>
+    Effect.gen(function*() {
+      const decl = yield* loadPipeline(pipeline)
+      const { formatDuplicatesStats, nationalDuplicates } = yield* Effect.promise(() => import("./Pipeline/NationalDuplicates.js"))
+      const s = yield* nationalDuplicates(central, out, decl.match).pipe(Effect.mapError(failWith))
+      yield* Console.log(formatDuplicatesStats(s))
+    })
+)
+
+const central = Command.make("central").pipe(Command.withSubcommands([centralImport, centralDuplicates]))
 
 const samplesCommune = Command.make("commune", { out: withDefault(samplesCommuneSpec.options![0]! as OptionSpec & { default: string }) }, ({ out }) =>
   Effect.promise(() => import("../samples/generators/Commune.js")).pipe(
@@ -317,7 +341,45 @@ const samplesGenerate = Command.make(
     )
 )
 
-const samples = Command.make("samples").pipe(Command.withSubcommands([samplesCommune, samplesGenerate]))
+const samplesNational = Command.make(
+  "national",
+  {
+    members: integer(nationalOptions.members),
+    provinces: integer(nationalOptions.provinces),
+    rosterProvince: withDefault(nationalOptions.rosterProvince),
+    rosterMembers: integer(nationalOptions.rosterMembers),
+    seed: integer(nationalOptions.seed),
+    out: Options.directory("out"),
+    skipRosterFiles: flag(nationalOptions.skipRosterFiles)
+  },
+  (o) =>
+    Effect.gen(function*() {
+      const m = yield* Effect.promise(() => import("../samples/generators/National.js"))
+      const t0 = performance.now()
+      const cpu0 = process.cpuUsage()
+      const r = yield* Effect.tryPromise({
+        try: () =>
+          m.generateNational({
+            members: o.members, provinces: o.provinces, rosterProvince: o.rosterProvince, seed: o.seed, out: o.out,
+            ...(o.rosterMembers > 0 ? { rosterMembers: o.rosterMembers } : {}), skipRosterFiles: o.skipRosterFiles
+          }),
+        catch: failWith
+      })
+      const cpu = process.cpuUsage(cpu0)
+      const t = r.truth
+      const cross = t.cases.filter((c) => c.crossProvince !== undefined)
+      yield* Console.log(
+        `wrote ${r.exports.length} province exports (${r.centralRecords} central records) to ${o.out}/exports, ` +
+          `${o.skipRosterFiles ? "no roster files" : `${t.rosterFiles} roster files`} (${t.rows.length} rows) of ${t.national.rosterProvince}, truth.json: ` +
+          `${t.cases.length} planted discrepancies, ${cross.filter((c) => c.category === "UNREPORTED_TRANSFER").length} moves in from other provinces, ` +
+          `${cross.filter((c) => c.category === "MISSING_FROM_ROSTER").length} out\n` +
+          `  ${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; ` +
+          Object.entries(r.ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")
+      )
+    })
+)
+
+const samples = Command.make("samples").pipe(Command.withSubcommands([samplesCommune, samplesGenerate, samplesNational]))
 
 const evaluateCommand = Command.make(
   "evaluate",

@@ -25,7 +25,7 @@ export const O = {
     name: "central",
     kind: "file",
     description: "The central member database export: an .xlsx workbook with sheets DangVien, ChiBo and ChuyenSinhHoat, " +
-      "or a .sqlite file made by `recon central import`.",
+      "a .sqlite file in the central schema, or the national index made by `recon central import` (then only the rosters' candidates are read).",
     required: "unless the pipeline declares it",
     defaultText: "the pipeline's"
   }),
@@ -49,6 +49,14 @@ export const O = {
     kind: "date",
     description: "Reconcile as of this date: the rules in force then apply and deadlines are counted to it. A real calendar date.",
     defaultText: "the pipeline's date, else today"
+  }),
+  province: spec({
+    name: "province",
+    kind: "text",
+    placeholder: "<code>",
+    description: "The province code: on import, of the one export given (else its central_meta.province_code, else the root unit of its ChiBo tree); " +
+      "on a run against the national index, the province whose rosters are read (required when the index holds several).",
+    defaultText: "from the export; on a run, the index's only province"
   }),
   db: spec({
     name: "db",
@@ -99,7 +107,7 @@ export const O = {
 export const runSpec: CommandSpec = {
   path: ["run"],
   summary: "Reconcile the cells' rosters against the central database and write the review report.",
-  options: [O.pipeline, O.central, O.rosters, O.out, O.asOf, O.db, O.splitBy, O.unitAliases, O.expect],
+  options: [O.pipeline, O.central, O.rosters, O.out, O.asOf, O.db, O.splitBy, O.unitAliases, O.expect, O.province],
   notes: [
     "Exit code 0 when the run completes (findings are results, not errors); 1 with one line naming the file when it " +
       "cannot run; 2 when the command line is wrong. Files that cannot be read are reported and the run goes on."
@@ -177,10 +185,38 @@ export const explainSpec: CommandSpec = {
 
 export const centralImportSpec: CommandSpec = {
   path: ["central", "import"],
-  summary: "Convert a central export workbook into the SQLite schema README documents.",
-  args: [{ name: "export.xlsx", description: "The central export workbook (sheets DangVien, ChiBo, ChuyenSinhHoat)." }],
-  options: [spec({ name: "into", kind: "file", placeholder: "<central.sqlite>", description: "The SQLite file to create or replace.", required: true })],
-  examples: [{ what: "Convert the sample's export, then reconcile against the SQLite file.", command: "recon central import samples/central.xlsx --into reports/central.sqlite" }]
+  summary: "Import central exports (one per province) into the national index: records, units, transfers and the blocking keys.",
+  args: [{
+    name: "export",
+    description: "A province's central export: the .xlsx workbook (sheets DangVien, ChiBo, ChuyenSinhHoat) or a .sqlite file in the central schema.",
+    repeated: true
+  }],
+  options: [
+    spec({
+      name: "into",
+      kind: "file",
+      placeholder: "<national.sqlite>",
+      description: "The national index to create, or to add to (re-importing a province replaces only its records, units and transfers).",
+      required: true
+    }),
+    { ...O.pipeline, description: "The pipeline whose blocking rules the keys are built for (runs with other rules are refused)." } as OptionSpec,
+    O.province
+  ],
+  examples: [
+    { what: "Import the sample's export, then reconcile against the index.", command: "recon central import samples/central.xlsx --into reports/national.sqlite" },
+    { what: "Import two provinces' exports into one national index.", command: "recon central import exports/ND.sqlite exports/HN.xlsx --into national.sqlite" }
+  ]
+}
+
+export const centralDuplicatesSpec: CommandSpec = {
+  path: ["central", "duplicates"],
+  summary: "Find duplicate records over the whole national index, block by block; writes central-duplicates.jsonl.",
+  options: [
+    spec({ name: "central", kind: "file", placeholder: "<national.sqlite>", description: "The national index (`recon central import`).", required: true }),
+    spec({ name: "out", kind: "directory", description: "Where to write central-duplicates.jsonl (created when missing).", required: true }),
+    { ...O.pipeline, description: "The pipeline whose match settings compare the records." } as OptionSpec
+  ],
+  examples: [{ what: "All central duplicates of the national index.", command: "recon central duplicates --central national.sqlite --out reports/duplicates" }]
 }
 
 export const samplesCommuneSpec: CommandSpec = {
@@ -200,6 +236,31 @@ export const samplesGenerateSpec: CommandSpec = {
   summary: "Generate a synthetic province (central.xlsx, rosters/, truth.json) for evaluation and benchmarks.",
   options: Object.values(generateOptions),
   examples: [{ what: "A province of 10,000 members, then reconcile and evaluate it.", command: "recon samples generate --members 10000 --out /tmp/p && recon run --central /tmp/p/central.xlsx --rosters /tmp/p/rosters --out /tmp/p/out && recon evaluate --truth /tmp/p/truth.json --run /tmp/p/out" }]
+}
+
+export const nationalOptions = {
+  members: spec({ name: "members", kind: "integer", placeholder: "<n>", description: "Active members nationally, the roster province's included (inactive records come on top, about 4 %).", default: "5600000" }),
+  provinces: spec({ name: "provinces", kind: "integer", placeholder: "<n>", description: "How many of the 34 provinces and cities of the 2025 merger: the roster province and the first others of the list.", default: "34" }),
+  rosterProvince: spec({ name: "roster-province", kind: "text", placeholder: "<code>", description: "The province whose rosters are written, by its code (the CCCD code of the province whose name was kept, e.g. 037 Ninh Bình, 001 Hà Nội, 079 Hồ Chí Minh).", default: "037" }),
+  rosterMembers: spec({ name: "roster-members", kind: "integer", placeholder: "<n>", description: "Active members of the roster province (its rosters hold about as many rows, ~25 a file); 0: 150,000, or its share of --members when smaller.", default: "0" }),
+  seed: spec({ name: "seed", kind: "integer", placeholder: "<n>", description: "Seed of the random draws: the same options give the same exports, files and truth.", default: "1" }),
+  out: spec({ name: "out", kind: "directory", description: "Where to write exports/<code>-<name>.sqlite (one per province), rosters/, truth.json and national.json.", required: true }),
+  skipRosterFiles: spec({ name: "skip-roster-files", kind: "boolean", description: "Write the exports and truth.json but not the roster files." })
+}
+
+export const samplesNationalSpec: CommandSpec = {
+  path: ["samples", "national"],
+  summary: "Generate a national central database (one SQLite export per province) and one province's rosters, with moves between provinces planted.",
+  options: Object.values(nationalOptions),
+  notes: [
+    "The exports are in the central SQLite schema (README, Inputs) with central_meta keys province_code and province_name. " +
+      "truth.json is the province generator's for the roster province, with the moves between provinces marked (crossProvince) " +
+      "and, under `national`, each export's member id ranges, so `recon evaluate` can count them."
+  ],
+  examples: [
+    { what: "A small nation of 3 provinces for trying the commands.", command: "recon samples national --members 20000 --provinces 3 --out /tmp/nat" },
+    { what: "The national bench's data: 5.6 million members in 34 provinces, the rosters of Ninh Bình.", command: "recon samples national --members 5600000 --provinces 34 --roster-province 037 --out /tmp/nat" }
+  ]
 }
 
 export const evaluateOptions = {
@@ -240,8 +301,8 @@ export const rootSpec: CommandSpec = {
     runSpec,
     { path: ["review"], summary: "Read reviewers' decisions back and follow the review.", subcommands: [reviewImportSpec, reviewStatusSpec, reviewHistorySpec] },
     explainSpec,
-    { path: ["central"], summary: "Work with the central database export.", subcommands: [centralImportSpec] },
-    { path: ["samples"], summary: "Synthetic data for trying and testing recon.", subcommands: [samplesCommuneSpec, samplesGenerateSpec] },
+    { path: ["central"], summary: "Work with the central database export.", subcommands: [centralImportSpec, centralDuplicatesSpec] },
+    { path: ["samples"], summary: "Synthetic data for trying and testing recon.", subcommands: [samplesCommuneSpec, samplesGenerateSpec, samplesNationalSpec] },
     evaluateSpec,
     benchSpec,
     pipelinesSpec

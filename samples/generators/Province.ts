@@ -87,6 +87,27 @@ export interface ProvinceOptions {
   /** Active members wanted (inactive records, duplicates and decoys come on top, a few %). */
   readonly members: number
   readonly seed: number
+  /** The province committee's name (the root unit); default the fictional "Đảng bộ tỉnh Hồng Lam". */
+  readonly provinceName?: string
+  /** CCCDs and card numbers already given out elsewhere (the national generator shares them across provinces). */
+  readonly ids?: { readonly cccds: Set<string>; readonly cards: Set<string> }
+  /** Moves across provinces (National.ts): members of other provinces listed here, members of this one listed elsewhere. */
+  readonly crossProvince?: CrossProvinceMoves
+}
+
+/** A member whose central record is in another province (`province`: its code), with id and unit set there. */
+export interface ForeignMember {
+  readonly member: ProvinceMember
+  readonly province: string
+}
+
+export interface CrossProvinceMoves {
+  /** Listed on an official list of this province with no transfer on record (UNREPORTED_TRANSFER across provinces). */
+  readonly incoming: ReadonlyArray<ForeignMember>
+  /** Members of this province to list in other provinces (left off their own list here: MISSING_FROM_ROSTER); their province codes. */
+  readonly outgoing: ReadonlyArray<string>
+  /** This province's code (cases name both provinces). */
+  readonly province: string
 }
 
 export interface ProvinceUnit {
@@ -152,6 +173,8 @@ export interface ProvinceCase extends PlantedCase {
   readonly acrossCommunes?: boolean
   /** The move's row was meant to carry errors (moveErrors); `noise` says which went in. */
   readonly moveWithErrors?: boolean
+  /** A move between provinces: the province of the central record and the province of the listing (codes). */
+  readonly crossProvince?: { readonly from: string; readonly to: string }
 }
 
 /**
@@ -172,7 +195,7 @@ export interface TruthRow extends RowRef {
   /** Fields typed so that they cannot be read (the row still belongs to its member). */
   readonly unreadable?: ReadonlyArray<UnreadableField>
   /** The row lists its member at a cell other than the member's cell in the central data. */
-  readonly move?: "sameCommune" | "otherCommune"
+  readonly move?: "sameCommune" | "otherCommune" | "otherProvince"
 }
 
 /** One line of truth.json's `files`: the unit and kind a file truly is, and how it was named. */
@@ -249,14 +272,14 @@ const SYLLABLES = [
 const COMMUNE_KINDS = ["xã", "phường", "thị trấn"] as const
 const HAMLETS = ["Đông", "Tây", "Nam", "Bắc", "Trung", "Thượng", "Hạ", "Đình", "Chùa", "Mới", "Cầu", "Chợ"]
 
-interface CellDef {
+export interface CellDef {
   readonly code: string
   readonly name: string
   readonly commune: number
   readonly kind: "residential" | "school" | "health" | "police"
 }
 
-const communeName = (i: number): string => {
+export const communeName = (i: number): string => {
   const n = SYLLABLES.length
   const kind = COMMUNE_KINDS[Math.floor(i / (n * (n - 1))) % COMMUNE_KINDS.length]!
   const k = i % (n * (n - 1))
@@ -266,7 +289,7 @@ const communeName = (i: number): string => {
   return `Đảng bộ ${kind} ${SYLLABLES[a]} ${SYLLABLES[b]}`
 }
 
-const cellNames = (rng: Rng, communeShort: string, count: number): Array<[string, CellDef["kind"]]> => {
+export const cellNames = (rng: Rng, communeShort: string, count: number): Array<[string, CellDef["kind"]]> => {
   const out: Array<[string, CellDef["kind"]]> = []
   const workplaces: Array<[string, CellDef["kind"]]> = [
     [`Chi bộ Trường THCS ${communeShort}`, "school"],
@@ -306,7 +329,7 @@ const GIVEN_F_OLD = GIVEN_F.map(([n, , o]) => [n, o] as const)
 const GIVEN_F_YOUNG = GIVEN_F.map(([n, y]) => [n, y] as const)
 
 /** Family, middle and given name by cohort and sex (domain.md §6.2: Văn/Thị dominate before 1980). No uniqueness: namesakes are real. */
-const pickName = (rng: Rng, sex: Sex, year: number): { family: string; middle: string; given: string } => {
+export const pickName = (rng: Rng, sex: Sex, year: number): { family: string; middle: string; given: string } => {
   const old = year < 1980
   for (;;) {
     const family = rng.weighted(FAMILY)
@@ -337,10 +360,14 @@ const birthRange = (rng: Rng, kind: CellDef["kind"]): readonly [number, number] 
 /** 12 months later; from 29/02 that is 28/02 (a database never holds 29/02 of a common year). */
 const oneYearAfter = (x: Ymd): Ymd => (x.m === 2 && x.d === 29 ? ymd(x.y + 1, 2, 28) : addYears(x, 1))
 
-const makeMember = (
+export const makeMember = (
   ctx: Ctx,
   cell: CellDef,
-  over: { sex?: Sex; birth?: Ymd; name?: { family: string; middle: string; given: string }; years?: readonly [number, number]; status?: MemberStatus; hometown?: string } = {}
+  over: {
+    sex?: Sex; birth?: Ymd; name?: { family: string; middle: string; given: string }; years?: readonly [number, number]; status?: MemberStatus; hometown?: string
+    /** The CCCD's province code (its first 3 digits: where the birth was registered); default drawn with the hometown. */
+    cccdProvince?: string
+  } = {}
 ): ProvinceMember => {
   const { rng } = ctx
   const sex: Sex = over.sex ?? (cell.kind === "police" ? (rng.chance(0.85) ? "M" : "F") : rng.chance(0.58) ? "M" : "F")
@@ -353,7 +380,7 @@ const makeMember = (
   let cccd: string | null
   if (birth.y < 1946 && rng.chance(0.55)) cccd = null
   else if (birth.y < 1950 && rng.chance(0.25)) cccd = newCmnd(ctx)
-  else cccd = newCccd(ctx, province, sex, birth.y)
+  else cccd = newCccd(ctx, over.cccdProvince ?? province, sex, birth.y)
   const ageAt = birth.y < 1950 ? rng.int(18, 30) : rng.weighted([[rng.int(18, 24), 3], [rng.int(25, 35), 5], [rng.int(36, 48), 2]] as const)
   const latest = dayNo(ymd(2026, 9, 25))
   let admitted = randomDate(rng, addYears(birth, ageAt), addDays(addYears(birth, ageAt), 300))
@@ -402,6 +429,7 @@ type Pending = {
   noise?: ReadonlyArray<string>
   acrossCommunes?: boolean
   moveWithErrors?: boolean
+  crossProvince?: { from: string; to: string }
 }
 type PendingDecoy = { kind: string; members: Array<ProvinceMember>; tags?: Array<string> }
 /** A listing away from the member's own cell: the cell it is on, the row, and whether it crosses communes. */
@@ -412,6 +440,8 @@ interface Draft {
   readonly ctx: Ctx
   readonly seed: number
   readonly target: number
+  readonly provinceName: string
+  readonly crossProvince: CrossProvinceMoves | undefined
   readonly habits: ProvinceHabits
   readonly units: Array<ProvinceUnit>
   readonly cells: Array<CellDef>
@@ -486,13 +516,13 @@ const rowAt = (d: Draft, unit: string, m: ProvinceMember, over: Partial<Province
 const buildUnits = (d: Draft): void => {
   const nCells = Math.max(4, Math.round(d.target / 25))
   const nCommunes = Math.max(1, Math.round(nCells / 40))
-  d.units.push({ code: "TU", name: PROVINCE, parentCode: null, parentName: null })
+  d.units.push({ code: "TU", name: d.provinceName, parentCode: null, parentName: null })
   for (let c = 0; c < nCommunes; c++) {
     const name = communeName(c)
     const code = `DB${String(c + 1).padStart(4, "0")}`
     d.communeNames.push(name)
     d.communeCodes.push(code)
-    d.units.push({ code, name, parentCode: "TU", parentName: PROVINCE })
+    d.units.push({ code, name, parentCode: "TU", parentName: d.provinceName })
     const count = Math.floor(nCells / nCommunes) + (c < nCells % nCommunes ? 1 : 0)
     const short = name.replace(/^Đảng bộ (xã|phường|thị trấn) /, "")
     const own: Array<CellDef> = []
@@ -648,6 +678,37 @@ const plantUnreportedMoves = (d: Draft): void => {
     d.cases.push({
       category: "UNREPORTED_TRANSFER", memberIds: [m.id], unitCode: to.code, tags: [t], noise: row.noise, acrossCommunes: across, moveWithErrors: withErrors,
       note: `${fullName(m)} moved ${m.unit} → ${to.code}${across ? " (another commune)" : ""} without a transfer on record${row.noise.length > 0 ? `, listed with ${row.noise.join(", ")}` : ""}.`
+    })
+  }
+}
+
+/**
+ * Step 6b'. Moves between provinces (National.ts), with no transfer on record: members whose
+ * central record is in another province listed on an official list here, most typed with errors by
+ * a clerk who never saw the record (UNREPORTED_TRANSFER); and members of this province listed in
+ * another one, so left off their list here (MISSING_FROM_ROSTER in a run of this province).
+ */
+const plantCrossProvinceMoves = (d: Draft): void => {
+  const x = d.crossProvince
+  if (x === undefined) return
+  for (const { member: m, province } of x.incoming) {
+    const to = d.rng.pick(d.cells)
+    const withErrors = d.rng.chance(RATE.moveWithErrors)
+    const t = newTag(d)
+    const row = rowAt(d, to.code, m, { tag: t, note: "Chuyển đến" }, withErrors ? moveErrors(d.rng, m) : [])
+    addListed(d, to.code, "OFFICIAL", row)
+    d.cases.push({
+      category: "UNREPORTED_TRANSFER", memberIds: [m.id], unitCode: to.code, tags: [t], noise: row.noise, acrossCommunes: true, moveWithErrors: withErrors,
+      crossProvince: { from: province, to: x.province },
+      note: `${fullName(m)} moved from ${m.unit} (province ${province}) → ${to.code} (province ${x.province}) without a transfer on record${row.noise.length > 0 ? `, listed with ${row.noise.join(", ")}` : ""}.`
+    })
+  }
+  for (const province of x.outgoing) {
+    const m = take(d, working)
+    d.omit.add(m)
+    d.cases.push({
+      category: "MISSING_FROM_ROSTER", memberIds: [m.id], unitCode: m.unit, tags: [], crossProvince: { from: x.province, to: province },
+      note: `${fullName(m)} moved to province ${province} without a transfer on record: on no list here.`
     })
   }
 }
@@ -997,7 +1058,8 @@ const finishModel = (d: Draft, files: ReadonlyArray<ProvinceFile>): ProvinceMode
       ...(c.correction ? { correction: true as const } : {}),
       ...(c.noise === undefined || c.noise.length === 0 ? {} : { noise: c.noise }),
       ...(c.acrossCommunes === undefined ? {} : { acrossCommunes: c.acrossCommunes }),
-      ...(c.moveWithErrors === undefined ? {} : { moveWithErrors: c.moveWithErrors })
+      ...(c.moveWithErrors === undefined ? {} : { moveWithErrors: c.moveWithErrors }),
+      ...(c.crossProvince === undefined ? {} : { crossProvince: c.crossProvince })
     })),
     decoys: d.decoys.map((x) => ({
       kind: x.kind,
@@ -1011,14 +1073,17 @@ const finishModel = (d: Draft, files: ReadonlyArray<ProvinceFile>): ProvinceMode
 const moveOf = (d: { cellOf: ReadonlyMap<string, string>; communeOf: ReadonlyMap<string, string | null> }, f: ProvinceFile, r: ProvinceRow): TruthRow["move"] => {
   if (r.memberId === null) return undefined
   const home = d.cellOf.get(r.memberId)
-  if (home === undefined || home === f.unitCode) return undefined
+  // A listed member with no record in this province's model has it in another province (National.ts).
+  if (home === undefined) return "otherProvince"
+  if (home === f.unitCode) return undefined
   return d.communeOf.get(home) === d.communeOf.get(f.unitCode) ? "sameCommune" : "otherCommune"
 }
 
 export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
   const rng = new Rng(opts.seed)
   const d: Draft = {
-    rng, ctx: { rng, cccds: new Set(), cards: new Set() }, seed: opts.seed, target: Math.max(200, Math.floor(opts.members)),
+    rng, ctx: { rng, cccds: opts.ids?.cccds ?? new Set(), cards: opts.ids?.cards ?? new Set() }, seed: opts.seed, target: Math.max(200, Math.floor(opts.members)),
+    provinceName: opts.provinceName ?? PROVINCE, crossProvince: opts.crossProvince,
     habits: drawProvinceHabits(rng), units: [], cells: [], communeNames: [], communeCodes: [], cellByCode: new Map(), cellsOfCommune: [],
     members: [], nActive: 0, inactive: [], dupCopies: [], transfers: [], pendingTransfers: [], decoys: [], cases: [],
     used: new Set(), omit: new Set(), overrides: new Map(), extra: new Map(), moves: new Map(), clerks: new Map(), capitals: new Map(), notSubmitted: new Set(), tagNo: 0
@@ -1030,6 +1095,7 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
   assignIds(d)
   plantMissingAndGhosts(d)
   plantUnreportedMoves(d)
+  plantCrossProvinceMoves(d)
   plantOverdueTransfers(d)
   plantCentralDuplicates(d)
   plantRosterDuplicates(d)

@@ -18,7 +18,7 @@ export interface TruthRowLike extends RowRef {
   readonly noise?: ReadonlyArray<string>
   readonly unreadable?: ReadonlyArray<string>
   /** The row lists its member at a cell other than their central cell. */
-  readonly move?: "sameCommune" | "otherCommune"
+  readonly move?: "sameCommune" | "otherCommune" | "otherProvince"
 }
 
 export interface PlantedLike {
@@ -32,6 +32,8 @@ export interface PlantedLike {
   readonly correction?: boolean
   /** truth.json: an UNREPORTED_TRANSFER / DUPLICATE_ROSTER listing typed with errors on purpose. */
   readonly moveWithErrors?: boolean
+  /** truth.json of the national generator: a move between provinces (codes of the record's and the listing's province). */
+  readonly crossProvince?: { readonly from: string; readonly to: string }
 }
 
 /** A hard negative or legitimate double listing of truth.json: nothing may be raised about it. */
@@ -46,6 +48,13 @@ export interface TruthLike {
   readonly cases: ReadonlyArray<PlantedLike>
   /** Absent in truth files of older generators. */
   readonly decoys?: ReadonlyArray<DecoyLike>
+  /** The national generator's: the roster province and each province's member id ranges. */
+  readonly national?: NationalLike
+}
+
+export interface NationalLike {
+  readonly rosterProvince: string
+  readonly provinces: ReadonlyArray<{ readonly code: string; readonly idRanges: ReadonlyArray<readonly [number, number]> }>
 }
 
 export interface DecoyMetrics {
@@ -95,6 +104,8 @@ export interface Evaluation {
   /** Link recall over the rows of members listed away from their own cell. */
   readonly moves: MoveMetrics
   readonly corrections: CorrectionMetrics
+  /** Moves between provinces, when the truth is the national generator's. */
+  readonly crossProvince?: CrossProvinceMetrics
   /** With run.json next to the run's outputs. */
   readonly files?: FileMetrics
   readonly rejections?: ReadonlyArray<RejectionGroup>
@@ -396,6 +407,71 @@ export const moveMetrics = (rows: ReadonlyArray<TruthRowLike>, cases: ReadonlyAr
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Moves between provinces (national truth)
+
+export interface CrossProvinceMetrics {
+  readonly rosterProvince: string
+  /** UNREPORTED_TRANSFER of members whose central record is in another province: planted, found (findings naming a member of another province), matched. */
+  readonly unreportedTransfer: CategoryMetrics
+  /** Of the planted ones, those typed with errors. */
+  readonly withErrors: { readonly planted: number; readonly matched: number; readonly recall: number }
+  /** Members of the roster province listed in another one: MISSING_FROM_ROSTER in its run. */
+  readonly movedOut: { readonly planted: number; readonly matched: number; readonly recall: number }
+  /** Rows listing a member of another province, linked to that member. */
+  readonly links: RecallOf
+}
+
+/** The province whose id ranges hold a member id ("DV" + digits), or null. */
+export const provinceOfMember = (national: NationalLike, id: string): string | null => {
+  const m = /^DV(\d+)$/.exec(id)
+  if (m === null) return null
+  const n = Number(m[1])
+  for (const p of national.provinces) for (const [lo, hi] of p.idRanges) if (n >= lo && n <= hi) return p.code
+  return null
+}
+
+export const crossProvinceMetrics = (
+  truth: TruthLike,
+  links: ReadonlyArray<LinkLike>,
+  found: ReadonlyArray<PlantedLike>
+): CrossProvinceMetrics | undefined => {
+  const national = truth.national
+  if (national === undefined) return undefined
+  const foreign = (id: string) => provinceOfMember(national, id) !== national.rosterProvince
+  const planted = truth.cases.filter((c) => c.category === "UNREPORTED_TRANSFER" && c.crossProvince !== undefined)
+  const foundKeys = new Set(found.map(findingKey))
+  const plantedKeys = new Set(planted.map(findingKey))
+  const mine = found.filter((f) => f.category === "UNREPORTED_TRANSFER" && f.memberIds.some(foreign))
+  const matched = mine.filter((f) => plantedKeys.has(findingKey(f))).length
+  const recalled = (cs: ReadonlyArray<PlantedLike>) => {
+    const m = cs.filter((c) => foundKeys.has(findingKey(c))).length
+    return { planted: cs.length, matched: m, recall: ratio(m, cs.length) }
+  }
+  const predictedOf = new Map(links.map((l) => [refKey(l), l.memberId]))
+  return {
+    rosterProvince: national.rosterProvince,
+    unreportedTransfer: {
+      category: "UNREPORTED_TRANSFER", planted: planted.length, found: mine.length, matched,
+      precision: ratio(matched, mine.length), recall: ratio(planted.filter((c) => foundKeys.has(findingKey(c))).length, planted.length)
+    },
+    withErrors: recalled(planted.filter((c) => c.moveWithErrors === true)),
+    movedOut: recalled(truth.cases.filter((c) => c.category === "MISSING_FROM_ROSTER" && c.crossProvince !== undefined)),
+    links: recallOver(truth.rows.filter((r) => r.move === "otherProvince" && r.memberId !== null), predictedOf)
+  }
+}
+
+const formatCrossProvince = (x: CrossProvinceMetrics): Array<string> => {
+  const u = x.unreportedTransfer
+  return [
+    `moves between provinces (the rosters of ${x.rosterProvince}; central records in other provinces):`,
+    `  UNREPORTED_TRANSFER across provinces  precision ${f4(u.precision)}  recall ${f4(u.recall)}  (planted ${u.planted}, found ${u.found}, matched ${u.matched})`,
+    `  of them typed with errors             recall ${f4(x.withErrors.recall)}  (${x.withErrors.matched} of ${x.withErrors.planted})`,
+    `  moved out (MISSING_FROM_ROSTER here)  recall ${f4(x.movedOut.recall)}  (${x.movedOut.matched} of ${x.movedOut.planted})`,
+    recallLine("rows of members of other provinces", x.links)
+  ]
+}
+
 const push = <K, V>(map: Map<K, Array<V>>, key: K, value: V): void => {
   const xs = map.get(key)
   if (xs === undefined) map.set(key, [value])
@@ -457,7 +533,9 @@ export const evaluate = (truth: TruthLike, links: ReadonlyArray<LinkLike>, found
   const expected = (recorded ? truth.cases.filter((c) => c.correction !== true) : truth.cases).filter((c) => !isCorrection(c))
   const plantedCorrections = recorded ? truth.cases.filter((c) => c.correction === true) : []
   const inferred = correctionMetrics(truth.rows, plantedCorrections, found, recorded)
+  const crossProvince = crossProvinceMetrics(truth, links, findings)
   return {
+    ...(crossProvince === undefined ? {} : { crossProvince }),
     links: linkMetrics(truth.rows, links),
     ...discrepancyMetrics(expected, findings),
     ...decoyMetrics(truth.decoys ?? [], findings, expected),
@@ -563,6 +641,7 @@ export const formatEvaluation = (e: Evaluation): string => {
     recallLine("at a cell of another commune", e.moves.otherCommune),
     recallLine("planted moves typed with errors", e.moves.withErrors)
   ]
+  if (e.crossProvince !== undefined) lines.push(...formatCrossProvince(e.crossProvince))
   if (e.blocking !== undefined) lines.push(...formatBlocking(e.blocking))
   lines.push("discrepancies (findings; corrections apart):", `  ${"category".padEnd(20)} planted  found  matched  precision  recall`)
   for (const c of e.categories) {

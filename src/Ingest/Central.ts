@@ -517,7 +517,8 @@ const readBytes = (file: string) =>
       })
   })
 
-const readXlsxRaw = (file: string) =>
+/** The workbook's three sheets as raw rows, with the file's SHA-256 (also the national index's import reads it). */
+export const readXlsxRaw = (file: string) =>
   Effect.gen(function* () {
     const base = path.basename(file)
     const bytes = yield* readBytes(file)

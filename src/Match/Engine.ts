@@ -138,7 +138,8 @@ export class CandidateBudgetExceeded extends Error {
   }
 }
 
-const keyPart = (s: Side, i: number, k: BlockKey): number => {
+/** One part of a record's blocking key (an interned id or a number; NONE when missing). Exported for the national index (Store/CentralIndex.ts). */
+export const keyPart = (s: Side, i: number, k: BlockKey): number => {
   switch (k) {
     case "cccd":
       return s.cccd.id[i]!

@@ -41,6 +41,10 @@ import { VERSION } from "../Version.js"
 import { type AsOf, parseAsOf } from "./AsOf.js"
 import { type Progress, silentProgress } from "./Progress.js"
 import type { PipelineDeclaration } from "./Declaration.js"
+import {
+  inScope, loadSubset, noteListedElsewhere, openIndex, type Province, provincesFromRoots, provinceUnits, recordListings
+} from "./IndexRun.js"
+import { isNationalIndex } from "../Store/CentralIndex.js"
 
 export { VERSION }
 
@@ -62,6 +66,8 @@ export interface RunOptions {
   readonly unitAliases?: string
   /** Where stage progress goes (a terminal); default none. */
   readonly progress?: Progress
+  /** Against a national index (`recon central import`): the province whose rosters these are (else the index's only one). */
+  readonly province?: string
 }
 
 export interface RunResult {
@@ -146,7 +152,8 @@ export const rules = (
   rosters: RosterIngest,
   matched: MatchOutcome,
   asOf: string | AsOf,
-  gaps: InputGaps = inputGaps(rosters.files, rosters.rejections)
+  gaps: InputGaps = inputGaps(rosters.files, rosters.rejections),
+  provinces?: ReadonlyMap<string, Province>
 ): Array<Discrepancy> => {
   const date = typeof asOf === "string" ? Either.getOrThrowWith(parseAsOf(asOf), (why) => new Error(why)) : asOf
   return applyRules({
@@ -157,7 +164,8 @@ export const rules = (
     centralDuplicates: matched.centralDuplicates,
     asOf: date.dayNumber,
     params: paramsAsOf(decl.rules, date.iso),
-    calendar: makeCalendar(decl.calendar)
+    calendar: makeCalendar(decl.calendar),
+    ...(provinces === undefined ? {} : { provinces })
   })
 }
 
@@ -282,9 +290,24 @@ export const run = (
 
     // Roster worker threads load their code while the central database is read.
     const pool = yield* rosterPool(opts.rosters)
-    const central: CentralIngest = yield* timed(timings, "ingestCentral", readCentral(opts.central, { asOf: opts.asOf }), progress).pipe(
-      Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` }))
-    )
+    // A national index (Pipeline/IndexRun.ts): the province's units now, its candidates once the rosters are read.
+    const index = isNationalIndex(opts.central)
+      ? yield* openIndex(opts.central, opts.province).pipe(Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` })))
+      : null
+    if (index === null && opts.province !== undefined) {
+      return yield* new RunError({ message: `--province ${opts.province}: ${opts.central} is no national index (recon central import); leave --province out` })
+    }
+    let central: CentralIngest = index !== null
+      ? {
+        data: { members: [], units: provinceUnits(index), transfers: [] },
+        duplicateIds: [],
+        rejections: [],
+        warnings: [],
+        summary: { file: NodePath.basename(opts.central), kind: null, unitCode: null, sha256: "", rowsRead: 0, rowsIngested: 0, rowsRejected: 0, error: null, suspectTruncated: false }
+      }
+      : yield* timed(timings, "ingestCentral", readCentral(opts.central, { asOf: opts.asOf }), progress).pipe(
+        Effect.mapError((e) => new RunError({ message: `${opts.central}: ${e.message}` }))
+      )
     const aliasTable = opts.unitAliases === undefined ? null : yield* readAliasTable(opts.unitAliases)
     const rosters = yield* timed(
       timings,
@@ -319,6 +342,29 @@ export const run = (
           `); give --rosters the folder holding the cells' lists`
       })
     }
+    const subset = index === null ? null : yield* timed(
+      timings,
+      "ingestCentral",
+      Effect.try({
+        try: () => loadSubset(index, rosters.rows, decl.match),
+        catch: (e) => new RunError({ message: `${opts.central}: ${e instanceof Error ? e.message : String(e)}` })
+      }),
+      progress
+    )
+    if (subset !== null) {
+      central = subset.central
+      yield* Effect.logInfo(
+        `national index, province ${index!.province.code}: ${subset.stats.ownMembers} own members, ${subset.stats.candidates} candidates of other provinces, ` +
+          `${subset.stats.overCapKeys} keys over a rule's cap (${subset.stats.keysLooked} keys looked up, ${subset.stats.ms} ms)`
+      )
+    }
+    // Unit → province: the index's; or, for a central with several roots, each unit's root.
+    const provinces: ReadonlyMap<string, Province> | undefined = subset !== null
+      ? subset.provinceOfUnit
+      : (() => {
+        const p = provincesFromRoots(central.data.units)
+        return p.size > 0 ? p : undefined
+      })()
     yield* Effect.logInfo(
       `ingested ${central.data.members.length} central members and ${rosters.rows.length} roster rows from ${rosters.files.length} files`
     )
@@ -334,8 +380,18 @@ export const run = (
     )
     // What of each cell's input was not read: caveats its MISSING findings and lists it as not covered.
     const gaps = inputGaps(rosters.files, rosters.rejections)
-    const uncovered = uncoveredCells(central.data, unitsWithOfficialRoster(rosters.files), gaps)
-    const allFindings = yield* timed(timings, "rules", Effect.sync(() => rules(decl, central.data, rosters, matched, asOf, gaps)), progress)
+    const scope = subset === null ? () => true : inScope(subset.ownUnits, subset.ownMembers)
+    const uncovered = uncoveredCells(central.data, unitsWithOfficialRoster(rosters.files), gaps).filter((c) => subset === null || subset.ownUnits.has(c.unitCode))
+    // Against the index, what concerns the province only (IndexRun.inScope).
+    const allFindings = yield* timed(
+      timings,
+      "rules",
+      Effect.sync(() => {
+        const found = rules(decl, central.data, rosters, matched, asOf, gaps, provinces).filter(scope)
+        return subset === null ? found : found.map(noteListedElsewhere(subset.listedElsewhere))
+      }),
+      progress
+    )
     // Decisions imported with `recon review import`: standing ones keep judged findings out (Review/Apply.ts).
     const { raised: findings, suppressed } = yield* timed(
       timings,
@@ -435,5 +491,28 @@ export const run = (
       ),
       progress
     ).pipe(Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` })))
+    if (subset !== null) {
+      // Rows linked to members of other provinces, for their runs' MISSING_FROM_ROSTER (IndexRun.recordListings).
+      const unitNames = new Map(central.data.units.map((u) => [u.code, u.name]))
+      yield* Effect.try({
+        try: () =>
+          recordListings(
+            opts.central,
+            index!.province,
+            opts.asOf,
+            matched.rows,
+            new Map(central.data.members.map((m) => [m.id, m])),
+            subset.provinceOfUnit,
+            (c) => unitNames.get(c) ?? c
+          ),
+        catch: (e) => e
+      }).pipe(
+        Effect.tap((n) => Effect.logInfo(`${n} roster rows of members of other provinces recorded in the national index`)),
+        // The run's outputs are in place: a busy or read-only index costs the note in other provinces' runs, not this run.
+        Effect.catchAll((e) =>
+          Effect.logWarning(`${opts.central}: could not record the rows listing members of other provinces (${e instanceof Error ? e.message : String(e)})`)
+        )
+      )
+    }
     return { manifest, discrepancies: findings, suppressed, outDir: opts.out, runId, matchStats: matched.stats }
   }).pipe(Effect.scoped)

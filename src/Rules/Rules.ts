@@ -83,6 +83,11 @@ export interface RulesInput {
   readonly calendar: Calendar
   /** What of each cell's input was not fully read (`inputGaps`); nothing when absent. */
   readonly gaps?: InputGaps
+  /**
+   * Unit code → its province (a national central: the index's provinces, or the roots of a central
+   * with several). A move between two provinces names both; absent: one province, nothing named.
+   */
+  readonly provinces?: ReadonlyMap<string, { readonly code: string; readonly name: string }>
 }
 
 /** One piece of a cell's input that was not fully read. */
@@ -514,6 +519,15 @@ const notInCentral = (ctx: Context): Array<Discrepancy> => {
   return out
 }
 
+/** " Hồ sơ thuộc <province of the record>, danh sách thuộc <province of the list>: …" when the two differ. */
+const betweenProvinces = (ctx: Context, centralUnit: string, rosterUnit: string): string => {
+  const a = ctx.input.provinces?.get(centralUnit)
+  const b = ctx.input.provinces?.get(rosterUnit)
+  if (a === undefined || b === undefined || a.code === b.code) return ""
+  return ` Hồ sơ trong cơ sở dữ liệu thuộc ${a.name} (mã ${a.code}), danh sách thuộc ${b.name} (mã ${b.code}): ` +
+    `chuyển sinh hoạt giữa hai tỉnh, thành phố chưa được ghi nhận.`
+}
+
 const unreportedTransfers = (ctx: Context): Array<Discrepancy> => {
   const out: Array<Discrepancy> = []
   for (const lr of ctx.input.rows) {
@@ -539,7 +553,8 @@ const unreportedTransfers = (ctx: Context): Array<Discrepancy> => {
       reason:
         `${who(m)} thuộc ${unitName(ctx, m.unitCode)} theo cơ sở dữ liệu nhưng có tên trong ${KIND_LABEL[r.kind]} của ` +
         `${unitName(ctx, r.unitCode)} (${refText(r)}); không có hồ sơ chuyển sinh hoạt đảng` +
-        `${r.kind === "TEMPORARY" ? " tạm thời" : ""} từ ${unitName(ctx, m.unitCode)} đến ${unitName(ctx, r.unitCode)}.`,
+        `${r.kind === "TEMPORARY" ? " tạm thời" : ""} từ ${unitName(ctx, m.unitCode)} đến ${unitName(ctx, r.unitCode)}.` +
+        betweenProvinces(ctx, m.unitCode, r.unitCode),
       recommendation: "Xác minh",
       rule: cite(ctx, "UNREPORTED_TRANSFER"),
       checks: ["RESIDENCE_213", "TEMPORARY", "TRANSFER_WINDOW"]
