@@ -18,6 +18,7 @@
  */
 import { type ComparisonDecl, type Field, lowerFirst } from "./Comparisons.js"
 import { type Coder, compileCoder, type Layout, layoutOf, levelOf as levelIn, levelsOfPair } from "./Compare.js"
+import { KeyTable, PART_LIMIT } from "./PairMemo.js"
 import { NO_DAY, NONE, type Side } from "./Side.js"
 
 export { Interner, type MatchInput, parentMap, prepare, type Side } from "./Side.js"
@@ -138,7 +139,8 @@ export class CandidateBudgetExceeded extends Error {
   }
 }
 
-const keyPart = (s: Side, i: number, k: BlockKey): number => {
+/** One part of a blocking key of record i: an integer, NONE when the value is missing. */
+export const keyPart = (s: Side, i: number, k: BlockKey): number => {
   switch (k) {
     case "cccd":
       return s.cccd.id[i]!
@@ -172,8 +174,12 @@ const keyPart = (s: Side, i: number, k: BlockKey): number => {
   }
 }
 
-/** The blocking key of record i under a rule; null when any part is missing (the rule cannot pair it). */
-const ruleKey = (s: Side, i: number, rule: BlockingRule): string | number | null => {
+/**
+ * The blocking key of record i under a rule; null when any part is missing (the rule cannot pair
+ * it). Two records share a group under the rule exactly when their keys are equal. (Blocking
+ * itself groups by the same parts through a typed hash table: `groupRule`.)
+ */
+export const ruleKey = (s: Side, i: number, rule: BlockingRule): string | number | null => {
   if (rule.keys.length === 1) {
     const v = keyPart(s, i, rule.keys[0]!)
     return v === NONE ? null : v
@@ -205,32 +211,54 @@ interface RuleGroups {
   readonly pairs: number
 }
 
-const groupRule = (left: Side, right: Side, rule: BlockingRule, self: boolean): RuleGroups => {
-  const map = new Map<string | number, number>()
-  const rightGroup = new Int32Array(right.n)
-  const sizes: Array<number> = []
-  for (let j = 0; j < right.n; j++) {
-    const k = ruleKey(right, j, rule)
-    if (k === null) {
-      rightGroup[j] = NONE
-      continue
+/**
+ * Group numbers of every record of one side under a rule (NONE where a key part is missing), from
+ * a typed hash table over the key's parts (KeyTable): measured at 1M records, a Map keyed by
+ * boxed numbers and strings spent 78 s in blocking and held ~50 bytes per record and rule.
+ * Keys of more than three parts, or parts out of range, go through `ruleKey` and a Map.
+ */
+const groupNumbers = (side: Side, rule: BlockingRule, table: KeyTable, fallback: Map<string | number, number>, create: boolean, out: Int32Array): void => {
+  const keys = rule.keys
+  const nk = keys.length
+  const k0 = keys[0]!
+  const k1 = nk > 1 ? keys[1]! : null
+  const k2 = nk > 2 ? keys[2]! : null
+  for (let i = 0; i < side.n; i++) {
+    let g = NONE
+    if (nk <= 3) {
+      const a = keyPart(side, i, k0)
+      const b = k1 === null ? 0 : keyPart(side, i, k1)
+      const c = k2 === null ? 0 : keyPart(side, i, k2)
+      if (a === NONE || b === NONE || c === NONE) {
+        out[i] = NONE
+        continue
+      }
+      if (a >= 0 && b >= 0 && c >= 0 && a < PART_LIMIT && b < PART_LIMIT && c < PART_LIMIT && Number.isInteger(a + b + c)) {
+        out[i] = create ? table.id(a, b, c) : table.find(a, b, c)
+        continue
+      }
     }
-    let g = map.get(k)
-    if (g === undefined) {
-      g = sizes.length
-      map.set(k, g)
-      sizes.push(0)
+    const key = ruleKey(side, i, rule)
+    if (key !== null) {
+      const found = fallback.get(key)
+      if (found !== undefined) g = found
+      else if (create) fallback.set(key, (g = table.fresh()))
     }
-    rightGroup[j] = g
-    sizes[g]!++
+    out[i] = g
   }
+}
+
+const groupRule = (left: Side, right: Side, rule: BlockingRule, self: boolean): RuleGroups => {
+  const table = new KeyTable(Math.min(right.n, 1 << 20))
+  const fallback = new Map<string | number, number>()
+  const rightGroup = new Int32Array(right.n)
+  groupNumbers(right, rule, table, fallback, true, rightGroup)
+  const sizes = new Int32Array(table.size)
+  for (let j = 0; j < right.n; j++) if (rightGroup[j] !== NONE) sizes[rightGroup[j]!]!++
   if (rule.maxGroup !== undefined) {
     // Over-full groups pair nothing: their records leave the rule.
     for (let j = 0; j < right.n; j++) if (rightGroup[j] !== NONE && sizes[rightGroup[j]!]! > rule.maxGroup) rightGroup[j] = NONE
-    for (const [k, g] of map) if (sizes[g]! > rule.maxGroup) {
-      map.delete(k)
-      sizes[g] = 0
-    }
+    for (let g = 0; g < sizes.length; g++) if (sizes[g]! > rule.maxGroup) sizes[g] = 0
   }
   const groupStart = new Int32Array(sizes.length + 1)
   for (let g = 0; g < sizes.length; g++) groupStart[g + 1] = groupStart[g]! + sizes[g]!
@@ -247,11 +275,12 @@ const groupRule = (left: Side, right: Side, rule: BlockingRule, self: boolean): 
     for (const s of sizes) pairs += (s * (s - 1)) / 2
   } else {
     leftGroup = new Int32Array(left.n)
+    groupNumbers(left, rule, table, fallback, false, leftGroup)
     for (let i = 0; i < left.n; i++) {
-      const k = ruleKey(left, i, rule)
-      const g = k === null ? undefined : map.get(k)
-      leftGroup[i] = g === undefined ? NONE : g
-      if (g !== undefined) pairs += sizes[g]!
+      const g = leftGroup[i]!
+      // A group emptied by the cap (or holding no right record) pairs nothing.
+      if (g === NONE || sizes[g] === 0) leftGroup[i] = NONE
+      else pairs += sizes[g]!
     }
   }
   return { leftGroup, rightGroup, groupStart, members, pairs }

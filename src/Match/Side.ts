@@ -5,6 +5,7 @@
  */
 import type { CentralMember, PartialDate, PersonName, RosterRow, Unit } from "../Domain.js"
 import { fold } from "../Normalize/Text.js"
+import { PairMemo } from "./PairMemo.js"
 
 /** What the matcher needs of a record on either side. */
 export type MatchInput = Pick<
@@ -12,18 +13,40 @@ export type MatchInput = Pick<
   "name" | "birth" | "sex" | "cccd" | "cardNo" | "hometown" | "unitCode" | "admitted"
 >
 
-/** One string ↔ integer table shared by both sides of a match, so equal keys get equal ids. */
+/**
+ * One string → integer table shared by both sides of a match, so equal keys get equal ids. Keys
+ * live in namespaces (the first character of `id`'s argument, or `idIn`'s): one Map per namespace,
+ * so a lookup needs no prefixed copy of the string (measured at 1M records: a concatenated string
+ * per field and record was most of `prepare`'s time and garbage). Ids are unique across namespaces.
+ */
 export class Interner {
-  private readonly ids = new Map<string, number>()
-  readonly strings: Array<string> = []
+  private readonly spaces = new Map<string, Map<string, number>>()
+  private next = 0
+  /** The id of `s` in the namespace `s[0]` ("t" + folded text, …). */
   id(s: string): number {
-    let id = this.ids.get(s)
-    if (id === undefined) {
-      id = this.strings.length
-      this.ids.set(s, id)
-      this.strings.push(s)
-    }
+    return this.idIn(s.charAt(0), s.slice(1))
+  }
+  /** The id of `s` in namespace `ns`. */
+  idIn(ns: string, s: string): number {
+    let space = this.spaces.get(ns)
+    if (space === undefined) this.spaces.set(ns, (space = new Map()))
+    let id = space.get(s)
+    if (id === undefined) space.set(s, (id = this.next++))
     return id
+  }
+  /** The namespace's table (for a loop that interns many values of one kind). */
+  space(ns: string): Map<string, number> {
+    let space = this.spaces.get(ns)
+    if (space === undefined) this.spaces.set(ns, (space = new Map()))
+    return space
+  }
+  /** A fresh id (for a value interned through `space`). */
+  fresh(): number {
+    return this.next++
+  }
+  /** How many distinct values were interned. */
+  get size(): number {
+    return this.next
   }
 }
 
@@ -104,11 +127,11 @@ const stringColumn = (n: number): StringColumn & { text: Array<string> } => ({
 const dateColumn = (n: number): DateColumn => ({ y: new Int16Array(n), m: new Int8Array(n), d: new Int8Array(n), day: new Int32Array(n) })
 const idColumn = (n: number): IdColumn & { text: Array<string | null> } => ({ id: new Int32Array(n), text: new Array<string | null>(n) })
 
-const setString = (c: StringColumn & { text: Array<string> }, i: number, key: string, folded: string, variant: string, strings: Interner) => {
-  c.key[i] = strings.id("k" + key)
-  c.folded[i] = strings.id("t" + folded)
-  c.variant[i] = strings.id("t" + variant)
-  c.text[i] = folded
+/** Interns one value in one namespace table (see Interner). */
+const intern = (space: Map<string, number>, strings: Interner, v: string): number => {
+  let id = space.get(v)
+  if (id === undefined) space.set(v, (id = strings.fresh()))
+  return id
 }
 
 const setDate = (c: DateColumn, i: number, d: PartialDate | null) => {
@@ -118,9 +141,9 @@ const setDate = (c: DateColumn, i: number, d: PartialDate | null) => {
   c.day[i] = dayOf(d)
 }
 
-const setId = (c: IdColumn & { text: Array<string | null> }, i: number, v: string | null, prefix: string, strings: Interner) => {
+const setId = (c: IdColumn & { text: Array<string | null> }, i: number, v: string | null, space: Map<string, number>, strings: Interner) => {
   c.text[i] = v
-  c.id[i] = v === null ? NONE : strings.id(prefix + v)
+  c.id[i] = v === null ? NONE : intern(space, strings, v)
 }
 
 /** The parts of the name key (diacritics kept) in the same token positions as the folded parts. */
@@ -156,16 +179,54 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
     initials: new Int32Array(n),
     parentId: new Int32Array(n)
   }
+  // Namespaces: k name with diacritics, t folded text, l letters without spaces, s skeleton, c CCCD,
+  // d card number, u unit. Values derived from a folded value are computed once per distinct value
+  // (by its id), not per record.
+  const K = strings.space("k")
+  const T = strings.space("t")
+  const L = strings.space("l")
+  const S = strings.space("s")
+  const C = strings.space("c")
+  const D = strings.space("d")
+  const U = strings.space("u")
+  const lettersOf = new Map<number, number>()
+  const familyVariantOf = new Map<number, number>()
+  const givenVariantOf = new Map<number, number>()
+  const skeletonOf = new PairMemo(1024, 1 << 30)
   // One string per distinct hometown (a province has a few thousand), not one per record.
-  const hometowns = new Map<string, string>()
+  const hometowns = new Map<string, { folded: number; letters: number; region: number; text: string }>()
+  const parentIds = new Map<string, number>()
+  const cached = (m: Map<number, number>, id: number, make: () => number): number => {
+    let v = m.get(id)
+    if (v === undefined) m.set(id, (v = make()))
+    return v
+  }
   for (let i = 0; i < n; i++) {
     const r = records[i]!
     const nm = r.name
     const [kf, km, kg] = keyParts(nm)
-    setString(s.name, i, nm.key, nm.folded, nm.folded, strings)
-    setString(s.family, i, kf, nm.family, REGIONAL_FAMILY[nm.family] ?? nm.family, strings)
-    setString(s.middle, i, km, nm.middle, nm.middle, strings)
-    setString(s.given, i, kg, nm.given, iyKey(nm.given), strings)
+    const nameFolded = intern(T, strings, nm.folded)
+    s.name.key[i] = intern(K, strings, nm.key)
+    s.name.folded[i] = nameFolded
+    s.name.variant[i] = nameFolded
+    s.name.text[i] = nm.folded
+    const familyFolded = intern(T, strings, nm.family)
+    const familyVariant = cached(familyVariantOf, familyFolded, () => intern(T, strings, REGIONAL_FAMILY[nm.family] ?? nm.family))
+    s.family.key[i] = intern(K, strings, kf)
+    s.family.folded[i] = familyFolded
+    s.family.variant[i] = familyVariant
+    s.family.text[i] = nm.family
+    const middleFolded = intern(T, strings, nm.middle)
+    s.middle.key[i] = intern(K, strings, km)
+    s.middle.folded[i] = middleFolded
+    s.middle.variant[i] = middleFolded
+    s.middle.text[i] = nm.middle
+    const givenFolded = intern(T, strings, nm.given)
+    const givenVariant = cached(givenVariantOf, givenFolded, () => intern(T, strings, iyKey(nm.given)))
+    s.given.key[i] = intern(K, strings, kg)
+    s.given.folded[i] = givenFolded
+    s.given.variant[i] = givenVariant
+    s.given.text[i] = nm.given
     if (r.hometown === null) {
       s.hometown.key[i] = NONE
       s.hometown.folded[i] = NONE
@@ -175,25 +236,46 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
       s.hometownRegion[i] = NONE
     } else {
       let h = hometowns.get(r.hometown)
-      if (h === undefined) hometowns.set(r.hometown, (h = fold(r.hometown)))
-      setString(s.hometown, i, h, h, h, strings)
-      s.hometownLetters[i] = strings.id("l" + h.replace(/[ ,]/g, ""))
-      const comma = h.lastIndexOf(",")
-      s.hometownRegion[i] = comma < 0 ? NONE : strings.id("t" + h.slice(comma + 1).trim())
+      if (h === undefined) {
+        const text = fold(r.hometown)
+        const comma = text.lastIndexOf(",")
+        h = {
+          text,
+          folded: intern(T, strings, text),
+          letters: intern(L, strings, text.replace(/[ ,]/g, "")),
+          region: comma < 0 ? NONE : intern(T, strings, text.slice(comma + 1).trim())
+        }
+        hometowns.set(r.hometown, h)
+      }
+      // The place is compared folded (key = folded).
+      s.hometown.key[i] = h.folded
+      s.hometown.folded[i] = h.folded
+      s.hometown.variant[i] = h.folded
+      s.hometown.text[i] = h.text
+      s.hometownLetters[i] = h.letters
+      s.hometownRegion[i] = h.region
     }
     setDate(s.birth, i, r.birth)
     setDate(s.admitted, i, r.admitted)
-    setId(s.cccd, i, r.cccd, "c", strings)
-    setId(s.cardNo, i, r.cardNo, "d", strings)
+    setId(s.cccd, i, r.cccd, C, strings)
+    setId(s.cardNo, i, r.cardNo, D, strings)
     s.sex[i] = r.sex === null ? 0 : r.sex === "M" ? 1 : 2
     s.oneWord[i] = nm.folded.includes(" ") ? 0 : 1
-    s.lettersId[i] = strings.id("l" + nm.folded.replaceAll(" ", ""))
-    s.skeletonId[i] = strings.id("s" + skeleton(REGIONAL_FAMILY[nm.family] ?? nm.family, iyKey(nm.given)))
+    s.lettersId[i] = cached(lettersOf, nameFolded, () => intern(L, strings, nm.folded.replaceAll(" ", "")))
+    // The skeleton sorts its two parts, so it is a function of the unordered pair of variant ids.
+    let sk = skeletonOf.lookup(familyVariant, givenVariant)
+    if (sk !== sk) sk = skeletonOf.store(familyVariant, givenVariant, intern(S, strings, skeleton(REGIONAL_FAMILY[nm.family] ?? nm.family, iyKey(nm.given))))
+    s.skeletonId[i] = sk
     const f0 = nm.family.charCodeAt(0)
     const g0 = nm.given.charCodeAt(0)
     s.initials[i] = f0 < g0 ? f0 * 65536 + g0 : g0 * 65536 + f0
     const parent = parents.get(r.unitCode) ?? null
-    s.parentId[i] = parent === null ? NONE : strings.id("u" + parent)
+    if (parent === null) s.parentId[i] = NONE
+    else {
+      let p = parentIds.get(parent)
+      if (p === undefined) parentIds.set(parent, (p = intern(U, strings, parent)))
+      s.parentId[i] = p
+    }
   }
   return s
 }
