@@ -58,6 +58,8 @@ export interface StringColumn {
   readonly key: Int32Array
   readonly folded: Int32Array
   readonly variant: Int32Array
+  /** 1 when the folded text is empty (no middle name): read without touching the string. */
+  readonly empty: Uint8Array
   readonly text: ReadonlyArray<string>
 }
 
@@ -71,6 +73,9 @@ export interface DateColumn {
 
 export interface IdColumn {
   readonly id: Int32Array
+  /** The number as a value when it is all digits (at most 15), NaN otherwise; its length in characters. */
+  readonly digits: Float64Array
+  readonly length: Uint8Array
   readonly text: ReadonlyArray<string | null>
 }
 
@@ -85,6 +90,8 @@ export interface Side {
   readonly admitted: DateColumn
   readonly cccd: IdColumn
   readonly cardNo: IdColumn
+  /** 1 when the CCCD has more than 10 digits (a 12-digit CCCD, not a 9-digit CMND). */
+  readonly cccdLong: Int8Array
   /** 0 unknown, 1 M, 2 F. */
   readonly sex: Int8Array
   /** 1 when the name is one word: it may be the family or the given name (the other is missing). */
@@ -122,10 +129,28 @@ const stringColumn = (n: number): StringColumn & { text: Array<string> } => ({
   key: new Int32Array(n),
   folded: new Int32Array(n),
   variant: new Int32Array(n),
+  empty: new Uint8Array(n),
   text: new Array<string>(n)
 })
 const dateColumn = (n: number): DateColumn => ({ y: new Int16Array(n), m: new Int8Array(n), d: new Int8Array(n), day: new Int32Array(n) })
-const idColumn = (n: number): IdColumn & { text: Array<string | null> } => ({ id: new Int32Array(n), text: new Array<string | null>(n) })
+const idColumn = (n: number): IdColumn & { text: Array<string | null> } => ({
+  id: new Int32Array(n),
+  digits: new Float64Array(n),
+  length: new Uint8Array(n),
+  text: new Array<string | null>(n)
+})
+
+/** An identifier's digits as a number (exact below 2^53), NaN when it has another character or more than 15. */
+const digitValue = (v: string): number => {
+  if (v.length === 0 || v.length > 15) return NaN
+  let x = 0
+  for (let k = 0; k < v.length; k++) {
+    const c = v.charCodeAt(k) - 48
+    if (c < 0 || c > 9) return NaN
+    x = x * 10 + c
+  }
+  return x
+}
 
 /** Interns one value in one namespace table (see Interner). */
 const intern = (space: Map<string, number>, strings: Interner, v: string): number => {
@@ -144,6 +169,8 @@ const setDate = (c: DateColumn, i: number, d: PartialDate | null) => {
 const setId = (c: IdColumn & { text: Array<string | null> }, i: number, v: string | null, space: Map<string, number>, strings: Interner) => {
   c.text[i] = v
   c.id[i] = v === null ? NONE : intern(space, strings, v)
+  c.digits[i] = v === null ? NaN : digitValue(v)
+  c.length[i] = v === null ? 0 : Math.min(v.length, 255)
 }
 
 /** The parts of the name key (diacritics kept) in the same token positions as the folded parts. */
@@ -170,6 +197,7 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
     admitted: dateColumn(n),
     cccd: idColumn(n),
     cardNo: idColumn(n),
+    cccdLong: new Int8Array(n),
     sex: new Int8Array(n),
     oneWord: new Int8Array(n),
     hometownLetters: new Int32Array(n),
@@ -210,28 +238,33 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
     s.name.folded[i] = nameFolded
     s.name.variant[i] = nameFolded
     s.name.text[i] = nm.folded
+    s.name.empty[i] = nm.folded.length === 0 ? 1 : 0
     const familyFolded = intern(T, strings, nm.family)
     const familyVariant = cached(familyVariantOf, familyFolded, () => intern(T, strings, REGIONAL_FAMILY[nm.family] ?? nm.family))
     s.family.key[i] = intern(K, strings, kf)
     s.family.folded[i] = familyFolded
     s.family.variant[i] = familyVariant
     s.family.text[i] = nm.family
+    s.family.empty[i] = nm.family.length === 0 ? 1 : 0
     const middleFolded = intern(T, strings, nm.middle)
     s.middle.key[i] = intern(K, strings, km)
     s.middle.folded[i] = middleFolded
     s.middle.variant[i] = middleFolded
     s.middle.text[i] = nm.middle
+    s.middle.empty[i] = nm.middle.length === 0 ? 1 : 0
     const givenFolded = intern(T, strings, nm.given)
     const givenVariant = cached(givenVariantOf, givenFolded, () => intern(T, strings, iyKey(nm.given)))
     s.given.key[i] = intern(K, strings, kg)
     s.given.folded[i] = givenFolded
     s.given.variant[i] = givenVariant
     s.given.text[i] = nm.given
+    s.given.empty[i] = nm.given.length === 0 ? 1 : 0
     if (r.hometown === null) {
       s.hometown.key[i] = NONE
       s.hometown.folded[i] = NONE
       s.hometown.variant[i] = NONE
       s.hometown.text[i] = ""
+      s.hometown.empty[i] = 1
       s.hometownLetters[i] = NONE
       s.hometownRegion[i] = NONE
     } else {
@@ -252,6 +285,7 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
       s.hometown.folded[i] = h.folded
       s.hometown.variant[i] = h.folded
       s.hometown.text[i] = h.text
+      s.hometown.empty[i] = h.text.length === 0 ? 1 : 0
       s.hometownLetters[i] = h.letters
       s.hometownRegion[i] = h.region
     }
@@ -259,6 +293,7 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
     setDate(s.admitted, i, r.admitted)
     setId(s.cccd, i, r.cccd, C, strings)
     setId(s.cardNo, i, r.cardNo, D, strings)
+    s.cccdLong[i] = r.cccd !== null && r.cccd.length > 10 ? 1 : 0
     s.sex[i] = r.sex === null ? 0 : r.sex === "M" ? 1 : 2
     s.oneWord[i] = nm.folded.includes(" ") ? 0 : 1
     s.lettersId[i] = cached(lettersOf, nameFolded, () => intern(L, strings, nm.folded.replaceAll(" ", "")))
@@ -278,4 +313,61 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
     }
   }
   return s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Packed sides: the typed columns the comparisons read, interleaved
+
+/** Values per record of a packed side (see packSide). */
+export const PACKED_WIDTH = 38
+
+const packedCache = new WeakMap<Side, Side>()
+
+/**
+ * The side with every typed column the comparisons read (Compare.ts) interleaved into one
+ * Int32Array of PACKED_WIDTH values per record; each column becomes a view into it at its own
+ * offset, so `column[i * PACKED_WIDTH]` is record i's value. A candidate pair then reads each
+ * record from one or two cache lines instead of ~30 arrays (measured at 300k records: the random
+ * reads of the central record were most of the compare phase). Strings, identifier digits and
+ * the blocking-only columns keep the record's own index. Built once per side (cached).
+ */
+export const packSide = (s: Side): Side => {
+  const cached = packedCache.get(s)
+  if (cached !== undefined) return cached
+  const n = s.n
+  const F = PACKED_WIDTH
+  const packed = new Int32Array(n * F + F)
+  let next = 0
+  const col = (src: ArrayLike<number>): Int32Array => {
+    const o = next++
+    for (let i = 0; i < n; i++) packed[i * F + o] = src[i]!
+    return packed.subarray(o)
+  }
+  const str = (c: StringColumn): StringColumn => ({ key: col(c.key), folded: col(c.folded), variant: col(c.variant), empty: col(c.empty) as unknown as Uint8Array, text: c.text })
+  const date = (c: DateColumn): DateColumn => ({ y: col(c.y) as unknown as Int16Array, m: col(c.m) as unknown as Int8Array, d: col(c.d) as unknown as Int8Array, day: col(c.day) })
+  const id = (c: IdColumn): IdColumn => ({ id: col(c.id), digits: c.digits, length: col(c.length) as unknown as Uint8Array, text: c.text })
+  const out: Side = {
+    n,
+    family: str(s.family),
+    given: str(s.given),
+    middle: str(s.middle),
+    birth: date(s.birth),
+    sex: col(s.sex) as unknown as Int8Array,
+    oneWord: col(s.oneWord) as unknown as Int8Array,
+    cccd: id(s.cccd),
+    cccdLong: col(s.cccdLong) as unknown as Int8Array,
+    cardNo: id(s.cardNo),
+    lettersId: col(s.lettersId),
+    hometown: str(s.hometown),
+    hometownLetters: col(s.hometownLetters),
+    hometownRegion: col(s.hometownRegion),
+    admitted: date(s.admitted),
+    name: str(s.name),
+    skeletonId: s.skeletonId,
+    initials: s.initials,
+    parentId: s.parentId
+  }
+  if (next > F) throw new Error(`packSide: ${next} columns, more than PACKED_WIDTH ${F}`)
+  packedCache.set(s, out)
+  return out
 }
