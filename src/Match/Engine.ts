@@ -211,6 +211,25 @@ interface RuleGroups {
   readonly pairs: number
 }
 
+const keyColumns = new WeakMap<Side, Map<BlockKey, Int32Array>>()
+
+/** keyPart of every record of a side, computed once per side and key (several rules share a key; the central side is blocked twice). */
+const keyColumn = (side: Side, k: BlockKey): Int32Array => {
+  let bySide = keyColumns.get(side)
+  if (bySide === undefined) keyColumns.set(side, (bySide = new Map()))
+  let col = bySide.get(k)
+  if (col === undefined) {
+    col = new Int32Array(side.n)
+    for (let i = 0; i < side.n; i++) {
+      const v = keyPart(side, i, k)
+      // Parts out of the table's range (or not integers) go through ruleKey: marked PART_LIMIT.
+      col[i] = v === NONE ? NONE : v >= 0 && v < PART_LIMIT && Number.isInteger(v) ? v : PART_LIMIT
+    }
+    bySide.set(k, col)
+  }
+  return col
+}
+
 /**
  * Group numbers of every record of one side under a rule (NONE where a key part is missing), from
  * a typed hash table over the key's parts (KeyTable): measured at 1M records, a Map keyed by
@@ -220,32 +239,32 @@ interface RuleGroups {
 const groupNumbers = (side: Side, rule: BlockingRule, table: KeyTable, fallback: Map<string | number, number>, create: boolean, out: Int32Array): void => {
   const keys = rule.keys
   const nk = keys.length
-  const k0 = keys[0]!
-  const k1 = nk > 1 ? keys[1]! : null
-  const k2 = nk > 2 ? keys[2]! : null
-  for (let i = 0; i < side.n; i++) {
-    let g = NONE
-    if (nk <= 3) {
-      const a = keyPart(side, i, k0)
-      const b = k1 === null ? 0 : keyPart(side, i, k1)
-      const c = k2 === null ? 0 : keyPart(side, i, k2)
-      if (a === NONE || b === NONE || c === NONE) {
-        out[i] = NONE
-        continue
-      }
-      if (a >= 0 && b >= 0 && c >= 0 && a < PART_LIMIT && b < PART_LIMIT && c < PART_LIMIT && Number.isInteger(a + b + c)) {
-        out[i] = create ? table.id(a, b, c) : table.find(a, b, c)
-        continue
-      }
+  if (nk <= 3) {
+    const A = keyColumn(side, keys[0]!)
+    const B = nk > 1 ? keyColumn(side, keys[1]!) : null
+    const C = nk > 2 ? keyColumn(side, keys[2]!) : null
+    for (let i = 0; i < side.n; i++) {
+      const a = A[i]!
+      const b = B === null ? 0 : B[i]!
+      const c = C === null ? 0 : C[i]!
+      if (a === NONE || b === NONE || c === NONE) out[i] = NONE
+      else if (a < PART_LIMIT && b < PART_LIMIT && c < PART_LIMIT) out[i] = create ? table.id(a, b, c) : table.find(a, b, c)
+      else out[i] = viaRuleKey(side, i, rule, table, fallback, create)
     }
-    const key = ruleKey(side, i, rule)
-    if (key !== null) {
-      const found = fallback.get(key)
-      if (found !== undefined) g = found
-      else if (create) fallback.set(key, (g = table.fresh()))
-    }
-    out[i] = g
+    return
   }
+  for (let i = 0; i < side.n; i++) out[i] = viaRuleKey(side, i, rule, table, fallback, create)
+}
+
+const viaRuleKey = (side: Side, i: number, rule: BlockingRule, table: KeyTable, fallback: Map<string | number, number>, create: boolean): number => {
+  const key = ruleKey(side, i, rule)
+  if (key === null) return NONE
+  let g = fallback.get(key)
+  if (g === undefined) {
+    if (!create) return NONE
+    fallback.set(key, (g = table.fresh()))
+  }
+  return g
 }
 
 const groupRule = (left: Side, right: Side, rule: BlockingRule, self: boolean): RuleGroups => {
