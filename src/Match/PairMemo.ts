@@ -172,6 +172,13 @@ export class KeyTable {
     return this.size++
   }
 
+  /** Forgets every key (keeps the capacity, so one table serves rule after rule). */
+  reset(): void {
+    if (this.size === 0) return
+    this.ids.fill(EMPTY)
+    this.size = 0
+  }
+
   /** A number no key has (for keys kept elsewhere, e.g. out of range). */
   fresh(): number {
     return this.size++

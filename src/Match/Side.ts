@@ -224,11 +224,6 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
   // One string per distinct hometown (a province has a few thousand), not one per record.
   const hometowns = new Map<string, { folded: number; letters: number; region: number; text: string }>()
   const parentIds = new Map<string, number>()
-  const cached = (m: Map<number, number>, id: number, make: () => number): number => {
-    let v = m.get(id)
-    if (v === undefined) m.set(id, (v = make()))
-    return v
-  }
   for (let i = 0; i < n; i++) {
     const r = records[i]!
     const nm = r.name
@@ -240,7 +235,8 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
     s.name.text[i] = nm.folded
     s.name.empty[i] = nm.folded.length === 0 ? 1 : 0
     const familyFolded = intern(T, strings, nm.family)
-    const familyVariant = cached(familyVariantOf, familyFolded, () => intern(T, strings, REGIONAL_FAMILY[nm.family] ?? nm.family))
+    let familyVariant = familyVariantOf.get(familyFolded)
+    if (familyVariant === undefined) familyVariantOf.set(familyFolded, (familyVariant = intern(T, strings, REGIONAL_FAMILY[nm.family] ?? nm.family)))
     s.family.key[i] = intern(K, strings, kf)
     s.family.folded[i] = familyFolded
     s.family.variant[i] = familyVariant
@@ -253,7 +249,8 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
     s.middle.text[i] = nm.middle
     s.middle.empty[i] = nm.middle.length === 0 ? 1 : 0
     const givenFolded = intern(T, strings, nm.given)
-    const givenVariant = cached(givenVariantOf, givenFolded, () => intern(T, strings, iyKey(nm.given)))
+    let givenVariant = givenVariantOf.get(givenFolded)
+    if (givenVariant === undefined) givenVariantOf.set(givenFolded, (givenVariant = intern(T, strings, iyKey(nm.given))))
     s.given.key[i] = intern(K, strings, kg)
     s.given.folded[i] = givenFolded
     s.given.variant[i] = givenVariant
@@ -296,7 +293,9 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
     s.cccdLong[i] = r.cccd !== null && r.cccd.length > 10 ? 1 : 0
     s.sex[i] = r.sex === null ? 0 : r.sex === "M" ? 1 : 2
     s.oneWord[i] = nm.folded.includes(" ") ? 0 : 1
-    s.lettersId[i] = cached(lettersOf, nameFolded, () => intern(L, strings, nm.folded.replaceAll(" ", "")))
+    let letters = lettersOf.get(nameFolded)
+    if (letters === undefined) lettersOf.set(nameFolded, (letters = intern(L, strings, nm.folded.replaceAll(" ", ""))))
+    s.lettersId[i] = letters
     // The skeleton sorts its two parts, so it is a function of the unordered pair of variant ids.
     let sk = skeletonOf.lookup(familyVariant, givenVariant)
     if (sk !== sk) sk = skeletonOf.store(familyVariant, givenVariant, intern(S, strings, skeleton(REGIONAL_FAMILY[nm.family] ?? nm.family, iyKey(nm.given))))

@@ -58,6 +58,10 @@ describe("KeyTable", () => {
         for (const [a, b, c] of keys) expect(table.find(a, b, c)).toBe(model.get(`${a}:${b}:${c}`))
         expect(table.find(3, 3, 3) === -1 || model.has("3:3:3")).toBe(true)
         expect(table.size).toBe(model.size)
+        // Emptied for the next rule: no key is found, numbering starts again at 0.
+        table.reset()
+        for (const [a, b, c] of keys) expect(table.find(a, b, c)).toBe(-1)
+        if (keys.length > 0) expect(table.id(keys[0]![0], keys[0]![1], keys[0]![2])).toBe(0)
       })
     )
   })
