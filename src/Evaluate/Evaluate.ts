@@ -144,6 +144,8 @@ export interface RuleRecall {
   readonly recall: number
   readonly otherCommuneKept: number
   readonly otherCommuneRecall: number
+  /** True pairs this rule keeps and no other rule of the pipeline does (what the blocking loses without it). */
+  readonly only?: number
 }
 
 export interface CorrectionField {
@@ -604,9 +606,9 @@ const formatBlocking = (b: BlockingMetrics): Array<string> => {
     lines.push(`  moves to another commune: recall ${f4(b.otherCommune.recall)}  (kept ${b.otherCommune.kept} of ${b.otherCommune.truePairs})`)
   }
   if (b.perRule !== undefined) {
-    lines.push(`  ${"rule alone".padEnd(40)} ${"pairs".padStart(10)}  recall  moves (other commune)`)
+    lines.push(`  ${"rule alone".padEnd(40)} ${"pairs".padStart(10)}  recall  moves (other commune)  only this rule`)
     for (const r of b.perRule) {
-      lines.push(`  ${r.rule.padEnd(40)} ${String(r.pairs).padStart(10)}  ${f4(r.recall)}  ${f4(r.otherCommuneRecall)}`)
+      lines.push(`  ${r.rule.padEnd(40)} ${String(r.pairs).padStart(10)}  ${f4(r.recall)}  ${f4(r.otherCommuneRecall).padEnd(21)}  ${r.only ?? ""}`)
     }
   }
   return lines

@@ -84,15 +84,31 @@ export const evaluateRun = (o: EvaluateOptions): Effect.Effect<Evaluation, Evalu
     const across = (t: { move?: string }) => t.move === "otherCommune"
     const all = blockingRecall(truth.rows, rowIndex, memberIndex, blocks)
     const moves = blockingRecall(truth.rows, rowIndex, memberIndex, blocks, across)
+    // True pairs only one rule keeps, from the rule masks of the blocks of all rules together.
+    const truePairs: Array<readonly [number, number]> = []
+    for (const t of truth.rows) {
+      const i = t.memberId === null ? undefined : rowIndex.get(refKey(t))
+      const j = t.memberId === null ? undefined : memberIndex.get(t.memberId)
+      if (i !== undefined && j !== undefined) truePairs.push([i, j])
+    }
+    const only = Engine.ruleContributions(blocks, o.settings.blocking, truePairs)
     const perRule: Array<RuleRecall> = []
-    for (const rule of o.settings.blocking) {
+    for (const [x, rule] of o.settings.blocking.entries()) {
       const alone = yield* Effect.try({
         try: () => Engine.block(rowSide, centralSide, { ...o.settings, blocking: [rule] }),
         catch: (e) => new EvaluateError({ message: e instanceof Error ? e.message : String(e) })
       })
       const r = blockingRecall(truth.rows, rowIndex, memberIndex, alone)
       const m = blockingRecall(truth.rows, rowIndex, memberIndex, alone, across)
-      perRule.push({ rule: rule.name, pairs: alone.totalPairs, kept: r.kept, recall: r.recall, otherCommuneKept: m.kept, otherCommuneRecall: m.recall })
+      perRule.push({
+        rule: rule.name,
+        pairs: alone.totalPairs,
+        kept: r.kept,
+        recall: r.recall,
+        otherCommuneKept: m.kept,
+        otherCommuneRecall: m.recall,
+        only: only[x]!.only
+      })
     }
     return {
       ...result,

@@ -6,8 +6,9 @@
  */
 import type { ComparisonDecl, DateField, IdField, StringField, When } from "./Comparisons.js"
 import type { DateColumn, IdColumn, Side, StringColumn } from "./Side.js"
-import { NONE, NO_DAY } from "./Side.js"
-import { dateDigitsEditKind, editKind, jaroWinkler } from "./Similarity.js"
+import { NONE, NO_DAY, PACKED_WIDTH, packSide } from "./Side.js"
+import { PairMemo } from "./PairMemo.js"
+import { dateDigitsEditKind, digitsEditKind, editKind, jaroWinkler } from "./Similarity.js"
 
 /** How codes are laid out: per comparison its radix (levels + 1) and stride; the number of codes. */
 export interface Layout {
@@ -38,7 +39,10 @@ type Pred = (i: number, j: number) => boolean
 type LevelFn = (i: number, j: number) => number
 
 // Per pair and comparison, computed at most once (the pairwise loop is single-threaded).
-let jwMemo = -1
+// The Jaro-Winkler value lives in a typed slot: a double assigned to a module variable is boxed
+// (a heap number per pair and comparison, measured as garbage-collector time).
+const jwSlot = new Float64Array(1)
+let jwKnown = false
 let editMemo = -1
 
 const STRING_FIELDS: ReadonlySet<string> = new Set(["name", "family", "middle", "given", "hometown"])
@@ -48,9 +52,41 @@ const unsupported = (c: ComparisonDecl, w: When): never => {
   throw new Error(`comparison "${c.name}" on field ${c.field}: condition "${w.is}" does not apply to this field`)
 }
 
-const stringPred = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred => {
+/**
+ * Jaro-Winkler and the edit kind of two folded strings, once per distinct pair of values (keyed by
+ * their interned ids): measured at 100k members, the string work per candidate pair was most of
+ * the compare phase, and the pairs share few distinct values (family, middle, given names, places).
+ */
+interface StringMemos {
+  readonly jw: PairMemo
+  readonly edit: PairMemo
+}
+
+/** No memo (one pair compared: explain, tests). */
+const direct = (i: number, j: number, A: StringColumn, B: StringColumn, f: (a: string, b: string) => number, F: number): number =>
+  f(A.text[(i / F) | 0]!, B.text[(j / F) | 0]!)
+
+/*
+ * Predicates index typed columns by i·F and j·F: on packed sides (packSide) every typed column is
+ * a view into one interleaved array of F values per record, so one pair reads a record's values
+ * from one or two cache lines instead of ~30 arrays. Strings and identifier digits are read by the
+ * record's own index (i / F), only when a memo misses or numbers differ. F = 1 on plain sides.
+ */
+const stringPred = (c: ComparisonDecl, w: When, a: Side, b: Side, memos: StringMemos | null, F: number): Pred => {
   const A: StringColumn = a[c.field as StringField]
   const B: StringColumn = b[c.field as StringField]
+  const jw = memos === null ? (i: number, j: number): number => direct(i, j, A, B, jaroWinkler, F) : (i: number, j: number): number => {
+    const x = A.folded[i]!
+    const y = B.folded[j]!
+    const v = memos.jw.lookup(x, y)
+    return v === v ? v : memos.jw.store(x, y, jaroWinkler(A.text[(i / F) | 0]!, B.text[(j / F) | 0]!))
+  }
+  const edit = memos === null ? (i: number, j: number): number => direct(i, j, A, B, editKind, F) : (i: number, j: number): number => {
+    const x = A.folded[i]!
+    const y = B.folded[j]!
+    const v = memos.edit.lookup(x, y)
+    return v === v ? v : memos.edit.store(x, y, editKind(A.text[(i / F) | 0]!, B.text[(j / F) | 0]!))
+  }
   switch (w.is) {
     case "exact":
       return (i, j) => A.key[i] === B.key[j]
@@ -61,7 +97,7 @@ const stringPred = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred => {
     case "crossed":
       return (i, j) => a.family.folded[i] === b.given.folded[j] && a.given.folded[i] === b.family.folded[j]
     case "oneEmpty":
-      return (i, j) => (A.text[i]!.length === 0) !== (B.text[j]!.length === 0)
+      return (i, j) => A.empty[i] !== B.empty[j]
     case "sameLetters":
       return c.field === "hometown" ? (i, j) => a.hometownLetters[i] === b.hometownLetters[j] : (i, j) => a.lettersId[i] === b.lettersId[j]
     case "coarser":
@@ -76,12 +112,18 @@ const stringPred = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred => {
       return (i, j) => a.given.variant[i] === b.given.variant[j]
     case "jaroWinkler": {
       const min = w.min
-      return (i, j) => (jwMemo < 0 ? (jwMemo = jaroWinkler(A.text[i]!, B.text[j]!)) : jwMemo) >= min
+      return (i, j) => {
+        if (!jwKnown) {
+          jwSlot[0] = jw(i, j)
+          jwKnown = true
+        }
+        return jwSlot[0]! >= min
+      }
     }
     case "oneEdit":
-      return (i, j) => (editMemo < 0 ? (editMemo = editKind(A.text[i]!, B.text[j]!)) : editMemo) === 1
+      return (i, j) => (editMemo < 0 ? (editMemo = edit(i, j)) : editMemo) === 1
     case "transposition":
-      return (i, j) => (editMemo < 0 ? (editMemo = editKind(A.text[i]!, B.text[j]!)) : editMemo) === 2
+      return (i, j) => (editMemo < 0 ? (editMemo = edit(i, j)) : editMemo) === 2
     case "else":
       return () => true
     default:
@@ -126,10 +168,22 @@ const datePred = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred => {
   }
 }
 
-const idPred = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred => {
+const idPred = (c: ComparisonDecl, w: When, a: Side, b: Side, F: number): Pred => {
   const A: IdColumn = a[c.field as IdField]
   const B: IdColumn = b[c.field as IdField]
-  const kind = (i: number, j: number) => (editMemo < 0 ? (editMemo = editKind(A.text[i]!, B.text[j]!)) : editMemo)
+  const kindOf = (i: number, j: number): number => {
+    const la = A.length[i]!
+    const lb = B.length[j]!
+    // Lengths two or more apart: more than one edit. Same length, all digits: from the numbers.
+    if (la - lb > 1 || lb - la > 1) return 3
+    const x = (i / F) | 0
+    const y = (j / F) | 0
+    const da = A.digits[x]!
+    const db = B.digits[y]!
+    if (la === lb && da === da && db === db) return digitsEditKind(da, db, la)
+    return editKind(A.text[x]!, B.text[y]!)
+  }
+  const kind = (i: number, j: number) => (editMemo < 0 ? (editMemo = kindOf(i, j)) : editMemo)
   switch (w.is) {
     case "exact":
       return (i, j) => A.id[i] === B.id[j]
@@ -166,29 +220,31 @@ const presence = (c: ComparisonDecl, a: Side, b: Side): Pred => {
   const A: IdColumn = a[c.field as IdField]
   const B: IdColumn = b[c.field as IdField]
   // A 9-digit CMND and a 12-digit CCCD are different documents of one person: no evidence either way.
-  if (c.field === "cccd") return (i, j) => A.id[i] !== NONE && B.id[j] !== NONE && (A.text[i]!.length > 10) === (B.text[j]!.length > 10)
+  if (c.field === "cccd") return (i, j) => A.id[i] !== NONE && B.id[j] !== NONE && a.cccdLong[i] === b.cccdLong[j]
   return (i, j) => A.id[i] !== NONE && B.id[j] !== NONE
 }
 
-const predicate = (c: ComparisonDecl, w: When, a: Side, b: Side): Pred =>
+const predicate = (c: ComparisonDecl, w: When, a: Side, b: Side, memos: StringMemos | null, F: number): Pred =>
   STRING_FIELDS.has(c.field)
-    ? stringPred(c, w, a, b)
+    ? stringPred(c, w, a, b, memos, F)
     : DATE_FIELDS.has(c.field)
       ? datePred(c, w, a, b)
       : c.field === "sex"
         ? sexPred(c, w, a, b)
-        : idPred(c, w, a, b)
+        : idPred(c, w, a, b, F)
 
-const compileOne = (c: ComparisonDecl, a: Side, b: Side): LevelFn => {
+/** Comparison c of a[i / F] and b[j / F] (F: values per record of packed sides, 1 on plain ones). */
+const compileOne = (c: ComparisonDecl, a: Side, b: Side, memo = true, F = 1): LevelFn => {
   const present = presence(c, a, b)
-  const preds = c.levels.map((l) => predicate(c, l.when, a, b))
+  const memos: StringMemos | null = memo && STRING_FIELDS.has(c.field) ? { jw: new PairMemo(64), edit: new PairMemo(64) } : null
+  const preds = c.levels.map((l) => predicate(c, l.when, a, b, memos, F))
   const last = preds.length - 1
   // A one-word name ("Lombardi", given name missing): family and given weigh only when they agree.
   const agreeing = c.levels.map((l) => l.when.is === "exact" || l.when.is === "folded" || l.when.is === "variant" || l.when.is === "sameLetters")
   const partOfName = c.field === "family" || c.field === "given"
   return (i, j) => {
     if (!present(i, j)) return -1
-    jwMemo = -1
+    jwKnown = false
     editMemo = -1
     if (partOfName && (a.oneWord[i] === 1 || b.oneWord[j] === 1)) {
       for (let l = 0; l < last; l++) if (agreeing[l] && preds[l]!(i, j)) return l
@@ -203,16 +259,21 @@ const compileOne = (c: ComparisonDecl, a: Side, b: Side): LevelFn => {
 export type Coder = (i: number, j: number) => number
 
 export const compileCoder = (cs: ReadonlyArray<ComparisonDecl>, layout: Layout, a: Side, b: Side): Coder => {
-  const fns = cs.map((c) => compileOne(c, a, b))
+  const pa = packSide(a)
+  const pb = packSide(b)
+  const F = PACKED_WIDTH
+  const fns = cs.map((c) => compileOne(c, pa, pb, true, F))
   const stride = layout.stride
   const k = fns.length
   return (i, j) => {
+    const x = i * F
+    const y = j * F
     let code = 0
-    for (let x = 0; x < k; x++) code += (fns[x]!(i, j) + 1) * stride[x]!
+    for (let c = 0; c < k; c++) code += (fns[c]!(x, y) + 1) * stride[c]!
     return code
   }
 }
 
 /** The level of each comparison for one pair (explain, tests): -1 where a value is missing. */
 export const levelsOfPair = (cs: ReadonlyArray<ComparisonDecl>, a: Side, i: number, b: Side, j: number): Array<number> =>
-  cs.map((c) => compileOne(c, a, b)(i, j))
+  cs.map((c) => compileOne(c, a, b, false)(i, j))

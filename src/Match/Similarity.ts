@@ -156,3 +156,35 @@ export const dateDigitsEditKind = (y1: number, m1: number, d1: number, y2: numbe
   }
   return diffs === 1 ? 1 : 2
 }
+
+/**
+ * `editKind` of two digit strings of the same length given as numbers (leading zeros kept by the
+ * length): the pairwise loop compares identifiers without reading their strings (measured at 300k
+ * records: the string test on CCCD and card numbers of non-matching candidate pairs was the
+ * largest single cost of comparing).
+ */
+export const digitsEditKind = (a: number, b: number, length: number): number => {
+  if (a === b) return 0
+  let x = a
+  let y = b
+  let diffs = 0
+  let firstPos = -1
+  let da0 = 0
+  let db0 = 0
+  for (let pos = 0; pos < length; pos++) {
+    const ca = x % 10
+    const cb = y % 10
+    x = (x - ca) / 10
+    y = (y - cb) / 10
+    if (ca === cb) continue
+    diffs++
+    if (diffs === 1) {
+      firstPos = pos
+      da0 = ca
+      db0 = cb
+    } else if (diffs === 2) {
+      if (pos !== firstPos + 1 || ca !== db0 || cb !== da0) return 3
+    } else return 3
+  }
+  return diffs === 1 ? 1 : 2
+}

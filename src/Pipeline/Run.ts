@@ -14,7 +14,7 @@ import { decodeCsvBytes } from "../Ingest/Grid.js"
 import { ingestRosters, rosterPool } from "../Ingest/Rosters.js"
 import { parseUnitAliases } from "../Ingest/Units.js"
 import type { RosterIngest } from "../Ingest/Roster.js"
-import type * as Engine from "../Match/Engine.js"
+import * as Engine from "../Match/Engine.js"
 import {
   EXPLANATIONS_FILE, type Explanation, explainRun, findingSentence, indexExplanations, LINK_EXPLANATIONS_FILE, linkExplanationLines
 } from "../Match/Explained.js"
@@ -87,6 +87,42 @@ export interface MatchStats {
   readonly centralCandidatePairs: number
   readonly linked: number
   readonly unlinked: number
+  /** Per blocking rule: its pairs and what it contributed to the accepted links and central duplicates (no truth needed). */
+  readonly rules: ReadonlyArray<RuleStats>
+}
+
+export interface RuleStats {
+  readonly rule: string
+  /** Row × central candidate pairs the rule alone generates. */
+  readonly pairs: number
+  /** Accepted links the rule generates, their share of all links, and those no other rule generates. */
+  readonly links: number
+  readonly linkShare: number
+  readonly linksOnly: number
+  /** The same for central × central pairs and the central duplicates found. */
+  readonly centralPairs: number
+  readonly duplicates: number
+  readonly duplicatesOnly: number
+}
+
+/** Per rule, the contribution to the links and duplicates (Engine.ruleContributions on both block sets). */
+const ruleStats = (result: MatchResult, rules: ReadonlyArray<Engine.BlockingRule>): Array<RuleStats> => {
+  const linked: Array<readonly [number, number]> = []
+  result.links.forEach((l, i) => {
+    if (l.member >= 0) linked.push([i, l.member])
+  })
+  const links = Engine.ruleContributions(result.rowBlocks, rules, linked)
+  const dups = Engine.ruleContributions(result.selfBlocks, rules, result.duplicates.map((d) => [d.a, d.b] as const))
+  return rules.map((rule, r) => ({
+    rule: rule.name,
+    pairs: links[r]!.pairs,
+    links: links[r]!.accepted,
+    linkShare: Math.round(links[r]!.share * 10_000) / 10_000,
+    linksOnly: links[r]!.only,
+    centralPairs: dups[r]!.pairs,
+    duplicates: dups[r]!.accepted,
+    duplicatesOnly: dups[r]!.only
+  }))
 }
 
 export interface MatchOutcome {
@@ -136,7 +172,8 @@ export const match = (
       pairsPerRule: result.rowBlocks.pairsPerRule,
       centralCandidatePairs: result.selfBlocks.totalPairs,
       linked: linkedCount,
-      unlinked: linked.length - linkedCount
+      unlinked: linked.length - linkedCount,
+      rules: ruleStats(result, settings.blocking)
     },
     result
   }

@@ -67,6 +67,21 @@ export interface RunManifest {
     readonly centralCandidatePairs: number
     readonly linked: number
     readonly unlinked: number
+    /**
+     * Per blocking rule: its row × central pairs; the accepted links it generates, their share of
+     * all links (its recall against the run's own links) and those no other rule generates; the
+     * same for central × central pairs and central duplicates. Absent in manifests of older runs.
+     */
+    readonly rules?: ReadonlyArray<{
+      readonly rule: string
+      readonly pairs: number
+      readonly links: number
+      readonly linkShare: number
+      readonly linksOnly: number
+      readonly centralPairs: number
+      readonly duplicates: number
+      readonly duplicatesOnly: number
+    }>
   }
   /** Cells with active members not reconciled in full (no official list, or input not fully read). */
   readonly uncoveredCells?: ReadonlyArray<UncoveredCell>
@@ -139,7 +154,21 @@ export const runToObject = (run: RunManifest, lists = true) => ({
         pairsPerRule: { ...run.match.pairsPerRule },
         centralCandidatePairs: run.match.centralCandidatePairs,
         linked: run.match.linked,
-        unlinked: run.match.unlinked
+        unlinked: run.match.unlinked,
+        ...(run.match.rules === undefined
+          ? {}
+          : {
+            rules: run.match.rules.map((r) => ({
+              rule: r.rule,
+              pairs: r.pairs,
+              links: r.links,
+              linkShare: r.linkShare,
+              linksOnly: r.linksOnly,
+              centralPairs: r.centralPairs,
+              duplicates: r.duplicates,
+              duplicatesOnly: r.duplicatesOnly
+            }))
+          })
       }
     }),
   ...(run.uncoveredCells === undefined

@@ -107,7 +107,19 @@ export const RunRecord = Schema.Struct({
     pairsPerRule: Schema.Record({ key: Schema.String, value: Count }),
     centralCandidatePairs: Count,
     linked: Count,
-    unlinked: Count
+    unlinked: Count,
+    rules: Schema.optional(Schema.Array(Schema.Struct({
+      rule: Schema.String,
+      pairs: Count,
+      links: Count,
+      linkShare: Schema.Number.pipe(Schema.between(0, 1)),
+      linksOnly: Count,
+      centralPairs: Count,
+      duplicates: Count,
+      duplicatesOnly: Count
+    }).annotations({
+      description: "One blocking rule: its candidate pairs, the accepted links (and central duplicates) it generates, their share of all links, and those no other rule generates"
+    })))
   })),
   uncoveredCells: Schema.optional(Schema.Array(Schema.Struct({
     unitCode: Schema.String,

@@ -84,7 +84,7 @@ export const stableKey = (side: Side, strings: Interner, i: number, signature: s
   for (const k of keys) {
     const v = keyPart(side, i, k)
     if (v === NONE) return null
-    text += "\u0001" + (INTERNED.has(k) ? strings.strings[v]! : String(v))
+    text += "\u0001" + (INTERNED.has(k) ? strings.text(v) : String(v))
   }
   return hash53(text)
 }

@@ -1,6 +1,6 @@
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { compareIds, dateDigitsEditKind, editDistance, editKind, isTransposition, jaro, jaroWinkler, withinOneEdit } from "../../src/Match/Similarity.js"
+import { compareIds, dateDigitsEditKind, digitsEditKind, editDistance, editKind, isTransposition, jaro, jaroWinkler, withinOneEdit } from "../../src/Match/Similarity.js"
 
 describe("jaroWinkler", () => {
   it.each([
@@ -131,6 +131,26 @@ describe("editKind and dateDigitsEditKind", () => {
           expect(dateDigitsEditKind(a.y, a.m, a.d, o.y, o.m, o.d)).toBe(editKind(text(a), other))
         }
       })
+    )
+  })
+})
+
+describe("digitsEditKind", () => {
+  it("agrees with editKind on digit strings of the same length (leading zeros included)", () => {
+    const digits = (n: number) => fc.array(fc.constantFrom(..."0123456789".split("")), { minLength: n, maxLength: n }).map((a) => a.join(""))
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 15 }).chain((n) => fc.tuple(digits(n), digits(n), fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: 3 }))),
+        ([a, b0, pos, how]) => {
+          // Half the cases are one edit away from a: a digit changed, or two neighbours swapped.
+          const b =
+            how === 0 ? b0 :
+            how === 1 ? a.slice(0, pos) + String((Number(a[pos]) + 1) % 10) + a.slice(pos + 1) :
+            how === 2 && pos + 1 < a.length ? a.slice(0, pos) + a[pos + 1] + a[pos] + a.slice(pos + 2) :
+            a
+          expect(digitsEditKind(Number(a), Number(b), a.length)).toBe(editKind(a, b))
+        }
+      )
     )
   })
 })

@@ -85,6 +85,19 @@ describe("sample commune", () => {
     const perRule = Object.values(runJson.match.pairsPerRule) as Array<number>
     expect(perRule.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(runJson.match.candidatePairs)
     expect(runJson.match.linked + runJson.match.unlinked).toBe(links.length - 1)
+    // Per rule: its pairs, and the accepted links it generates (every link comes from some rule; the
+    // links only one rule generates are among those that rule generates).
+    const rules = runJson.match.rules as Array<{ rule: string; pairs: number; links: number; linkShare: number; linksOnly: number; duplicates: number; duplicatesOnly: number }>
+    expect(rules.map((r) => r.rule)).toEqual(sample.match.blocking.map((b) => b.name))
+    for (const r of rules) {
+      expect(r.pairs).toBe(runJson.match.pairsPerRule[r.rule])
+      expect(r.links).toBeLessThanOrEqual(runJson.match.linked)
+      expect(r.linksOnly).toBeLessThanOrEqual(r.links)
+      expect(r.linkShare).toBeCloseTo(r.links / runJson.match.linked, 4)
+      expect(r.duplicatesOnly).toBeLessThanOrEqual(r.duplicates)
+    }
+    expect(Math.max(...rules.map((r) => r.links))).toBeGreaterThan(0)
+    expect(rules.reduce((a, r) => a + r.links, 0)).toBeGreaterThanOrEqual(runJson.match.linked)
     // The warnings, each a thing a clerk can check: three card-number columns Excel stored as numbers,
     // padded back (one warning per column); the impossible birth date (the field lost, not the row);
     // the cells told by file name (one note per file, naming the clue); two dates of a one-row list
