@@ -25,7 +25,7 @@ export const O = {
     name: "central",
     kind: "file",
     description: "The central member database export: an .xlsx workbook with sheets DangVien, ChiBo and ChuyenSinhHoat, " +
-      "or a .sqlite file made by `recon central import`.",
+      "a .sqlite file in the central schema, or the national index made by `recon central import` (then only the rosters' candidates are read).",
     required: "unless the pipeline declares it",
     defaultText: "the pipeline's"
   }),
@@ -55,8 +55,8 @@ export const O = {
     kind: "text",
     placeholder: "<code>",
     description: "The province code: on import, of the one export given (else its central_meta.province_code, else the root unit of its ChiBo tree); " +
-      "on a run against the national index, the province whose rosters are read (else the province of the rosters' cells).",
-    defaultText: "from the export, or from the rosters"
+      "on a run against the national index, the province whose rosters are read (required when the index holds several).",
+    defaultText: "from the export; on a run, the index's only province"
   }),
   db: spec({
     name: "db",

@@ -11,11 +11,12 @@
  * and runs the existing in-memory pipeline on that subset. Memory grows with the rosters and the
  * candidates, not with the central size.
  *
- * Same candidates as a run over the whole database: a rule capped at `maxGroup` pairs nothing in
- * a group over the cap; such a key is fetched with `LIMIT maxGroup + 1`, so its group in the
- * subset is over the cap too (and the engine drops it) while a group within the cap comes whole.
- * Keys of the fetched records of other provinces under capped rules are looked up once more the
- * same way, so central × central pairs among them are the ones the whole database would give.
+ * Candidates: every record a run over the whole database would pair with a roster row or an own
+ * member. A rule capped at `maxGroup` pairs nothing in a group over its cap: such a group is looked
+ * up with `LIMIT maxGroup + 1` and, over the cap, not fetched (the national "Nguyễn Hùng, 1960"
+ * would otherwise bring hundreds of records each). Records fetched by other rules that share such
+ * a key may then pair under the capped rule in the subset: an extra candidate pair, never a
+ * missing one (README: the national index, where an index run may differ from a whole run).
  */
 import * as path from "node:path"
 import Database from "better-sqlite3"
@@ -25,7 +26,7 @@ import type { CentralIngest } from "../Ingest/Central.js"
 import type { BlockKey, MatchSettings } from "../Match/Engine.js"
 import { Interner, parentMap, prepare } from "../Match/Engine.js"
 import {
-  decodeMember, decodeTransfer, IndexError, type IndexMeta, provinceIssues, readIndexMeta, signatureOf, signaturesOf, stableKey
+  decodeMember, decodeTransfer, IndexError, type IndexMeta, provinceIssues, provinceLocal, readIndexMeta, signatureOf, signaturesOf, stableKey
 } from "../Store/CentralIndex.js"
 
 export interface Province {
@@ -97,10 +98,24 @@ export const provinceUnits = (h: IndexHandle): Array<Unit> =>
 
 /** The pipeline's rules the index has no keys for (the run is refused: candidates would be missed silently). */
 export const missingRules = (meta: IndexMeta, settings: Pick<MatchSettings, "blocking">): Array<string> =>
-  settings.blocking.filter((r) => !meta.signatures.includes(signatureOf(r))).map((r) => r.name)
+  settings.blocking.filter((r) => !provinceLocal(r) && !meta.signatures.includes(signatureOf(r))).map((r) => r.name)
+
+/** A member of this province found on another province's roster by that province's last index run. */
+export interface Listing {
+  readonly memberId: string
+  readonly listedProvince: string
+  readonly listedProvinceName: string
+  readonly unitCode: string
+  readonly unitName: string
+  readonly file: string
+  readonly row: number
+  readonly asOf: string
+}
 
 export interface Subset {
   readonly central: CentralIngest
+  /** Own members listed on another province's roster (recorded by that province's runs), by member id. */
+  readonly listedElsewhere: ReadonlyMap<string, ReadonlyArray<Listing>>
   /** Unit code → its province, for every unit loaded. */
   readonly provinceOfUnit: ReadonlyMap<string, Province>
   readonly ownUnits: ReadonlySet<string>
@@ -108,7 +123,8 @@ export interface Subset {
   readonly stats: {
     readonly ownMembers: number
     readonly candidates: number
-    readonly fillers: number
+    /** Keys of capped rules whose group is over the cap in the whole database (not fetched). */
+    readonly overCapKeys: number
     readonly keysLooked: number
     readonly droppedDuplicateIds: number
     readonly ms: number
@@ -149,6 +165,8 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   // Per key signature: the LIMIT of a lookup (null: every record of the group).
   const limitOf = new Map<string, number | null>()
   for (const r of settings.blocking) {
+    // Rules on the parent unit pair only records of the province, loaded whole.
+    if (provinceLocal(r)) continue
     const sig = signatureOf(r)
     const prev = limitOf.get(sig)
     const lim = r.maxGroup === undefined ? null : r.maxGroup + 1
@@ -213,11 +231,10 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   const unlimited = new Set<number>()
   const limited = new Map<number, number>()
   const strings = new Interner()
-  const collectKeys = (side: ReturnType<typeof prepare>, onlyCapped: boolean) => {
+  const collectKeys = (side: ReturnType<typeof prepare>) => {
     for (let i = 0; i < side.n; i++) {
       for (let r = 0; r < sigs.length; r++) {
         const lim = limitOf.get(sigs[r]!)!
-        if (onlyCapped && lim === null) continue
         const k = stableKey(side, strings, i, sigs[r]!, keyLists[r]!)
         if (k === null || looked.has(k)) continue
         looked.add(k)
@@ -227,10 +244,11 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
     }
   }
   const ownParents = parentMap([...unitsByCode.values()])
-  collectKeys(prepare(rows, ownParents, strings), false)
-  collectKeys(prepare(own, ownParents, strings), false)
+  collectKeys(prepare(rows, ownParents, strings))
+  collectKeys(prepare(own, ownParents, strings))
 
   const fetched = new Set<number>()
+  let overCap = 0
   const lookup = () => {
     if (unlimited.size > 0) {
       withTempIds(db, "recon_keys", "INTEGER", unlimited, () => {
@@ -239,9 +257,15 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
         }
       })
     }
+    // A capped group comes whole when within its cap; over it, not at all (the whole database pairs nothing in it).
     const byKey = db.prepare(`SELECT member FROM central_keys WHERE key = ? LIMIT ?`).raw(true)
     for (const [k, lim] of limited) {
-      for (const r of byKey.all(k, lim) as Array<[number]>) if (!members.has(r[0])) fetched.add(r[0])
+      const group = byKey.all(k, lim) as Array<[number]>
+      if (group.length >= lim) {
+        overCap++
+        continue
+      }
+      for (const r of group) if (!members.has(r[0])) fetched.add(r[0])
     }
     unlimited.clear()
     limited.clear()
@@ -270,18 +294,13 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   })
   const candidates = loadFetched()
   loadUnits(candidates.map((m) => m.unitCode))
-  // Capped keys of the other provinces' records, once: their groups over the cap stay over it.
-  collectKeys(prepare(candidates, parentMap([...unitsByCode.values()]), strings), true)
-  lookup()
-  const fillers = loadFetched()
-  loadUnits(fillers.map((m) => m.unitCode))
 
   // Transfers: the province's, and those of the other provinces' members loaded.
   const transfers: Array<Transfer> = []
   for (const r of db.prepare(`SELECT data FROM central_transfers WHERE province = ? ORDER BY rowid`).raw(true).iterate(province) as Iterable<[string]>) {
     transfers.push(decodeTransfer(r[0]))
   }
-  const foreign = [...candidates, ...fillers]
+  const foreign = candidates
   if (foreign.length > 0) {
     const foreignIds = new Set(foreign.map((m) => m.id))
     withTempIds(db, "recon_member_ids", "TEXT", foreignIds, () => {
@@ -294,7 +313,21 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   for (const t of transfers) loadUnits([t.fromUnit, t.toUnit].filter((c): c is string => c !== null))
 
   const issues = provinceIssues(db, province)
-  const all = [...own, ...foreign]
+  const listedElsewhere = new Map<string, Array<Listing>>()
+  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'central_listings'`).get() !== undefined) {
+    const q = db.prepare(
+      `SELECT member_id AS memberId, listed_province AS listedProvince, listed_province_name AS listedProvinceName, unit_code AS unitCode,
+         unit_name AS unitName, file, row, as_of AS asOf FROM central_listings WHERE member_province = ? ORDER BY rowid`
+    )
+    for (const l of q.all(province) as Array<Listing>) {
+      const list = listedElsewhere.get(l.memberId)
+      if (list === undefined) listedElsewhere.set(l.memberId, [l])
+      else list.push(l)
+    }
+  }
+  // In index order (the order of import), as a run over the whole database would see them: ties
+  // between two equal records break the same way.
+  const all = [...members.entries()].sort((x, y) => x[0] - y[0]).map((e) => e[1])
   const central: CentralIngest = {
     data: { members: all, units: [...unitsByCode.values()], transfers },
     duplicateIds: [],
@@ -323,13 +356,14 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   }
   return {
     central,
+    listedElsewhere,
     provinceOfUnit,
     ownUnits,
     ownMembers,
     stats: {
       ownMembers: ownCount,
       candidates: candidates.length,
-      fillers: fillers.length,
+      overCapKeys: overCap,
       keysLooked: looked.size,
       droppedDuplicateIds,
       ms: Math.round(performance.now() - t0)
@@ -363,4 +397,63 @@ export const provincesFromRoots = (units: ReadonlyArray<Unit>): Map<string, Prov
     out.set(u.code, { code: r.code, name: r.name })
   }
   return out
+}
+
+/**
+ * A MISSING_FROM_ROSTER of a member another province's run found on one of its lists says so: the
+ * committee verifying the absence learns where the member is listed (and that the other province
+ * reports an unreported move).
+ */
+export const noteListedElsewhere = (listed: ReadonlyMap<string, ReadonlyArray<Listing>>) => (d: Discrepancy): Discrepancy => {
+  if (d.category !== "MISSING_FROM_ROSTER" || d.memberIds.length !== 1) return d
+  const ls = listed.get(d.memberIds[0]!)
+  if (ls === undefined || ls.length === 0) return d
+  const where = ls.map((l) => `${l.unitName} (mã ${l.unitCode}) thuộc ${l.listedProvinceName} (mã ${l.listedProvince}), tệp ${l.file}, dòng ${l.row}`).join("; ")
+  return {
+    ...d,
+    reason: `${d.reason} Lưu ý: theo lần đối chiếu của ${ls[0]!.listedProvinceName} tính đến ngày ${ls[0]!.asOf.split("-").reverse().join("/")}, ` +
+      `đảng viên này có tên trong danh sách của ${where}: có thể đã chuyển sinh hoạt sang tỉnh, thành phố khác mà chưa làm thủ tục ` +
+      `(bên đó ghi nhận là chuyển sinh hoạt không báo).`
+  }
+}
+
+/**
+ * After a province's run: its rows linked to members of other provinces, recorded in the index
+ * (replacing what its previous run recorded), so those provinces' runs can say where the member is
+ * listed. The only write a run makes to the index; one short transaction.
+ */
+export const recordListings = (
+  file: string,
+  province: Province,
+  asOf: string,
+  linked: ReadonlyArray<{ readonly memberId: string | null; readonly row: RosterRow }>,
+  members: ReadonlyMap<string, CentralMember>,
+  provinceOfUnit: ReadonlyMap<string, Province>,
+  unitName: (code: string) => string
+): number => {
+  const db = new Database(file, { fileMustExist: true })
+  try {
+    db.pragma("busy_timeout = 30000")
+    db.exec(`CREATE TABLE IF NOT EXISTS central_listings (member_id TEXT NOT NULL, member_province TEXT NOT NULL,
+      listed_province TEXT NOT NULL, listed_province_name TEXT NOT NULL, unit_code TEXT NOT NULL, unit_name TEXT NOT NULL,
+      file TEXT NOT NULL, row INTEGER NOT NULL, as_of TEXT NOT NULL, recorded_at TEXT NOT NULL)`)
+    db.exec(`CREATE INDEX IF NOT EXISTS central_listings_member_province ON central_listings (member_province)`)
+    const now = new Date().toISOString()
+    let n = 0
+    db.transaction(() => {
+      db.prepare(`DELETE FROM central_listings WHERE listed_province = ?`).run(province.code)
+      const ins = db.prepare(`INSERT INTO central_listings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      for (const l of linked) {
+        if (l.memberId === null) continue
+        const m = members.get(l.memberId)
+        const home = m === undefined ? undefined : provinceOfUnit.get(m.unitCode)
+        if (home === undefined || home.code === province.code) continue
+        ins.run(l.memberId, home.code, province.code, province.name, l.row.unitCode, unitName(l.row.unitCode), l.row.file, l.row.row, asOf, now)
+        n++
+      }
+    })()
+    return n
+  } finally {
+    db.close()
+  }
 }

@@ -39,7 +39,9 @@ import { VERSION } from "../Version.js"
 import { type AsOf, parseAsOf } from "./AsOf.js"
 import { type Progress, silentProgress } from "./Progress.js"
 import type { PipelineDeclaration } from "./Declaration.js"
-import { inScope, loadSubset, openIndex, type Province, provincesFromRoots, provinceUnits } from "./IndexRun.js"
+import {
+  inScope, loadSubset, noteListedElsewhere, openIndex, type Province, provincesFromRoots, provinceUnits, recordListings
+} from "./IndexRun.js"
 import { isNationalIndex } from "../Store/CentralIndex.js"
 
 export { VERSION }
@@ -345,8 +347,8 @@ export const run = (
     if (subset !== null) {
       central = subset.central
       yield* Effect.logInfo(
-        `national index, province ${index!.province.code}: ${subset.stats.ownMembers} own members, ${subset.stats.candidates} candidates and ` +
-          `${subset.stats.fillers} capped-group records of other provinces (${subset.stats.keysLooked} keys looked up, ${subset.stats.ms} ms)`
+        `national index, province ${index!.province.code}: ${subset.stats.ownMembers} own members, ${subset.stats.candidates} candidates of other provinces, ` +
+          `${subset.stats.overCapKeys} keys over a rule's cap (${subset.stats.keysLooked} keys looked up, ${subset.stats.ms} ms)`
       )
     }
     // Unit → province: the index's; or, for a central with several roots, each unit's root.
@@ -377,7 +379,10 @@ export const run = (
     const allFindings = yield* timed(
       timings,
       "rules",
-      Effect.sync(() => rules(decl, central.data, rosters, matched, asOf, gaps, provinces).filter(scope)),
+      Effect.sync(() => {
+        const found = rules(decl, central.data, rosters, matched, asOf, gaps, provinces).filter(scope)
+        return subset === null ? found : found.map(noteListedElsewhere(subset.listedElsewhere))
+      }),
       progress
     )
     // Decisions imported with `recon review import`: standing ones keep judged findings out (Review/Apply.ts).
@@ -475,5 +480,23 @@ export const run = (
       ),
       progress
     ).pipe(Effect.mapError((e) => new RunError({ message: `${opts.db}: ${e.message}` })))
+    if (subset !== null) {
+      // Rows linked to members of other provinces, for their runs' MISSING_FROM_ROSTER (IndexRun.recordListings).
+      const unitNames = new Map(central.data.units.map((u) => [u.code, u.name]))
+      const recorded = yield* Effect.try({
+        try: () =>
+          recordListings(
+            opts.central,
+            index!.province,
+            opts.asOf,
+            matched.rows,
+            new Map(central.data.members.map((m) => [m.id, m])),
+            subset.provinceOfUnit,
+            (c) => unitNames.get(c) ?? c
+          ),
+        catch: (e) => new RunError({ message: `${opts.central}: cannot record the rows listing members of other provinces (${e instanceof Error ? e.message : String(e)})` })
+      })
+      yield* Effect.logInfo(`${recorded} roster rows of members of other provinces recorded in the national index`)
+    }
     return { manifest, discrepancies: findings, suppressed, outDir: opts.out, runId, matchStats: matched.stats }
   }).pipe(Effect.scoped)

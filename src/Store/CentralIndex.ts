@@ -13,7 +13,7 @@
  *   central_units(province, unit_code, unit_name, parent_code, parent_name)
  *   central_transfers(province, member_id, from_unit, to_unit, data)  -- data: the parsed transfer (JSON)
  *   central_issues(province, level, data)           -- the import's rejections and warnings (JSON), shown by the province's runs
- *   central_keys(key INTEGER, member INTEGER)       -- one row per member and distinct blocking-key signature
+ *   central_keys(key, member) WITHOUT ROWID          -- one row per member and distinct blocking-key signature, clustered by key
  *
  * Records are stored parsed (by the same parser as every central read, `parseCentral`), so a run
  * reads them without re-parsing and a column-wide decision (a padded number cell) stays the one
@@ -68,8 +68,15 @@ export const hash53 = (str: string): number => {
 /** A rule's keys as one text: rules with the same keys (capped or not) share the index rows. */
 export const signatureOf = (rule: Pick<BlockingRule, "keys">): string => rule.keys.join("+")
 
-/** The distinct key signatures of a pipeline's rules, in declaration order. */
-export const signaturesOf = (rules: ReadonlyArray<BlockingRule>): Array<string> => [...new Set(rules.map(signatureOf))]
+/**
+ * A rule keyed on the parent unit pairs a roster row only with records under the same parent:
+ * records of the row's own province, which a run loads whole. Such rules need no stored keys.
+ */
+export const provinceLocal = (rule: Pick<BlockingRule, "keys">): boolean => rule.keys.includes("parentUnit")
+
+/** The distinct key signatures a pipeline's rules need stored, in declaration order (province-local rules left out). */
+export const signaturesOf = (rules: ReadonlyArray<BlockingRule>): Array<string> =>
+  [...new Set(rules.filter((r) => !provinceLocal(r)).map(signatureOf))]
 
 /** The stable key of record i under a signature, or null when a part is missing (the rule cannot pair it). */
 export const stableKey = (side: Side, strings: Interner, i: number, signature: string, keys: ReadonlyArray<BlockKey>): number | null => {
@@ -143,12 +150,11 @@ const DDL = [
      parent_code TEXT, parent_name TEXT)`,
   `CREATE TABLE IF NOT EXISTS central_transfers (province TEXT NOT NULL, member_id TEXT NOT NULL, from_unit TEXT, to_unit TEXT, data TEXT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS central_issues (province TEXT NOT NULL, level TEXT NOT NULL, data TEXT NOT NULL)`,
-  `CREATE TABLE IF NOT EXISTS central_keys (key INTEGER NOT NULL, member INTEGER NOT NULL)`
+  `CREATE TABLE IF NOT EXISTS central_keys (key INTEGER NOT NULL, member INTEGER NOT NULL, PRIMARY KEY (key, member)) WITHOUT ROWID`
 ]
 
 /** Created after the bulk insert of a new file (much faster than inserting into indexed tables). */
 const INDEXES = [
-  `CREATE INDEX IF NOT EXISTS central_keys_key ON central_keys (key)`,
   `CREATE INDEX IF NOT EXISTS central_members_province ON central_members (province)`,
   `CREATE INDEX IF NOT EXISTS central_members_member ON central_members (member_id)`,
   `CREATE INDEX IF NOT EXISTS central_units_code ON central_units (unit_code)`,
@@ -330,8 +336,11 @@ const provinceOf = (read: ExportRead, units: ReadonlyArray<Unit>, given: string 
 const openForImport = (into: string, opts: ImportOptions) => {
   const created = !fs.existsSync(into)
   const db = new Database(into)
+  // 512 MB of page cache while importing (the key table's pages stay in memory between batches).
+  db.pragma("cache_size = -524288")
   const signatures = signaturesOf(opts.rules)
   if (created) {
+    db.pragma("page_size = 8192")
     db.pragma("journal_mode = OFF")
     db.pragma("synchronous = OFF")
     for (const d of DDL) db.exec(d)
@@ -361,6 +370,7 @@ const openForImport = (into: string, opts: ImportOptions) => {
 }
 
 const KEY_BATCH = 10_000
+const MEMBER_BATCH = 100
 
 const importOne = (db: Database.Database, signatures: ReadonlyArray<string>, file: string, read: ExportRead, given: string | undefined): ProvinceStats => {
   const t0 = performance.now()
@@ -383,24 +393,46 @@ const importOne = (db: Database.Database, signatures: ReadonlyArray<string>, fil
     const firstId = ((db.prepare(`SELECT max(id) AS m FROM central_members`).get() as { m: number | null }).m ?? 0) + 1
     const insMember = db.prepare(`INSERT INTO central_members (id, province, member_id, unit_code, data) VALUES (?, ?, ?, ?, ?)`)
     // Keys in multi-row statements: one statement per 10,000 keys is much faster than one per key.
-    const keyBatch = db.prepare(`INSERT INTO central_keys (key, member) VALUES ${new Array(KEY_BATCH).fill("(?, ?)").join(", ")}`)
-    const keyOne = db.prepare(`INSERT INTO central_keys (key, member) VALUES (?, ?)`)
-    const buf: Array<number> = []
+    const keyBatch = db.prepare(`INSERT OR IGNORE INTO central_keys (key, member) VALUES ${new Array(KEY_BATCH).fill("(?, ?)").join(", ")}`)
+    const keyOne = db.prepare(`INSERT OR IGNORE INTO central_keys (key, member) VALUES (?, ?)`)
+    // Keys of the province computed first, then inserted in key order: the clustered key table
+    // grows by mostly sequential page writes (no index to build afterwards).
+    let kKey = new Float64Array(members.length * signatures.length)
+    let kMember = new Int32Array(members.length * signatures.length)
+    let nk = 0
+    const memberBatch = db.prepare(`INSERT INTO central_members (id, province, member_id, unit_code, data) VALUES ${new Array(MEMBER_BATCH).fill("(?, ?, ?, ?, ?)").join(", ")}`)
+    const mbuf: Array<unknown> = []
     for (let i = 0; i < members.length; i++) {
       const m = members[i]!
       const id = firstId + i
-      insMember.run(id, prov.code, m.id, m.unitCode, encodeMember(m))
+      mbuf.push(id, prov.code, m.id, m.unitCode, encodeMember(m))
+      if (mbuf.length === MEMBER_BATCH * 5) {
+        memberBatch.run(mbuf)
+        mbuf.length = 0
+      }
       for (let r = 0; r < signatures.length; r++) {
         const k = stableKey(side, strings, i, signatures[r]!, keyLists[r]!)
         if (k === null) continue
-        buf.push(k, id)
-        if (buf.length === KEY_BATCH * 2) {
-          keyBatch.run(buf)
-          buf.length = 0
-        }
+        kKey[nk] = k
+        kMember[nk++] = id
+      }
+    }
+    for (let x = 0; x < mbuf.length; x += 5) insMember.run(mbuf[x], mbuf[x + 1], mbuf[x + 2], mbuf[x + 3], mbuf[x + 4])
+    const order = new Uint32Array(nk)
+    for (let x = 0; x < nk; x++) order[x] = x
+    // Stable: members of one key stay in increasing order.
+    order.sort((x, y) => kKey[x]! - kKey[y]!)
+    const buf: Array<number> = []
+    for (let x = 0; x < nk; x++) {
+      buf.push(kKey[order[x]!]!, kMember[order[x]!]!)
+      if (buf.length === KEY_BATCH * 2) {
+        keyBatch.run(buf)
+        buf.length = 0
       }
     }
     for (let x = 0; x < buf.length; x += 2) keyOne.run(buf[x]!, buf[x + 1]!)
+    kKey = new Float64Array(0)
+    kMember = new Int32Array(0)
     const insUnit = db.prepare(`INSERT INTO central_units (province, unit_code, unit_name, parent_code, parent_name) VALUES (?, ?, ?, ?, ?)`)
     for (const u of p.data.units) insUnit.run(prov.code, u.code, u.name, u.parentCode, u.parentName)
     const insTransfer = db.prepare(`INSERT INTO central_transfers (province, member_id, from_unit, to_unit, data) VALUES (?, ?, ?, ?, ?)`)
@@ -487,7 +519,6 @@ export const importNational = (exports: ReadonlyArray<string>, into: string, opt
           yield* Effect.try({
             try: () => {
               for (const d of INDEXES) h.db.exec(d)
-              h.db.exec(`ANALYZE`)
             },
             catch: (e) => new IndexError({ message: `${path.basename(into)}: ${String(e)}` })
           })
