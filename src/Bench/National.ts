@@ -69,14 +69,18 @@ export const timeChild = async (entry: string, args: ReadonlyArray<string>, node
   await fs.writeFile(preload, PRELOAD)
   const loadBefore = load1()
   const t0 = performance.now()
+  let head = ""
   let output = ""
   const exitCode = await new Promise<number>((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, "--require", preload, entry, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, NO_COLOR: "1", RECON_BENCH_USAGE: usageFile }
     })
+    // The first lines (the import's totals, the run's subset) and the last (its findings).
     const keep = (b: Buffer) => {
-      output = (output + b.toString("utf8")).slice(-4000)
+      const text = b.toString("utf8")
+      if (head.length < 2000) head += text.slice(0, 2000 - head.length)
+      output = (output + text).slice(-4000)
     }
     child.stdout.on("data", keep)
     child.stderr.on("data", keep)
@@ -88,7 +92,7 @@ export const timeChild = async (entry: string, args: ReadonlyArray<string>, node
   await fs.rm(tmp, { recursive: true, force: true })
   return {
     wallMs, cpuMs: Math.round(usage.cpuMs ?? -1), peakRssMB: Math.round((usage.maxRssKB ?? -1024) / 1024), loadBefore, loadAfter: load1(), exitCode,
-    output: output.trim().split("\n").slice(-12).join("\n")
+    output: output.length < 4000 ? output.trim() : `${head.trim()}\n…\n${output.trim().split("\n").slice(-12).join("\n")}`
   }
 }
 
