@@ -403,14 +403,24 @@ const benchCommand = Command.make(
     skipIngest: flag(benchOptions.skipIngest),
     ingestSize: integer(benchOptions.ingestSize),
     out: withDefault(benchOptions.out),
-    febrl: withDefault(benchOptions.febrl)
+    febrl: withDefault(benchOptions.febrl),
+    national: optional(benchOptions.national),
+    nationalSize: optional(benchOptions.nationalSize)
   },
   (o) =>
     Effect.gen(function*() {
       const decl = yield* loadPipeline(o.pipeline)
+      const sizes = Option.getOrUndefined(o.nationalSize)?.split(",").map((x) => Number(x.trim().replace(/_/g, "")))
+      if (sizes !== undefined && sizes.some((n) => !Number.isInteger(n) || n < 1000)) {
+        return yield* new UsageError({ message: `--national-size: expected central sizes such as 1000000,3000000,5600000` })
+      }
+      const national = Option.getOrUndefined(o.national)
       const { runBench } = yield* Effect.promise(() => import("./Bench/Bench.js"))
       const text = yield* Effect.tryPromise({
-        try: () => runBench(decl, { size: o.size, seed: o.seed, ingest: !o.skipIngest, ingestSize: o.ingestSize, out: o.out, febrl: o.febrl === "none" ? null : o.febrl }),
+        try: () => runBench(decl, {
+          size: o.size, seed: o.seed, ingest: !o.skipIngest, ingestSize: o.ingestSize, out: o.out, febrl: o.febrl === "none" ? null : o.febrl,
+          ...(national === undefined ? {} : { national }), ...(sizes === undefined ? {} : { nationalSizes: sizes })
+        }),
         catch: failWith
       })
       yield* Console.log(text)

@@ -282,6 +282,8 @@ export const benchOptions = {
   skipIngest: spec({ name: "skip-ingest", kind: "boolean", description: "Do not time the ingestion of a written roster corpus." }),
   ingestSize: spec({ name: "ingest-size", kind: "integer", placeholder: "<n>", description: "Roster rows of the ingestion corpus (about 25 per file).", default: "100000" }),
   out: spec({ name: "out", kind: "file", placeholder: "<bench.json>", description: "Where the figures are merged.", default: "reports/bench.json" }),
+  national: spec({ name: "national", kind: "directory", placeholder: "<dir>", description: "The national bench only: import the exports of this `recon samples national` folder, run its roster province against the index and evaluate it (wall, CPU, peak RSS of each step, records/s)." }),
+  nationalSize: spec({ name: "national-size", kind: "text", placeholder: "<n[,n…]>", description: "The national bench only, at these central sizes (e.g. 1000000,3000000,5600000): each nation generated (34 provinces, the rosters of 150,000 members), imported, run, evaluated and deleted." }),
   febrl: spec({ name: "febrl", kind: "text", placeholder: "<dir>", description: "Folder of the public FEBRL dataset1.csv / dataset2.csv: pairwise link and dedupe precision / recall / F1, with and without the personal number as card number; \"none\" skips them.", default: "../shared/data/febrl" })
 }
 
@@ -289,7 +291,10 @@ export const benchSpec: CommandSpec = {
   path: ["bench"],
   summary: "Benchmark start-up, the sample run, the match stage and roster ingestion; figures into reports/bench.json.",
   options: [O.pipeline, ...Object.values(benchOptions)],
-  examples: [{ what: "The match stage only, at 10,000 records a side.", command: "recon bench --size 10000 --skip-ingest" }]
+  examples: [
+    { what: "The match stage only, at 10,000 records a side.", command: "recon bench --size 10000 --skip-ingest" },
+    { what: "The national bench's scaling: 1 M, 3 M and 5.6 M central records (about 40 minutes).", command: "recon bench --national-size 1000000,3000000,5600000" }
+  ]
 }
 
 export const pipelinesSpec: CommandSpec = { path: ["pipelines"], summary: "List the named pipelines (the files of pipelines/) with their descriptions.", options: [] }

@@ -385,7 +385,8 @@ class ExportWriter {
   readonly counts = [0, 0, 0]
   constructor(readonly file: string, meta: Record<string, string>) {
     this.db = new Database(file)
-    this.db.pragma("journal_mode = OFF")
+    // OFF is refused in defensive mode (better-sqlite3 answers "delete"); MEMORY keeps the rollback journal off the disk.
+    this.db.pragma("journal_mode = MEMORY")
     this.db.pragma("synchronous = OFF")
     this.db.exec("CREATE TABLE central_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     for (const spec of TABLES) this.db.exec(`CREATE TABLE ${spec.table} (source_row INTEGER PRIMARY KEY, ${spec.columns.map((c) => c.column).join(", ")})`)

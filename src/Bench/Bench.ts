@@ -148,7 +148,7 @@ export const benchMatch = (
 }
 
 /** Merges a section into reports/bench.json (atomically), keyed so runs at several sizes accumulate. */
-export const recordBench = async (file: string, section: "match" | "ingest" | "report" | "start" | "febrl", key: string, value: unknown): Promise<void> => {
+export const recordBench = async (file: string, section: "match" | "ingest" | "report" | "start" | "febrl" | "national", key: string, value: unknown): Promise<void> => {
   let current: Record<string, unknown> = {}
   try {
     current = JSON.parse(await fs.readFile(file, "utf8")) as Record<string, unknown>
@@ -173,6 +173,27 @@ export interface BenchOptions {
   readonly out: string
   /** Directory of FEBRL dataset1.csv / dataset2.csv (pairwise link and dedupe figures); null to skip. */
   readonly febrl: string | null
+  /** The national bench only (src/Bench/National.ts): a folder made by `recon samples national`… */
+  readonly national?: string
+  /** …or nations of these sizes, generated, measured and deleted one after the other. */
+  readonly nationalSizes?: ReadonlyArray<number>
+}
+
+/** The national bench: import, province run and evaluation per nation, into the "national" section. */
+const runNationalBench = async (decl: PipelineDeclaration, o: BenchOptions): Promise<string> => {
+  const { benchNationalDir, benchNationalSize, formatNationalBench } = await import("./National.js")
+  const entry = process.argv[1]!
+  const lines: Array<string> = []
+  const benches = []
+  if (o.national !== undefined) benches.push(() => benchNationalDir(decl, entry, o.national!))
+  for (const n of o.nationalSizes ?? []) benches.push(() => benchNationalSize(decl, entry, n, o.seed))
+  for (const b of benches) {
+    const figures = await b()
+    await recordBench(o.out, "national", String(figures.centralRecords), figures)
+    lines.push(formatNationalBench(figures))
+  }
+  lines.push(`figures: ${o.out}`)
+  return lines.join("\n")
 }
 
 /** V8's default heap (~4 GB here) is too small for a million records on each side; rerun in a child with more. */
@@ -193,6 +214,7 @@ const inChildWithHeap = async (): Promise<number> => {
 
 /** What `recon bench` does: match (and ingest) figures, printed and merged into `out`. */
 export const runBench = async (decl: PipelineDeclaration, o: BenchOptions): Promise<string> => {
+  if (o.national !== undefined || (o.nationalSizes ?? []).length > 0) return runNationalBench(decl, o)
   if (o.size > 300_000) {
     const code = await inChildWithHeap()
     if (code >= 0) {
