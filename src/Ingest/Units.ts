@@ -305,16 +305,27 @@ interface Clue {
   readonly notes: ReadonlyArray<string>
 }
 
-const isUnder = (unit: Unit, ancestor: Unit, index: UnitIndex): boolean => {
-  let code = unit.parentCode
-  for (let depth = 0; code !== null && depth < 32; depth++) {
-    const p = index.names.byCode.get(code.trim().toUpperCase())
-    if (p === undefined) return false
-    if (p === ancestor) return true
-    code = p.parentCode
+/** The units above a unit (at most 32 levels), walked once per unit and index: every file asks again. */
+const ancestorsCache = new WeakMap<UnitIndex, Map<Unit, ReadonlySet<Unit>>>()
+const ancestorsOf = (unit: Unit, index: UnitIndex): ReadonlySet<Unit> => {
+  let cache = ancestorsCache.get(index)
+  if (cache === undefined) ancestorsCache.set(index, (cache = new Map()))
+  let above = cache.get(unit)
+  if (above === undefined) {
+    const found = new Set<Unit>()
+    let code = unit.parentCode
+    for (let depth = 0; code !== null && depth < 32; depth++) {
+      const p = index.names.byCode.get(code.trim().toUpperCase())
+      if (p === undefined) break
+      found.add(p)
+      code = p.parentCode
+    }
+    cache.set(unit, (above = found))
   }
-  return false
+  return above
 }
+
+const isUnder = (unit: Unit, ancestor: Unit, index: UnitIndex): boolean => ancestorsOf(unit, index).has(ancestor)
 
 const agrees = (unit: Unit, clue: Clue, index: UnitIndex) => clue.units.some((u) => u === unit || isUnder(unit, u, index))
 
