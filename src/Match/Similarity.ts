@@ -128,34 +128,8 @@ export const editKind = (a: string, b: string): number => {
  * The edit kind of two full dates written as yyyymmdd (a typed digit wrong, or two digits swapped),
  * without building strings: digits are compared from the numbers.
  */
-export const dateDigitsEditKind = (y1: number, m1: number, d1: number, y2: number, m2: number, d2: number): number => {
-  const a = y1 * 10000 + m1 * 100 + d1
-  const b = y2 * 10000 + m2 * 100 + d2
-  if (a === b) return 0
-  let x = a
-  let y = b
-  let diffs = 0
-  let firstPos = -1
-  let da0 = 0
-  let db0 = 0
-  for (let pos = 0; pos < 8; pos++) {
-    const ca = x % 10
-    const cb = y % 10
-    x = (x - ca) / 10
-    y = (y - cb) / 10
-    if (ca === cb) continue
-    diffs++
-    if (diffs === 1) {
-      firstPos = pos
-      da0 = ca
-      db0 = cb
-    } else if (diffs === 2) {
-      // adjacent swap: the digits at pos-1 and pos exchanged
-      if (pos !== firstPos + 1 || ca !== db0 || cb !== da0) return 3
-    } else return 3
-  }
-  return diffs === 1 ? 1 : 2
-}
+export const dateDigitsEditKind = (y1: number, m1: number, d1: number, y2: number, m2: number, d2: number): number =>
+  digitsEditKind(y1 * 10000 + m1 * 100 + d1, y2 * 10000 + m2 * 100 + d2, 8)
 
 /**
  * `editKind` of two digit strings of the same length given as numbers (leading zeros kept by the

@@ -14,6 +14,7 @@ import {
   type Rejection,
   type UncoveredCell
 } from "../Domain.js"
+import type { RuleStats } from "../Pipeline/Run.js"
 import { type WrittenFile, writeFileAtomic } from "./AtomicFile.js"
 import { type ReportWriteError, writeFailed } from "./ReportError.js"
 
@@ -72,16 +73,7 @@ export interface RunManifest {
      * all links (its recall against the run's own links) and those no other rule generates; the
      * same for central × central pairs and central duplicates. Absent in manifests of older runs.
      */
-    readonly rules?: ReadonlyArray<{
-      readonly rule: string
-      readonly pairs: number
-      readonly links: number
-      readonly linkShare: number
-      readonly linksOnly: number
-      readonly centralPairs: number
-      readonly duplicates: number
-      readonly duplicatesOnly: number
-    }>
+    readonly rules?: ReadonlyArray<RuleStats>
   }
   /** Cells with active members not reconciled in full (no official list, or input not fully read). */
   readonly uncoveredCells?: ReadonlyArray<UncoveredCell>
