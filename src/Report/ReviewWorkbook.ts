@@ -609,11 +609,16 @@ const addErrorSheet = (wb: Writer, input: ReviewInput, stats: WriteStats): void 
       }
     })
   }
+  // Rows as XML text when the writer allows (a province's warnings run to thousands), else exceljs's rows.
+  const fast = fastRows(ws)
+  const heightWidths = ERROR_WIDTHS.slice(1)
   lines.forEach(({ level, r }, i) => {
     const t = (s: string | null) => cellText(s, stats)
-    addStyledRow(ws, [i + 1, level, t(r.file), t(r.sheet), r.row, t(r.column), t(r.reason)], ERROR_STYLES, ERROR_WIDTHS)
-      .commit()
+    const values = [i + 1, level, t(r.file), t(r.sheet), r.row, t(r.column), t(r.reason)]
+    if (fast !== null) fast.row(values, ERROR_STYLES, rowHeight(values, heightWidths))
+    else addStyledRow(ws, values, ERROR_STYLES, ERROR_WIDTHS).commit()
   })
+  fast?.end()
   ws.autoFilter = `A1:${columnLetter(ERROR_COLUMNS.length)}${lines.length + 1}`
   ws.commit()
 }
