@@ -279,6 +279,8 @@ export interface NameClues {
   /** Words left over once names and clerk words are taken out (an old name for the alias table). */
   readonly rest: string
   readonly kind: RosterKind | null
+  /** The name ends in a "mới" mark that could be a clerk's "new version" (see withoutTrailingNew). */
+  readonly endsNew: boolean
 }
 
 const isCodeWorthy = (code: string) => /[A-Z]/.test(code) ? /\d/.test(code) : code.length >= 6
@@ -402,16 +404,14 @@ const fileWords = (text: string, index: NameIndex) => {
   return { codes, unknown, words: nameWords(stripMarks(rest)) }
 }
 
-/** True when the name ends in a "mới" mark that could be a clerk's word (see withoutTrailingNew). */
-export const endsWithNewMark = (text: string, index: NameIndex): boolean => withoutTrailingNew(fileWords(text, index).words) !== null
-
 /**
  * What one file name (without extension) or one folder name says. `asNew`: read a trailing "mới"
- * as a clerk's "new version" mark (the name without it); the caller checks endsWithNewMark first.
+ * as a clerk's "new version" mark (the name without it); `endsNew` of the plain reading says whether there is one.
  */
 export const nameClues = (text: string, index: NameIndex, aliasKeys: AliasKeys = NO_ALIASES, asNew = false): NameClues => {
   const { codes, unknown, words: allWords } = fileWords(text, index)
-  const words = asNew ? withoutTrailingNew(allWords) ?? allWords : allWords
+  const withoutNew = withoutTrailingNew(allWords)
+  const words = asNew ? withoutNew ?? allWords : allWords
   const { picked, taken } = findSpans(words, index, aliasKeys)
   const unknownWords: Array<string> = []
   const restWords: Array<string> = []
@@ -456,7 +456,8 @@ export const nameClues = (text: string, index: NameIndex, aliasKeys: AliasKeys =
     spans: picked.sort((a, b) => a.i - b.i).map((p) => p.span),
     unknownWords,
     rest: restWords.join(" "),
-    kind
+    kind,
+    endsNew: withoutNew !== null
   }
 }
 

@@ -389,6 +389,8 @@ interface PathReading {
   /** Unit names seen in a file name that also holds unknown words: candidates, never a resolution. */
   readonly partial: ReadonlyArray<Unit>
   readonly unknownWords: ReadonlyArray<string>
+  /** The file name ends in a "mới" that may be a clerk's "new version" mark. */
+  readonly endsNew: boolean
 }
 
 const readPath = (clues: UnitClues, index: UnitIndex, asNew = false): PathReading => {
@@ -405,7 +407,7 @@ const readPath = (clues: UnitClues, index: UnitIndex, asNew = false): PathReadin
     unknownCodes.push(...f.unknownCodes.map((c) => `mã "${c}" trong ${w}`))
   }
   const partial = pc.file.unknownWords.length > 0 ? [...new Set(pc.file.spans.flatMap((s) => s.cells))] : []
-  return { clues: out, unknownCodes, partial, unknownWords: pc.file.unknownWords }
+  return { clues: out, unknownCodes, partial, unknownWords: pc.file.unknownWords, endsNew: pc.file.endsNew }
 }
 
 const refuse = (reason: string, candidates: ReadonlyArray<Unit>): UnitResolution => ({ ok: false, reason, candidates })
@@ -449,7 +451,7 @@ export const resolveUnit = (clues: UnitClues, index: UnitIndex): UnitResolution 
   }
   if (clues.code !== null) return resolveByCode(clues.code, clues, path, index)
   const asTyped = resolveByClues(clues, path, index)
-  if (!FileClues.endsWithNewMark(clues.fileName, index.names)) return asTyped.resolution
+  if (!path.endsNew) return asTyped.resolution
   // Read as "new version", the rest of the name must read whole: the reading has to rest on it.
   const newPath = readPath(clues, index, true)
   if (newPath.unknownWords.length > 0) return asTyped.resolution
