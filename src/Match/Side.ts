@@ -76,6 +76,15 @@ export interface StringColumn {
   readonly text: ReadonlyArray<string>
 }
 
+/** Record i of a string column: its ids and folded text (`empty` when the text is). */
+const setString = (c: StringColumn & { text: Array<string> }, i: number, key: number, folded: number, variant: number, text: string): void => {
+  c.key[i] = key
+  c.folded[i] = folded
+  c.variant[i] = variant
+  c.text[i] = text
+  c.empty[i] = text.length === 0 ? 1 : 0
+}
+
 /** A date field: year (0 unknown), month and day (0 unknown), day number (NO_DAY unless full). */
 export interface DateColumn {
   readonly y: Int16Array
@@ -242,33 +251,17 @@ export const prepare = (records: ReadonlyArray<MatchInput>, parents: ReadonlyMap
     const nm = r.name
     const [kf, km, kg] = keyParts(nm)
     const nameFolded = intern(T, strings, nm.folded)
-    s.name.key[i] = intern(K, strings, nm.key)
-    s.name.folded[i] = nameFolded
-    s.name.variant[i] = nameFolded
-    s.name.text[i] = nm.folded
-    s.name.empty[i] = nm.folded.length === 0 ? 1 : 0
+    setString(s.name, i, intern(K, strings, nm.key), nameFolded, nameFolded, nm.folded)
     const familyFolded = intern(T, strings, nm.family)
     let familyVariant = familyVariantOf.get(familyFolded)
     if (familyVariant === undefined) familyVariantOf.set(familyFolded, (familyVariant = intern(T, strings, REGIONAL_FAMILY[nm.family] ?? nm.family)))
-    s.family.key[i] = intern(K, strings, kf)
-    s.family.folded[i] = familyFolded
-    s.family.variant[i] = familyVariant
-    s.family.text[i] = nm.family
-    s.family.empty[i] = nm.family.length === 0 ? 1 : 0
+    setString(s.family, i, intern(K, strings, kf), familyFolded, familyVariant, nm.family)
     const middleFolded = intern(T, strings, nm.middle)
-    s.middle.key[i] = intern(K, strings, km)
-    s.middle.folded[i] = middleFolded
-    s.middle.variant[i] = middleFolded
-    s.middle.text[i] = nm.middle
-    s.middle.empty[i] = nm.middle.length === 0 ? 1 : 0
+    setString(s.middle, i, intern(K, strings, km), middleFolded, middleFolded, nm.middle)
     const givenFolded = intern(T, strings, nm.given)
     let givenVariant = givenVariantOf.get(givenFolded)
     if (givenVariant === undefined) givenVariantOf.set(givenFolded, (givenVariant = intern(T, strings, iyKey(nm.given))))
-    s.given.key[i] = intern(K, strings, kg)
-    s.given.folded[i] = givenFolded
-    s.given.variant[i] = givenVariant
-    s.given.text[i] = nm.given
-    s.given.empty[i] = nm.given.length === 0 ? 1 : 0
+    setString(s.given, i, intern(K, strings, kg), givenFolded, givenVariant, nm.given)
     if (r.hometown === null) {
       s.hometown.key[i] = NONE
       s.hometown.folded[i] = NONE
