@@ -252,8 +252,14 @@ const letters = (c: number): string => {
 }
 
 export interface FastRows {
-  /** Writes the next row: one value and one style per column, its height in points. */
-  readonly row: (values: ReadonlyArray<string | number | Date | null>, styles: ReadonlyArray<Partial<ExcelJS.Style>>, height: number) => void
+  /**
+   * Writes the next row: one value and one style per column, its height in points (null: the
+   * default height, as a row whose height exceljs was not given). An empty cell with the empty
+   * style (`ROW_STYLE`) is left out, as exceljs leaves it out.
+   */
+  readonly row: (values: ReadonlyArray<string | number | Date | null>, styles: ReadonlyArray<Partial<ExcelJS.Style>>, height: number | null) => void
+  /** Moves past one empty row (exceljs writes nothing for a row with no values and no height). */
+  readonly skip: () => void
   /** Hands the sheet back to exceljs (its row counter moved past the rows written). */
   readonly end: () => void
 }
@@ -284,7 +290,7 @@ export const fastRows = (ws: ExcelJS.Worksheet): FastRows | null => {
   return {
     row: (values, cellStyles, height) => {
       const r = next++
-      let xml = `<row r="${r}" ht="${height}" customHeight="1" spans="1:${values.length}"` +
+      let xml = `<row r="${r}"${height === null ? "" : ` ht="${height}" customHeight="1"`} spans="1:${values.length}"` +
         (rowStyle ? ` s="${rowStyle}" customFormat="1"` : "") + ` x14ac:dyDescent="0.25">`
       for (let c = 0; c < values.length; c++) {
         const v = values[c]
@@ -303,6 +309,9 @@ export const fastRows = (ws: ExcelJS.Worksheet): FastRows | null => {
         stream.write(pending)
         pending = ""
       }
+    },
+    skip: () => {
+      next++
     },
     end: () => {
       if (pending !== "") stream.write(pending)

@@ -41,7 +41,7 @@ import {
   type Unit
 } from "../Domain.js"
 import { formatDate } from "../Normalize/Date.js"
-import { evidenceHash } from "../Store/EvidenceHash.js"
+import { evidenceHash, sha256Hex } from "../Store/EvidenceHash.js"
 import { type WrittenFile, withAtomicFile } from "./AtomicFile.js"
 import {
   addRow,
@@ -320,10 +320,9 @@ export const CATEGORY_PRINT_SCALE = printScale(FINDING_COLUMNS.slice(0, PRINTED_
  * spreadsheet program may save "\r\n" for "\n"; numbers are compared as numbers, dates as ISO instants.
  */
 export const evidenceChecksum = (cells: ReadonlyArray<Value>): string =>
-  createHash("sha256")
-    .update(JSON.stringify(cells.map((c) => typeof c === "string" ? c.replace(/\r\n?/g, "\n") : c instanceof Date ? c.toISOString() : c)))
-    .digest("hex")
-    .slice(0, 16)
+  sha256Hex(JSON.stringify(cells.map((c) =>
+    typeof c === "string" ? (c.includes("\r") ? c.replace(/\r\n?/g, "\n") : c) : c instanceof Date ? c.toISOString() : c
+  ))).slice(0, 16)
 
 /** What the evidence columns of a finding row hold, in EVIDENCE_COLUMNS order (escaped as written). */
 export const evidenceCellValues = (f: FindingCells, stats?: WriteStats): Array<Value> =>

@@ -6,7 +6,7 @@
  */
 import type ExcelJS from "exceljs"
 import { type Category, CorrectionCategories, FindingCategories } from "../Domain.js"
-import { addRow, cellText, headerFooter, isoToDate, pageSetup, rowHeight, STYLE, type WriteStats } from "./Cells.js"
+import { addRow, cellText, type FastRows, fastRows, headerFooter, isoToDate, pageSetup, ROW_STYLE, rowHeight, STYLE, type WriteStats } from "./Cells.js"
 import { categoryLabel, categorySheetName, formatInstantVi, rosterKindLabel } from "./Labels.js"
 import { partyName, type ReviewInput, SUMMARY_SHEET, SUPPRESSED_SHEET, unitText, type UncoveredCell } from "./ReviewWorkbook.js"
 
@@ -38,24 +38,54 @@ type Cell = string | number | Date | null
 
 /** The summary's rows, written top to bottom. */
 class Summary {
+  /**
+   * Rows go out as XML text (Cells.fastRows) once exceljs has started the sheet: the per-unit table and
+   * the bar view run to thousands of rows on a province, the inputs sheet to one per file. A merged row
+   * (spanRow) goes through exceljs, which must then hold the sheet.
+   */
+  private fast: FastRows | null = null
+
   constructor(readonly ws: ExcelJS.Worksheet, readonly stats: WriteStats, readonly widths: ReadonlyArray<number> = WIDTHS) {}
 
-  line(cells: ReadonlyArray<Cell>, style: Partial<ExcelJS.Style> = STYLE.plain): void {
-    const row = addRow(this.ws, cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c))
-    row.eachCell((cell) => (cell.style = style))
+  private put(values: ReadonlyArray<Cell>, styles: ReadonlyArray<Partial<ExcelJS.Style>>, height: number | null): void {
+    this.fast ??= fastRows(this.ws)
+    if (this.fast !== null) return this.fast.row(values, styles, height)
+    const row = addRow(this.ws, values)
+    values.forEach((v, i) => {
+      // As exceljs's eachCell: an empty cell keeps no style of its own.
+      if (v !== null || styles[i] !== ROW_STYLE) row.getCell(i + 1).style = styles[i]!
+    })
+    if (height !== null) row.height = height
     row.commit()
   }
 
+  /** Hands the sheet back to exceljs (before a merge, and at the end). */
+  end(): void {
+    this.fast?.end()
+    this.fast = null
+  }
+
+  blank(): void {
+    this.fast ??= fastRows(this.ws)
+    if (this.fast !== null) this.fast.skip()
+    else addRow(this.ws, []).commit()
+  }
+
+  line(cells: ReadonlyArray<Cell>, style: Partial<ExcelJS.Style> = STYLE.plain): void {
+    this.put(
+      cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c),
+      cells.map((c) => c === null ? ROW_STYLE : style),
+      null
+    )
+  }
+
   section(title: string): void {
-    addRow(this.ws, []).commit()
+    this.blank()
     this.line([title], STYLE.bold)
   }
 
   header(cells: ReadonlyArray<string>): void {
-    const row = addRow(this.ws, cells.map((c) => cellText(c)))
-    row.eachCell((cell) => (cell.style = STYLE.tableHeader))
-    row.height = rowHeight(cells, this.widths) + 2
-    row.commit()
+    this.put(cells.map((c) => cellText(c)), cells.map(() => STYLE.tableHeader), rowHeight(cells, this.widths) + 2)
   }
 
   /**
@@ -63,6 +93,7 @@ class Summary {
    * `header` styles it as a header row.
    */
   spanRow(cells: readonly [Cell, Cell, string], header = false): void {
+    this.end()
     const values = cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c)
     const row = addRow(this.ws, values)
     const spanWidth = this.widths.slice(SPAN_FROM - 1, SPAN_TO).reduce((a, b) => a + b, 0)
@@ -78,12 +109,13 @@ class Summary {
   /** A table row; `wrap: false` lets a long value (a hash) run on over the empty cells to its right. */
   row(cells: ReadonlyArray<Cell>, wrap = true): void {
     const values = cells.map((c) => typeof c === "string" ? cellText(c, this.stats) : c)
-    const row = addRow(this.ws, values)
-    values.forEach((v, i) => {
-      row.getCell(i + 1).style = v instanceof Date ? STYLE.date : typeof v === "number" ? STYLE.number : wrap ? STYLE.wrap : STYLE.line
-    })
-    if (wrap) row.height = rowHeight(values, this.widths)
-    row.commit()
+    const styles = values.map((v) => v instanceof Date ? STYLE.date : typeof v === "number" ? STYLE.number : wrap ? STYLE.wrap : STYLE.line)
+    this.put(values, styles, wrap ? rowHeight(values, this.widths) : null)
+  }
+
+  /** A bar of the bar view: its label on one line, the count, the bar running on over the cells to its right. */
+  bar(label: string, count: number, bar: string): void {
+    this.put([cellText(label), count, bar], [STYLE.line, STYLE.number, STYLE.bar], null)
   }
 }
 
@@ -165,6 +197,7 @@ export const addInputsSheet = (wb: ExcelJS.stream.xlsx.WorkbookWriter, input: Re
     if (listed.has(f.file) || input.inputs.some((i) => i.role === "roster" && i.path === f.file)) continue
     s.row([++n, f.file, ROLE.roster!, f.kind === null ? "" : rosterKindLabel(f.kind), f.unitCode === null ? "" : unitText(input.units, f.unitCode), f.rowsRead, f.rowsIngested, f.rowsRejected, f.error ?? "", f.sha256])
   }
+  s.end()
   ws.autoFilter = `A1:J${n + 1}`
   ws.commit()
 }
@@ -229,12 +262,8 @@ const addCounts = (s: Summary, input: ReviewInput): void => {
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || (a[0] ?? "\uffff").localeCompare(b[0] ?? "\uffff"))
   for (const [code, total] of ranked) {
     const label = code === null ? unitName(null) : `${code} – ${unitName(code)}`
-    const row = addRow(s.ws, [cellText(label), total, barText(total, max)])
-    row.getCell(1).style = STYLE.line
-    row.getCell(2).style = STYLE.number
     // Not wrapped: the bar runs on over the empty cells to its right.
-    row.getCell(3).style = STYLE.bar
-    row.commit()
+    s.bar(label, total, barText(total, max))
   }
 }
 
@@ -266,12 +295,12 @@ export const addSummarySheet = (wb: ExcelJS.stream.xlsx.WorkbookWriter, input: R
   s.line([
     "Kết quả dưới đây chỉ là đề xuất để rà soát; việc xóa tên hay sửa hồ sơ do cấp ủy có thẩm quyền quyết định."
   ], STYLE.italic)
-  addRow(s.ws, []).commit()
+  s.blank()
   s.row(["Tính đến ngày", isoToDate(input.asOf)])
   s.row(["Thời điểm lập báo cáo", formatInstantVi(input.generatedAt)])
   s.row(["Công cụ", `${input.tool.name} ${input.tool.version}`])
   if (input.discrepancies.length === 0) {
-    addRow(s.ws, []).commit()
+    s.blank()
     s.line([NO_FINDINGS], STYLE.subtitle)
     s.line(["Đợt đối chiếu này không có phát hiện nào cần rà soát."], STYLE.italic)
   }
@@ -279,6 +308,7 @@ export const addSummarySheet = (wb: ExcelJS.stream.xlsx.WorkbookWriter, input: R
   addUncovered(s, input)
   addCounts(s, input)
   addReviewState(s, input)
+  s.end()
   ws.commit()
 }
 

@@ -492,7 +492,7 @@ describe("cells not reconciled fully", () => {
 describe("finding rows written as XML text (Cells.fastRows)", () => {
   it("write the same sheet XML as exceljs's own rows: text with markup and control characters, numbers, dates, blanks, styles", async () => {
     const { unzipEntries } = await import("../../src/Ingest/Xlsx.js")
-    const { addRow, fastRows, STYLE } = await import("../../src/Report/Cells.js")
+    const { addRow, fastRows, ROW_STYLE, STYLE } = await import("../../src/Report/Cells.js")
     const dir = NodeFs.mkdtempSync(NodePath.join((await import("node:os")).tmpdir(), "recon-fastrows-"))
     const styles = [STYLE.number, STYLE.wrap, STYLE.wrapDate, STYLE.reviewer, STYLE.percent, STYLE.line]
     const rows: Array<Array<string | number | Date | null>> = [
@@ -515,6 +515,18 @@ describe("finding rows written as XML text (Cells.fastRows)", () => {
           row.commit()
         }
       }
+      // An empty row (exceljs writes nothing for it, but counts it), then a row of the default height
+      // whose empty cells have no style of their own (as the summary's lines are written).
+      if (f !== null) f.skip()
+      else addRow(ws, []).commit()
+      const line: Array<string | number | null> = ["Tổng cộng", null, 7]
+      const lineStyles = [STYLE.bold, ROW_STYLE, STYLE.number]
+      if (f !== null) f.row(line, lineStyles, null)
+      else {
+        const row = addRow(ws, line)
+        row.eachCell((cell, c) => (cell.style = lineStyles[c - 1]!))
+        row.commit()
+      }
       f?.end()
       ws.commit()
       await wb.commit()
@@ -524,6 +536,7 @@ describe("finding rows written as XML text (Cells.fastRows)", () => {
     const viaExceljs = await write(NodePath.join(dir, "a.xlsx"), false)
     const viaText = await write(NodePath.join(dir, "b.xlsx"), true)
     expect(viaText[0]).toContain("Nguyễn &lt;Văn&gt; &amp; &quot;A&quot; &apos;B&apos;")
+    expect(viaText[0]).toMatch(/<row r="6" spans="1:3"[^>]*><c r="A6" s="\d+" t="str"><v>Tổng cộng<\/v><\/c><c r="C6"/)
     expect(viaText).toEqual(viaExceljs)
   })
 })
