@@ -25,9 +25,13 @@ export const truncationMarker = (removed: number): string => ` …[đã cắt b�
  * Text of a cell: each line escaped (cells listing several people keep every entry visibly data),
  * cut to Excel's limit with a visible marker. null / "" → empty cell.
  */
+/** A line of a multi-line text starting with what escapeCell escapes. */
+const LINE_TRIGGER = /(?:^|\n)[=+\-@\t\r]/
+
 export const cellText = (s: string | null, stats?: WriteStats): string | null => {
   if (s === null || s === "") return null
-  const escaped = s.includes("\n") ? s.split("\n").map(escapeCell).join("\n") : escapeCell(s)
+  // Line by line, but split only when some line starts with a formula trigger (most multi-line cells have none).
+  const escaped = !s.includes("\n") ? escapeCell(s) : LINE_TRIGGER.test(s) ? s.split("\n").map(escapeCell).join("\n") : s
   if (escaped.length <= CELL_LIMIT) return escaped
   if (stats !== undefined) stats.truncated++
   // The marker is sized for the longest count first, so the cell stays within the limit.
@@ -138,7 +142,13 @@ export const rowHeight = (cells: ReadonlyArray<unknown>, widths: ReadonlyArray<n
     if (typeof v !== "string" || v === "" || width <= 0) continue
     const perLine = Math.max(1, Math.floor(width * CHARS_PER_WIDTH - 1))
     let n = 0
-    for (const l of v.split("\n")) n += Math.max(1, Math.ceil(l.length / perLine))
+    // Lines without splitting the text: the wrapped lines of each line, at least one.
+    for (let from = 0; ;) {
+      const end = v.indexOf("\n", from)
+      n += Math.max(1, Math.ceil(((end < 0 ? v.length : end) - from) / perLine))
+      if (end < 0) break
+      from = end + 1
+    }
     if (n > lines) lines = n
   }
   return Math.min(409, Math.ceil(lines * 12.75 + 3))

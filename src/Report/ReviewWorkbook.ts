@@ -320,9 +320,12 @@ export const CATEGORY_PRINT_SCALE = printScale(FINDING_COLUMNS.slice(0, PRINTED_
  * spreadsheet program may save "\r\n" for "\n"; numbers are compared as numbers, dates as ISO instants.
  */
 export const evidenceChecksum = (cells: ReadonlyArray<Value>): string =>
-  sha256Hex(JSON.stringify(cells.map((c) =>
-    typeof c === "string" ? (c.includes("\r") ? c.replace(/\r\n?/g, "\n") : c) : c instanceof Date ? c.toISOString() : c
-  ))).slice(0, 16)
+  // JSON.stringify writes a Date as its toISOString(): only "\r" needs a copy of the cells.
+  sha256Hex(JSON.stringify(
+    cells.some((c) => typeof c === "string" && c.includes("\r"))
+      ? cells.map((c) => typeof c === "string" ? c.replace(/\r\n?/g, "\n") : c)
+      : cells
+  )).slice(0, 16)
 
 /** What the evidence columns of a finding row hold, in EVIDENCE_COLUMNS order (escaped as written). */
 export const evidenceCellValues = (f: FindingCells, stats?: WriteStats): Array<Value> =>
@@ -495,7 +498,7 @@ const PROTECTION: Partial<ExcelJS.WorksheetProtection> = {
 
 /** One finding row: evidence, round-trip hashes and, for a standing decision, the reviewer cells. */
 const findingRowValues = (f: FindingCells, review: FindingReview | undefined, n: number, stats: WriteStats): Array<Value> => {
-  const values: Array<Value> = Array.from({ length: FINDING_COLUMNS.length }, () => null)
+  const values: Array<Value> = new Array<Value>(FINDING_COLUMNS.length).fill(null)
   values[0] = n
   const evidence = evidenceCellValues(f, stats)
   EVIDENCE_COLUMNS.forEach((c, k) => (values[c - 1] = evidence[k]!))
