@@ -111,15 +111,17 @@ const stringPred = (c: ComparisonDecl, w: When, a: Side, b: Side, memos: StringM
     case "crossed":
       return (i, j) => a.family.folded[i] === b.given.folded[j] && a.given.folded[i] === b.family.folded[j]
     case "crossedEdit":
-      // Each of a's family and given name within one edit of b's given and family name (not both
-      // equal: that is "crossed").
+      // One of a's family and given name equal to b's given or family name, the other within one
+      // edit of b's other part (both equal: "crossed"). Two integer tests settle almost every pair;
+      // the edit test runs only when one part crosses exactly.
       return (i, j) => {
-        const x = (i / F) | 0
-        const y = (j / F) | 0
-        const f = crossKind(a.family.folded[i]!, b.given.folded[j]!, a.family.text[x]!, b.given.text[y]!)
-        if (f > 2) return false
-        const g = crossKind(a.given.folded[i]!, b.family.folded[j]!, a.given.text[x]!, b.family.text[y]!)
-        return g <= 2 && f + g > 0
+        const ff = a.family.folded[i]!
+        const gg = a.given.folded[i]!
+        const bf = b.family.folded[j]!
+        const bg = b.given.folded[j]!
+        if (ff === bg) return gg !== bf && crossKind(gg, bf, a.given.text[(i / F) | 0]!, b.family.text[(j / F) | 0]!) <= 2
+        if (gg === bf) return crossKind(ff, bg, a.family.text[(i / F) | 0]!, b.given.text[(j / F) | 0]!) <= 2
+        return false
       }
     case "oneEmpty":
       return (i, j) => A.empty[i] !== B.empty[j]

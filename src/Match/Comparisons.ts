@@ -26,8 +26,8 @@ export type When =
   /** family / given: the two are written the other way round (given first). */
   | { readonly is: "crossed" }
   /**
-   * family / given: written the other way round with a typo: each part is equal to, or one edit
-   * (substitution, insertion, deletion, adjacent swap) from, the other record's opposite part;
+   * family / given: written the other way round with a typo: one part equal to the other record's
+   * opposite part, the other one edit (substitution, insertion, deletion, adjacent swap) from it;
    * an edit only in words of four letters or more (Lê/Lý are two names).
    */
   | { readonly is: "crossedEdit" }
