@@ -248,6 +248,16 @@ describe("explanation", () => {
     )
     expect(Engine.explainTable(w)).toMatch(/Số CCCD\s+số CCCD trùng\s+\+12,0\s+\+17,5/)
   })
+
+  it("shows a name written the other way round with a typo and a mistyped hometown as their own levels", () => {
+    const cs = [{ ...central[0]!, hometown: "Hải Vân, Hải Hậu, Nam Định" }, ...central.slice(1)]
+    const m = matchRows([row("a.xlsx", "CB01", "Hùnh Văn Nguyễn", "12/03/1960", { hometown: "Hai Vn, Hai Hau, Nam Dinhh" })], cs)
+    const w = Engine.explainPair(m.result.model, m.result.rows, 0, m.result.central, 0)
+    expect(w.parts.map((p) => `${p.comparison}:${p.level}`)).toEqual(["family:crossedEdit", "middle:exact", "given:crossedEdit", "birth:exact", "sex:exact", "hometown:jw90"])
+    const table = Engine.explainTable(w)
+    expect(table).toMatch(/Họ\s+họ và tên viết đảo chỗ, sai một ký tự\s+\+0,5/)
+    expect(table).toMatch(/Quê quán\s+quê quán gần giống \(sai vài ký tự\)\s+\+0,5/)
+  })
 })
 
 describe("estimated model (synthetic province)", () => {
