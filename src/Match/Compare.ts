@@ -60,6 +60,8 @@ const unsupported = (c: ComparisonDecl, w: When): never => {
 interface StringMemos {
   readonly jw: PairMemo
   readonly edit: PairMemo
+  /** Edit kind of a family name against a given name (crossedEdit). */
+  readonly cross: PairMemo
 }
 
 /** No memo (one pair compared: explain, tests). */
@@ -87,6 +89,18 @@ const stringPred = (c: ComparisonDecl, w: When, a: Side, b: Side, memos: StringM
     const v = memos.edit.lookup(x, y)
     return v === v ? v : memos.edit.store(x, y, editKind(A.text[(i / F) | 0]!, B.text[(j / F) | 0]!))
   }
+  // The edit kind of a's value x (text s) against b's value y (text t), once per distinct pair. A
+  // word of three letters or fewer changed by one letter is another name (Lê/Lý, Hà/Hồ), not a typo.
+  const crossEdit = (s: string, t: string): number => {
+    const k = editKind(s, t)
+    return k === 0 || (s.length >= 4 && t.length >= 4) ? k : 3
+  }
+  const crossKind = (x: number, y: number, s: string, t: string): number => {
+    if (x === y) return 0
+    if (memos === null) return crossEdit(s, t)
+    const v = memos.cross.lookup(x, y)
+    return v === v ? v : memos.cross.store(x, y, crossEdit(s, t))
+  }
   switch (w.is) {
     case "exact":
       return (i, j) => A.key[i] === B.key[j]
@@ -96,6 +110,19 @@ const stringPred = (c: ComparisonDecl, w: When, a: Side, b: Side, memos: StringM
       return (i, j) => A.variant[i] === B.variant[j]
     case "crossed":
       return (i, j) => a.family.folded[i] === b.given.folded[j] && a.given.folded[i] === b.family.folded[j]
+    case "crossedEdit":
+      // One of a's family and given name equal to b's given or family name, the other within one
+      // edit of b's other part (both equal: "crossed"). Two integer tests settle almost every pair;
+      // the edit test runs only when one part crosses exactly.
+      return (i, j) => {
+        const ff = a.family.folded[i]!
+        const gg = a.given.folded[i]!
+        const bf = b.family.folded[j]!
+        const bg = b.given.folded[j]!
+        if (ff === bg) return gg !== bf && crossKind(gg, bf, a.given.text[(i / F) | 0]!, b.family.text[(j / F) | 0]!) <= 2
+        if (gg === bf) return crossKind(ff, bg, a.family.text[(i / F) | 0]!, b.given.text[(j / F) | 0]!) <= 2
+        return false
+      }
     case "oneEmpty":
       return (i, j) => A.empty[i] !== B.empty[j]
     case "sameLetters":
@@ -236,7 +263,7 @@ const predicate = (c: ComparisonDecl, w: When, a: Side, b: Side, memos: StringMe
 /** Comparison c of a[i / F] and b[j / F] (F: values per record of packed sides, 1 on plain ones). */
 const compileOne = (c: ComparisonDecl, a: Side, b: Side, memo = true, F = 1): LevelFn => {
   const present = presence(c, a, b)
-  const memos: StringMemos | null = memo && STRING_FIELDS.has(c.field) ? { jw: new PairMemo(64), edit: new PairMemo(64) } : null
+  const memos: StringMemos | null = memo && STRING_FIELDS.has(c.field) ? { jw: new PairMemo(64), edit: new PairMemo(64), cross: new PairMemo(64) } : null
   const preds = c.levels.map((l) => predicate(c, l.when, a, b, memos, F))
   const last = preds.length - 1
   // A one-word name ("Lombardi", given name missing): family and given weigh only when they agree.

@@ -25,6 +25,12 @@ export type When =
   | { readonly is: "variant" }
   /** family / given: the two are written the other way round (given first). */
   | { readonly is: "crossed" }
+  /**
+   * family / given: written the other way round with a typo: one part equal to the other record's
+   * opposite part, the other one edit (substitution, insertion, deletion, adjacent swap) from it;
+   * an edit only in words of four letters or more (Lê/Lý are two names).
+   */
+  | { readonly is: "crossedEdit" }
   /** Strings: one side empty, the other not (a middle name dropped). */
   | { readonly is: "oneEmpty" }
   /** Name parts: the whole names are the same letters, spaced otherwise ("Hayd En" / "Hayden"). */
@@ -141,7 +147,7 @@ export const jaroWinklerLevels = (
   return requireElse({ name: o.name ?? field, field, label: o.label, levels })
 }
 
-export type PlaceLevel = "exact" | "oneEdit" | "transposition" | "sameLetters" | "coarser" | "sameRegion" | "else"
+export type PlaceLevel = "exact" | "oneEdit" | "transposition" | "sameLetters" | "coarser" | "jw90" | "sameRegion" | "else"
 
 /**
  * A place written as "commune, district, province" (Quê quán): exact, a typo, one written only to
@@ -159,6 +165,7 @@ export const placeLevels = (field: "hometown", o: { readonly name?: string; read
       ["transposition", { is: "transposition" }, `${what} đảo hai ký tự liền nhau`],
       ["sameLetters", { is: "sameLetters" }, `${what} cùng các chữ cái, khác chỗ cách`],
       ["coarser", { is: "coarser" }, `một bên chỉ ghi cấp trên của ${what}`],
+      ["jw90", { is: "jaroWinkler", min: 0.9 }, `${what} gần giống (sai vài ký tự)`],
       ["sameRegion", { is: "sameRegion" }, `${what} cùng tỉnh, khác nơi`],
       ["else", { is: "else" }, `khác ${what}`]
     ])
@@ -169,7 +176,7 @@ export type NamePart = "family" | "middle" | "given"
 
 const PART_LABEL: Readonly<Record<NamePart, string>> = { family: "Họ", middle: "Tên đệm", given: "Tên" }
 
-export type NamePartLevel = "exact" | "folded" | "variant" | "crossed" | "sameLetters" | "oneEmpty" | "oneEdit" | "transposition" | "jw90" | "jw80" | "else"
+export type NamePartLevel = "exact" | "folded" | "variant" | "crossed" | "crossedEdit" | "sameLetters" | "oneEmpty" | "oneEdit" | "transposition" | "jw90" | "jw80" | "else"
 
 /**
  * One part of a name (family, middle or given), with its own term frequencies: "Nguyễn" agreeing
@@ -193,6 +200,8 @@ export const namePart = (part: NamePart, weights: Weights<NamePartLevel>, o: { r
       ["oneEmpty", { is: "oneEmpty" }, `một bên không ghi ${p}`],
       ["oneEdit", { is: "oneEdit" }, `${p} sai một ký tự`],
       ["transposition", { is: "transposition" }, `${p} đảo hai ký tự liền nhau`],
+      // After the part's own typo levels: tried only for pairs whose parts do not nearly agree.
+      ["crossedEdit", { is: "crossedEdit" }, `họ và tên viết đảo chỗ, sai một ký tự`],
       ["jw90", { is: "jaroWinkler", min: 0.9 }, `${p} gần giống`],
       ["jw80", { is: "jaroWinkler", min: 0.8 }, `${p} hơi giống`],
       ["else", { is: "else" }, `${p} khác`]

@@ -1,3 +1,4 @@
+import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { annualRosterMatching } from "../../pipelines/annual-roster-matching.js"
 import type { CentralMember, RosterRow } from "../../src/Domain.js"
@@ -45,11 +46,39 @@ describe("comparison levels (declared in the pipeline)", () => {
     ["Nguyễn Văn Hùng", "Nguyễn Văn Huùng", "exact", "exact", "oneEdit"],
     ["Nguyễn Văn Hùng", "Nguyễn Văn Hugn", "exact", "exact", "transposition"],
     ["Lê Văn Hùng", "Hùng Văn Lê", "crossed", "exact", "crossed"],
+    ["Lê Văn Hùng", "Hùnh Văn Lê", "crossedEdit", "exact", "crossedEdit"],
+    ["Lê Văn Hùng", "Hùng Văn Lệ", "crossed", "exact", "crossed"],
+    ["Trịnh Văn Hùng", "Hùng Văn Trinhh", "crossedEdit", "exact", "crossedEdit"],
     ["Trần Văn Hùng", "Lê Minh Hùng", "else", "else", "exact"],
     ["Đào Thúy Lan", "Dao Thuy LLan", "folded", "folded", "oneEdit"]
   ] as const)("%s vs %s: family %s, middle %s, given %s", (a, b, family, middle, given) => {
     const l = levelsOf(member("A", a, "01/01/1960", "CB01"), row("f.xlsx", "CB01", b, "01/01/1960"))
     expect([l["family"], l["middle"], l["given"]]).toEqual([family, middle, given])
+  })
+
+  it("finds a name written the other way round with a typo in either part, whichever record is first", () => {
+    // Words of consonants only: no honorific, no run-together surname, no two words within one edit.
+    const word = fc.string({ unit: fc.constantFrom(..."bcdfghklmnpqrstvx"), minLength: 4, maxLength: 8 })
+    const typo = (w: string, k: number, c: string): string => {
+      const at = k % w.length
+      return w.slice(0, at) + (w[at] === c ? "z" : c) + w.slice(at + 1)
+    }
+    fc.assert(
+      fc.property(word, word, fc.nat(), fc.constantFrom("b", "k", "y", "z"), fc.boolean(), (family, given, k, c, inFamily) => {
+        fc.pre(family.slice(0, 2) !== given.slice(0, 2) && family.slice(-2) !== given.slice(-2))
+        const a = member("A", `${family} ${given}`, "01/01/1960", "CB01")
+        const b = row("f.xlsx", "CB01", inFamily ? `${given} ${typo(family, k, c)}` : `${typo(given, k, c)} ${family}`, "01/01/1960")
+        const ab = levelsOf(a, b)
+        const ba = levelsOf(b, a)
+        expect([ab["family"], ab["given"]]).toEqual(["crossedEdit", "crossedEdit"])
+        expect([ba["family"], ba["given"]]).toEqual(["crossedEdit", "crossedEdit"])
+      })
+    )
+  })
+
+  it("does not take two different names, one written the other way round, for crossed", () => {
+    const l = levelsOf(member("A", "Lê Văn Hùng", "01/01/1960", "CB01"), row("f.xlsx", "CB01", "Hùng Văn Lý", "01/01/1960"))
+    expect([l["family"], l["given"]]).toEqual(["else", "else"])
   })
 
   it("treats a one-word name as the family or the given name, weighing only what agrees", () => {
@@ -100,6 +129,8 @@ describe("comparison levels (declared in the pipeline)", () => {
     expect(at("Hai Van, Hai Hau, Nam Dinh")).toBe("exact")
     expect(at("Hải Vân, Hải Hậu, Nam Địnhh")).toBe("oneEdit")
     expect(at("Nam Định")).toBe("coarser")
+    expect(at("Hai Van, Hai Hau, Nam Dihn")).toBe("transposition")
+    expect(at("Hai Vn, Hai Hau, Nam Dinhh")).toBe("jw90")
     expect(at("Xuân Trường, Nam Định")).toBe("sameRegion")
     expect(at("Thái Bình")).toBe("else")
   })
@@ -216,6 +247,16 @@ describe("explanation", () => {
       "Độ tin cậy 100%: họ trùng khi bỏ dấu (+2,0), tên đệm trùng khi bỏ dấu (+1,0), tên trùng khi bỏ dấu (+3,0), ngày sinh trùng (+7,0), cùng giới tính (+0,5), số CCCD trùng (+12,0)."
     )
     expect(Engine.explainTable(w)).toMatch(/Số CCCD\s+số CCCD trùng\s+\+12,0\s+\+17,5/)
+  })
+
+  it("shows a name written the other way round with a typo and a mistyped hometown as their own levels", () => {
+    const cs = [{ ...central[0]!, hometown: "Hải Vân, Hải Hậu, Nam Định" }, ...central.slice(1)]
+    const m = matchRows([row("a.xlsx", "CB01", "Hùnh Văn Nguyễn", "12/03/1960", { hometown: "Hai Vn, Hai Hau, Nam Dinhh" })], cs)
+    const w = Engine.explainPair(m.result.model, m.result.rows, 0, m.result.central, 0)
+    expect(w.parts.map((p) => `${p.comparison}:${p.level}`)).toEqual(["family:crossedEdit", "middle:exact", "given:crossedEdit", "birth:exact", "sex:exact", "hometown:jw90"])
+    const table = Engine.explainTable(w)
+    expect(table).toMatch(/Họ\s+họ và tên viết đảo chỗ, sai một ký tự\s+\+0,5/)
+    expect(table).toMatch(/Quê quán\s+quê quán gần giống \(sai vài ký tự\)\s+\+0,5/)
   })
 })
 
