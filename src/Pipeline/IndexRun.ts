@@ -280,6 +280,7 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   const ownParents = parentMap([...unitsByCode.values()])
   const rowSide = prepare(rows, ownParents, strings)
   const ownSide = prepare(own, ownParents, strings)
+  lap("prepare")
   const keysOf = (side: Side, i: number, r: number) => stableKey(side, strings, i, sigs[r]!, keyLists[r]!)
   const identifier = sigs.map((s) => IDENTIFIERS.has(s))
   // Settled (see the module comment): a row sharing a CCCD or card number with an own member, and
