@@ -147,7 +147,7 @@ export interface Subset {
     readonly settledOwn: number
     readonly droppedDuplicateIds: number
     readonly ms: number
-    /** Milliseconds per step: own members, keys, key lookup, candidates read, transfers and units. */
+    /** Milliseconds per step: own members, prepare (rows and own members as match sides), keys, key lookup, candidates read, the rest (units, transfers). */
     readonly phases: Readonly<Record<string, number>>
   }
 }
@@ -167,11 +167,6 @@ const withTempIds = <T>(db: Database.Database, table: string, type: "INTEGER" | 
   }
 }
 
-/**
- * Reads what the run needs for these roster rows (see the module comment). The model is then
- * fitted on the subset: with at least `estimate.minCentralRecords` records its estimates come
- * from the subset, not the whole database (README: national index, limits).
- */
 export interface SubsetOptions {
   /**
    * A roster row that shares a CCCD or card number with one of the province's own members, and
@@ -181,6 +176,11 @@ export interface SubsetOptions {
   readonly settle?: boolean
 }
 
+/**
+ * Reads what the run needs for these roster rows (see the module comment). The model is then
+ * fitted on the subset: with at least `estimate.minCentralRecords` records its estimates come
+ * from the subset, not the whole database (README: national index, limits).
+ */
 export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, settings: MatchSettings, options: SubsetOptions = {}): Subset => {
   const o = { settle: options.settle ?? true }
   const t0 = performance.now()
