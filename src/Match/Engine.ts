@@ -267,7 +267,14 @@ const viaRuleKey = (side: Side, i: number, rule: BlockingRule, table: KeyTable, 
   return g
 }
 
-const groupRule = (left: Side, right: Side, rule: BlockingRule, self: boolean, table: KeyTable = new KeyTable(Math.min(right.n, 1 << 20))): RuleGroups => {
+const groupRule = (
+  left: Side,
+  right: Side,
+  rule: BlockingRule,
+  self: boolean,
+  table: KeyTable = new KeyTable(Math.min(right.n, 1 << 20)),
+  anchors?: Uint8Array
+): RuleGroups => {
   table.reset()
   const fallback = new Map<string | number, number>()
   const rightGroup = new Int32Array(right.n)
@@ -289,7 +296,17 @@ const groupRule = (left: Side, right: Side, rule: BlockingRule, self: boolean, t
   }
   let pairs = 0
   let leftGroup: Int32Array
-  if (self) {
+  if (self && anchors !== undefined) {
+    // Only pairs with at least one anchor: all pairs of the group but those among its other records.
+    leftGroup = rightGroup
+    const anchored = new Int32Array(sizes.length)
+    for (let j = 0; j < right.n; j++) if (rightGroup[j] !== NONE && anchors[j] !== 0) anchored[rightGroup[j]!]!++
+    for (let g = 0; g < sizes.length; g++) {
+      const s = sizes[g]!
+      const o = s - anchored[g]!
+      pairs += (s * (s - 1)) / 2 - (o * (o - 1)) / 2
+    }
+  } else if (self) {
     leftGroup = rightGroup
     for (const s of sizes) pairs += (s * (s - 1)) / 2
   } else {
@@ -309,13 +326,26 @@ const groupRule = (left: Side, right: Side, rule: BlockingRule, self: boolean, t
  * OR-ed blocking. With `self` (left and right are the same side), only pairs i < j are produced.
  * Counts the pairs of every rule from group sizes first and throws CandidateBudgetExceeded before
  * any pair is built when their sum is over budget.
+ *
+ * `anchors` (with `self` only; 1 = anchor): only pairs with at least one anchor record are produced.
+ * A run against the national index anchors the province's own members: a pair of two records of
+ * other provinces can give no finding of the province (Pipeline/IndexRun.inScope), and at 5.8 M
+ * records such pairs were 10.5 M of the 12.8 M pairs compared. Groups and caps are those of all
+ * records, so every pair produced is one the unrestricted call produces too.
  */
-export const block = (left: Side, right: Side, s: Pick<MatchSettings, "blocking" | "maxCandidatePairs">, self = false): Blocks => {
+export const block = (
+  left: Side,
+  right: Side,
+  s: Pick<MatchSettings, "blocking" | "maxCandidatePairs">,
+  self = false,
+  anchors?: Uint8Array
+): Blocks => {
+  const only = self ? anchors : undefined
   // One hash table for all rules, emptied between them: at 1M records a table per rule was ~50 MB
   // of new typed arrays each time, and every such allocation let V8 start a full collection of
   // the whole heap (the records themselves: 2.4 GB in the benchmark).
   const table = new KeyTable(Math.min(right.n, 1 << 20))
-  const groups = s.blocking.map((rule) => groupRule(left, right, rule, self, table))
+  const groups = s.blocking.map((rule) => groupRule(left, right, rule, self, table, only))
   const pairsPerRule: Record<string, number> = {}
   s.blocking.forEach((rule, r) => {
     pairsPerRule[rule.name] = groups[r]!.pairs
@@ -332,6 +362,7 @@ export const block = (left: Side, right: Side, s: Pick<MatchSettings, "blocking"
   let pos = 0
   for (let i = 0; i < left.n; i++) {
     start[i] = pos
+    const free = only !== undefined && only[i] === 0
     for (let r = 0; r < groups.length; r++) {
       const g = groups[r]!
       const grp = g.leftGroup[i]!
@@ -340,6 +371,7 @@ export const block = (left: Side, right: Side, s: Pick<MatchSettings, "blocking"
       for (let k = g.groupStart[grp]!, end = g.groupStart[grp + 1]!; k < end; k++) {
         const j = g.members[k]!
         if (self && j <= i) continue
+        if (free && only![j] === 0) continue
         if (seen[j] === i) {
           mask[at[j]!]! |= bit
           continue
@@ -813,7 +845,15 @@ export const declaredModel = (s: MatchSettings): Model => {
  * Estimates the model from the data when there is enough of it; the declared one otherwise. With
  * no roster rows (a central export deduplicated on its own), u and m come from central × central.
  */
-export const fitModel = (rows: Side, central: Side, rowCmp: Compared, selfCmp: Compared | null, s: MatchSettings): Model => {
+export const fitModel = (
+  rows: Side,
+  central: Side,
+  rowCmp: Compared,
+  selfCmp: Compared | null,
+  s: MatchSettings,
+  /** All central × central pairs the self blocks were drawn from (default every pair: n(n-1)/2; see `block`'s anchors). */
+  selfPairsTotal?: number
+): Model => {
   const alone = rows.n === 0
   if (central.n < s.estimate.minCentralRecords || (alone && selfCmp === null)) return declaredModel(s)
   const e = s.estimate
@@ -839,7 +879,7 @@ export const fitModel = (rows: Side, central: Side, rowCmp: Compared, selfCmp: C
     const p = Math.min(Math.max((lambda * candidates) / Math.max(allPairs, 1), 1e-12), 0.5)
     return Math.log2(p / (1 - p))
   }
-  const selfPairs = (central.n * (central.n - 1)) / 2
+  const selfPairs = selfPairsTotal ?? (central.n * (central.n - 1)) / 2
   const priorLog2 = alone ? randomPrior(selfCmp!.counts, selfPairs) : randomPrior(rowCmp.counts, rows.n * central.n)
   const selfPriorLog2 = selfCmp === null ? priorLog2 : alone ? priorLog2 : randomPrior(selfCmp.counts, selfPairs)
   return {

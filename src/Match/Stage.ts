@@ -22,12 +22,25 @@ export interface MatchResult {
   readonly timings: Readonly<Record<string, number>>
 }
 
+/** Pairs of n records with at least one of a anchors: the pairs a random anchored pair is drawn from. */
+const anchoredPairs = (anchors: Uint8Array): number => {
+  let a = 0
+  for (let i = 0; i < anchors.length; i++) if (anchors[i] !== 0) a++
+  return (a * (a - 1)) / 2 + a * (anchors.length - a)
+}
+
 export const runMatch = (
   central: CentralData,
   rows: ReadonlyArray<RosterRow>,
   settings: Engine.MatchSettings,
   /** Candidate pairs scored of total, every Engine.PROGRESS_EVERY pairs (a terminal's progress line). */
-  onProgress?: Engine.OnProgress
+  onProgress?: Engine.OnProgress,
+  /**
+   * Central records (by index) whose central × central pairs matter: only pairs with at least one
+   * of them are blocked and compared (Engine.block's anchors). A run against the national index
+   * gives the province's own members. Default: every pair.
+   */
+  selfAnchors?: Uint8Array
 ): MatchResult => {
   const timings: Record<string, number> = {}
   let t = performance.now()
@@ -42,7 +55,7 @@ export const runMatch = (
   const rowSide = Engine.prepare(rows, parents, strings)
   lap("prepare")
   const rowBlocks = Engine.block(rowSide, centralSide, settings)
-  const selfBlocks = Engine.block(centralSide, centralSide, settings, true)
+  const selfBlocks = Engine.block(centralSide, centralSide, settings, true, selfAnchors)
   lap("block")
   const declared = Engine.declaredModel(settings)
   const rowCoder = Engine.coderFor(declared, rowSide, centralSide)
@@ -53,7 +66,7 @@ export const runMatch = (
   const selfCmp = Engine.compareBlocks(centralSide, centralSide, selfBlocks, selfCoder, rows.length === 0 ? settings.blocking : [],
     onProgress && ((done) => onProgress(rowBlocks.totalPairs + done, total)))
   lap("compare")
-  const model = Engine.fitModel(rowSide, centralSide, rowCmp, selfCmp, settings)
+  const model = Engine.fitModel(rowSide, centralSide, rowCmp, selfCmp, settings, selfAnchors === undefined ? undefined : anchoredPairs(selfAnchors))
   lap("estimate")
   const links = Engine.linkRows(
     rows.map((r) => r.file),

@@ -17,17 +17,33 @@
  * would otherwise bring hundreds of records each). Records fetched by other rules that share such
  * a key may then pair under the capped rule in the subset: an extra candidate pair, never a
  * missing one (README: the national index, where an index run may differ from a whole run).
+ *
+ * Settled rows: a roster row sharing a CCCD or card number with one of the province's own members
+ * is that member (a CCCD is for life); it and that member look up their identifiers only, not
+ * their name and date keys. At 5.6 M records those keys brought ~4 records of other provinces
+ * each (given name + birth date, admission date + given name: no cap), 1.4 M candidates for a
+ * province of 155,000 rows, none of which could outscore the member sharing the row's CCCD. Rows
+ * without such a member (a mover, a row with no or a mistyped identifier, a person not in the
+ * database) and own members no row names look up every key. What this gives up: a duplicate of a
+ * listed own member in another province that shares none of its identifiers; and the model is
+ * fitted on fewer records of other provinces.
+ *
+ * The match then compares central × central pairs only when one record is an own member
+ * (Engine.block's anchors): a pair of two records of other provinces gives no finding here.
  */
 import * as path from "node:path"
 import Database from "better-sqlite3"
 import { Effect } from "effect"
 import type { CentralMember, Discrepancy, Rejection, RosterRow, Transfer, Unit } from "../Domain.js"
 import type { CentralIngest } from "../Ingest/Central.js"
-import type { BlockKey, MatchSettings } from "../Match/Engine.js"
+import type { BlockKey, MatchSettings, Side } from "../Match/Engine.js"
 import { Interner, parentMap, prepare } from "../Match/Engine.js"
 import {
   decodeMember, decodeTransfer, IndexError, type IndexMeta, provinceIssues, provinceLocal, readIndexMeta, signatureOf, signaturesOf, stableKey
 } from "../Store/CentralIndex.js"
+
+/** Key signatures of identifiers: a row sharing one with an own member is that member (a CCCD is for life). */
+const IDENTIFIERS: ReadonlySet<string> = new Set(["cccd", "cardNo"])
 
 export interface Province {
   readonly code: string
@@ -126,8 +142,13 @@ export interface Subset {
     /** Keys of capped rules whose group is over the cap in the whole database (not fetched). */
     readonly overCapKeys: number
     readonly keysLooked: number
+    /** Roster rows and own members settled by a shared CCCD or card number (their other keys not looked up). */
+    readonly settledRows: number
+    readonly settledOwn: number
     readonly droppedDuplicateIds: number
     readonly ms: number
+    /** Milliseconds per step: own members, prepare (rows and own members as match sides), keys, key lookup, candidates read, the rest (units, transfers). */
+    readonly phases: Readonly<Record<string, number>>
   }
 }
 
@@ -146,13 +167,30 @@ const withTempIds = <T>(db: Database.Database, table: string, type: "INTEGER" | 
   }
 }
 
+export interface SubsetOptions {
+  /**
+   * A roster row that shares a CCCD or card number with one of the province's own members, and
+   * that member, look up their identifiers only (module comment: settled rows). Default true; false
+   * looks up every key of every row and own member.
+   */
+  readonly settle?: boolean
+}
+
 /**
  * Reads what the run needs for these roster rows (see the module comment). The model is then
  * fitted on the subset: with at least `estimate.minCentralRecords` records its estimates come
  * from the subset, not the whole database (README: national index, limits).
  */
-export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, settings: MatchSettings): Subset => {
+export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, settings: MatchSettings, options: SubsetOptions = {}): Subset => {
+  const o = { settle: options.settle ?? true }
   const t0 = performance.now()
+  const phases: Record<string, number> = {}
+  let tLap = t0
+  const lap = (phase: string) => {
+    const now = performance.now()
+    phases[phase] = Math.round(now - tLap)
+    tLap = now
+  }
   const db = h.db
   const province = h.province.code
   const missing = missingRules(h.meta, settings)
@@ -225,27 +263,73 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
   }
   const ownMembers = new Set(own.map((m) => m.id))
   const ownCount = members.size
+  lap("own")
 
   // Keys of the roster rows and of the own members, by signature; capped ones looked up with a limit.
   const looked = new Set<number>()
   const unlimited = new Set<number>()
   const limited = new Map<number, number>()
   const strings = new Interner()
-  const collectKeys = (side: ReturnType<typeof prepare>) => {
-    for (let i = 0; i < side.n; i++) {
+  const want = (k: number, sig: string) => {
+    if (looked.has(k)) return
+    looked.add(k)
+    const lim = limitOf.get(sig)!
+    if (lim === null) unlimited.add(k)
+    else limited.set(k, lim)
+  }
+  const ownParents = parentMap([...unitsByCode.values()])
+  const rowSide = prepare(rows, ownParents, strings)
+  const ownSide = prepare(own, ownParents, strings)
+  lap("prepare")
+  const keysOf = (side: Side, i: number, r: number) => stableKey(side, strings, i, sigs[r]!, keyLists[r]!)
+  const identifier = sigs.map((s) => IDENTIFIERS.has(s))
+  // Settled (see the module comment): a row sharing a CCCD or card number with an own member, and
+  // that member; they look up their identifiers only.
+  const ownByIdentifier = new Map<number, number>()
+  if (o.settle) {
+    for (let i = 0; i < ownSide.n; i++) {
       for (let r = 0; r < sigs.length; r++) {
-        const lim = limitOf.get(sigs[r]!)!
-        const k = stableKey(side, strings, i, sigs[r]!, keyLists[r]!)
-        if (k === null || looked.has(k)) continue
-        looked.add(k)
-        if (lim === null) unlimited.add(k)
-        else limited.set(k, lim)
+        if (!identifier[r]) continue
+        const k = keysOf(ownSide, i, r)
+        if (k !== null && !ownByIdentifier.has(k)) ownByIdentifier.set(k, i)
       }
     }
   }
-  const ownParents = parentMap([...unitsByCode.values()])
-  collectKeys(prepare(rows, ownParents, strings))
-  collectKeys(prepare(own, ownParents, strings))
+  const ownSettled = new Uint8Array(ownSide.n)
+  let settledRows = 0
+  for (let i = 0; i < rowSide.n; i++) {
+    let settled = false
+    for (let r = 0; r < sigs.length; r++) {
+      if (!identifier[r]) continue
+      const k = keysOf(rowSide, i, r)
+      if (k === null) continue
+      want(k, sigs[r]!)
+      const j = ownByIdentifier.get(k)
+      if (j !== undefined) {
+        settled = true
+        ownSettled[j] = 1
+      }
+    }
+    if (settled) {
+      settledRows++
+      continue
+    }
+    for (let r = 0; r < sigs.length; r++) {
+      if (identifier[r]) continue
+      const k = keysOf(rowSide, i, r)
+      if (k !== null) want(k, sigs[r]!)
+    }
+  }
+  let settledOwn = 0
+  for (let i = 0; i < ownSide.n; i++) {
+    if (ownSettled[i] === 1) settledOwn++
+    for (let r = 0; r < sigs.length; r++) {
+      if (ownSettled[i] === 1 && !identifier[r]) continue
+      const k = keysOf(ownSide, i, r)
+      if (k !== null) want(k, sigs[r]!)
+    }
+  }
+  lap("keys")
 
   const fetched = new Set<number>()
   let overCap = 0
@@ -284,6 +368,7 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
     return out
   }
   lookup()
+  lap("lookup")
   // Members with a transfer from or to a unit of the province (their transfer concerns its units).
   withTempIds(db, "recon_units", "TEXT", ownUnits, () => {
     const q = db.prepare(
@@ -293,6 +378,7 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
     for (const r of q.iterate(province) as Iterable<[number]>) if (!members.has(r[0])) fetched.add(r[0])
   })
   const candidates = loadFetched()
+  lap("candidates")
   loadUnits(candidates.map((m) => m.unitCode))
 
   // Transfers: the province's, and those of the other provinces' members loaded.
@@ -365,8 +451,11 @@ export const loadSubset = (h: IndexHandle, rows: ReadonlyArray<RosterRow>, setti
       candidates: candidates.length,
       overCapKeys: overCap,
       keysLooked: looked.size,
+      settledRows,
+      settledOwn,
       droppedDuplicateIds,
-      ms: Math.round(performance.now() - t0)
+      ms: Math.round(performance.now() - t0),
+      phases: (lap("rest"), phases)
     }
   }
 }

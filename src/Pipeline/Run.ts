@@ -145,9 +145,11 @@ export const match = (
   central: CentralData,
   rows: ReadonlyArray<RosterRow>,
   settings: Engine.MatchSettings,
-  onProgress?: Engine.OnProgress
+  onProgress?: Engine.OnProgress,
+  /** Central records whose central × central pairs are compared (Stage.runMatch); default all. */
+  selfAnchors?: Uint8Array
 ): MatchOutcome => {
-  const result = runMatch(central, rows, settings, onProgress)
+  const result = runMatch(central, rows, settings, onProgress, selfAnchors)
   const links = result.links
   const linked: Array<LinkedRow> = rows.map((row, i) => {
     const l = links[i]!
@@ -392,7 +394,9 @@ export const run = (
       central = subset.central
       yield* Effect.logInfo(
         `national index, province ${index!.province.code}: ${subset.stats.ownMembers} own members, ${subset.stats.candidates} candidates of other provinces, ` +
-          `${subset.stats.overCapKeys} keys over a rule's cap (${subset.stats.keysLooked} keys looked up, ${subset.stats.ms} ms)`
+          `${subset.stats.settledRows} roster rows and ${subset.stats.settledOwn} own members settled by an identifier, ` +
+          `${subset.stats.overCapKeys} keys over a rule's cap (${subset.stats.keysLooked} keys looked up, ${subset.stats.ms} ms: ` +
+          `${Object.entries(subset.stats.phases).map(([k, v]) => `${k} ${v}`).join(", ")})`
       )
     }
     // Unit → province: the index's; or, for a central with several roots, each unit's root.
@@ -410,7 +414,15 @@ export const run = (
       timings,
       "match",
       Effect.try({
-        try: () => match(central.data, rosters.rows, decl.match, (done, total) => progress.count(done, total, "pairs scored")),
+        try: () =>
+          match(
+            central.data,
+            rosters.rows,
+            decl.match,
+            (done, total) => progress.count(done, total, "pairs scored"),
+            // Against the index, central × central pairs only with one of the province's own members (IndexRun.inScope).
+            subset === null ? undefined : Uint8Array.from(central.data.members, (m) => (subset.ownMembers.has(m.id) ? 1 : 0))
+          ),
         catch: (e) => new RunError({ message: e instanceof Error ? e.message : String(e) })
       }),
       progress

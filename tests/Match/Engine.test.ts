@@ -265,6 +265,47 @@ describe("estimated model (synthetic province)", () => {
   const recs = provinceRecords(model)
   const result = runMatch(recs.central, recs.rows, s)
 
+  it("self-blocking with anchors keeps exactly the pairs with an anchor, with their rule masks, and counts them before building", () => {
+    const strings = new Engine.Interner()
+    const c = Engine.prepare(recs.central.members, Engine.parentMap(recs.central.units), strings)
+    // Every third record an anchor (as an index run anchors the province's own members).
+    const anchors = Uint8Array.from({ length: c.n }, (_, i) => (i % 3 === 0 ? 1 : 0))
+    const all = Engine.block(c, c, s, true)
+    const some = Engine.block(c, c, s, true, anchors)
+    const pairs = (b: Engine.Blocks) => {
+      const out: Array<string> = []
+      for (let i = 0; i < c.n; i++) for (let k = b.start[i]!; k < b.start[i + 1]!; k++) out.push(`${i}-${b.idx[k]}-${b.ruleMask[k]}`)
+      return out
+    }
+    const expected = pairs(all).filter((p) => {
+      const [i, j] = p.split("-").map(Number)
+      return anchors[i!] === 1 || anchors[j!] === 1
+    })
+    expect(expected.length).toBeGreaterThan(100)
+    expect(expected.length).toBeLessThan(all.totalPairs)
+    expect(pairs(some)).toEqual(expected)
+    expect(some.totalPairs).toBe(expected.length)
+    // The per-rule counts (budget) are those of the anchored pairs: a budget between the two passes.
+    const perRule = Object.values(some.pairsPerRule).reduce((a, b) => a + b, 0)
+    expect(perRule).toBeLessThan(Object.values(all.pairsPerRule).reduce((a, b) => a + b, 0))
+    expect(() => Engine.block(c, c, { ...s, maxCandidatePairs: perRule }, true, anchors)).not.toThrow()
+    expect(() => Engine.block(c, c, { ...s, maxCandidatePairs: perRule }, true)).toThrow(/budget/)
+    // Without self, anchors change nothing.
+    expect(Engine.block(c, c, s, false, anchors).totalPairs).toBe(Engine.block(c, c, s, false).totalPairs)
+  })
+
+  it("runMatch with self anchors finds the duplicates with an anchor that the full run finds", () => {
+    const anchors = Uint8Array.from(recs.central.members, (_, i) => (i % 2 === 0 ? 1 : 0))
+    const anchored = runMatch(recs.central, recs.rows, s, undefined, anchors)
+    const key = (d: Engine.CentralPair) => `${d.a}-${d.b}`
+    const expected = result.duplicates.filter((d) => anchors[d.a] === 1 || anchors[d.b] === 1).map(key)
+    expect(expected.length).toBeGreaterThan(0)
+    expect(anchored.duplicates.map(key)).toEqual(expected)
+    expect(anchored.selfBlocks.totalPairs).toBeLessThan(result.selfBlocks.totalPairs)
+    // Row links do not depend on the central × central pairs.
+    expect(anchored.links.map((l) => l.member)).toEqual(result.links.map((l) => l.member))
+  })
+
   it("estimates u, m and the prior from the data and links almost every row correctly", () => {
     expect(result.model.estimated).toBe(true)
     const byId = (j: number) => recs.central.members[j]!.id

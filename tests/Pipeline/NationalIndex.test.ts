@@ -18,10 +18,11 @@ import { afterAll } from "vitest"
 import { sample } from "../../pipelines/sample.js"
 import type { Discrepancy } from "../../src/Domain.js"
 import { importCentral } from "../../src/Ingest/Central.js"
-import { inScope, provincesFromRoots } from "../../src/Pipeline/IndexRun.js"
+import { inScope, loadSubset, openIndex, provincesFromRoots } from "../../src/Pipeline/IndexRun.js"
 import { nationalDuplicates } from "../../src/Pipeline/NationalDuplicates.js"
 import { run } from "../../src/Pipeline/Run.js"
 import { importNational } from "../../src/Store/CentralIndex.js"
+import { row } from "../Rules/fixtures.js"
 
 type M = readonly [id: string, name: string, birth: string, sex: "Nam" | "Nữ", card: string, unit: string]
 
@@ -58,12 +59,18 @@ const B_UNITS = [
   ["CB2", "Chi bộ khu phố Hai", "TB", "Đảng bộ tỉnh Beta"]
 ]
 
-const writeCentral = async (file: string, members: ReadonlyArray<M>, units: ReadonlyArray<ReadonlyArray<string>>) => {
+const writeCentral = async (
+  file: string,
+  members: ReadonlyArray<M>,
+  units: ReadonlyArray<ReadonlyArray<string>>,
+  /** CCCD by member id, instead of the computed one. */
+  cccds: Readonly<Record<string, string>> = {}
+) => {
   const wb = new ExcelJS.Workbook()
   const dv = wb.addWorksheet("DangVien")
   dv.addRow(["Mã đảng viên", "Họ và tên", "Ngày sinh", "Giới tính", "Quê quán", "Số CCCD", "Số thẻ đảng viên", "Ngày vào Đảng", "Ngày chính thức", "Mã chi bộ", "Trạng thái"])
   // A009 (the duplicate test) carries B002's CCCD.
-  const cccd = (m: M) => (m[0] === "A009" ? cccdOf(byId("B002"), offsetOf(byId("B002"))) : cccdOf(m, offsetOf(m)))
+  const cccd = (m: M) => cccds[m[0]] ?? (m[0] === "A009" ? cccdOf(byId("B002"), offsetOf(byId("B002"))) : cccdOf(m, offsetOf(m)))
   members.forEach((m) => dv.addRow([m[0], m[1], m[2], m[3], "Nam Định", cccd(m), m[4], "01/01/2000", "01/01/2001", m[5], "Đang sinh hoạt"]))
   const cb = wb.addWorksheet("ChiBo")
   cb.addRow(["Mã chi bộ", "Tên chi bộ", "Mã đơn vị cấp trên", "Tên đơn vị cấp trên"])
@@ -186,6 +193,65 @@ describe("national index", () => {
         expect(fs.readFileSync(path.join(viaIndex, f), "utf8").split("\n").filter((l) => !l.includes(",A00") || l.includes("A003") || l.includes("A009")))
           .toEqual(fs.readFileSync(path.join(inMemory, f), "utf8").split("\n").filter((l) => !l.includes(",A00") || l.includes("A003") || l.includes("A009")))
       }
+    }))
+
+  it.effect("B's run compares no pair of two records of other provinces, and settled rows fetch no namesakes", () =>
+    Effect.gen(function*() {
+      yield* setup
+      const scopeDir = path.join(dir, "scope")
+      // A010 and A011: one person recorded twice in A (same CCCD). A012: a namesake of B001 born the
+      // same day, with its own CCCD and card.
+      const extra: ReadonlyArray<M> = [
+        ["A010", "Phan Văn Tú", "10/10/1970", "Nam", "11000010", "CA1"],
+        ["A011", "Phan Văn Tú", "10/10/1970", "Nam", "11000011", "CA2"],
+        ["A012", "Vũ Thị Giang", "02/02/1955", "Nữ", "11000012", "CA2"]
+      ]
+      const cccds = { A010: "036070000810", A011: "036070000810", A012: "036155000812" }
+      yield* Effect.promise(() => writeCentral(path.join(scopeDir, "A.xlsx"), [...A_MEMBERS, ...extra], A_UNITS, cccds))
+      yield* Effect.promise(() => writeCentral(path.join(scopeDir, "AB.xlsx"), [...A_MEMBERS, ...extra, ...B_MEMBERS], [...A_UNITS, ...B_UNITS], cccds))
+      const index = path.join(scopeDir, "national.sqlite")
+      yield* importNational([path.join(scopeDir, "A.xlsx"), path.join(dir, "exports", "B.sqlite")], index, { pipeline: sample.name, rules: sample.match.blocking })
+
+      // B001 listed with its CCCD (settled: identifiers only); A003 listed with no identifier (every key).
+      const b001 = byId("B001")
+      const rows = [
+        row("CB1.csv", "CB1", b001[1], b001[2], { cccd: cccdOf(b001, offsetOf(b001)) }),
+        row("CB1.csv", "CB1", "Lê Văn Cường", "20/07/1970"),
+        row("CB1.csv", "CB1", "Phan Văn Tú", "10/10/1970", { cccd: "036070000810" })
+      ]
+      const fetched = (settle: boolean) =>
+        Effect.scoped(Effect.gen(function*() {
+          const h = yield* openIndex(index, "TB")
+          const subset = loadSubset(h, rows, sample.match, { settle })
+          return subset.central.data.members.map((m) => m.id).filter((id) => id.startsWith("A")).sort()
+        }))
+      expect(yield* fetched(true)).toEqual(["A003", "A010", "A011"])
+      // Without settling, B001's and the own members' name and date keys bring the namesake too.
+      expect(yield* fetched(false)).toEqual(["A003", "A010", "A011", "A012"])
+
+      // A run: the mover A010 is found; the pair A010–A011 (both of A) is a duplicate in a run over
+      // both exports, but B's run does not compare it (one person each in persons.csv, no finding).
+      const rosters = path.join(scopeDir, "rosters")
+      writeRoster(path.join(rosters, "CB1_khu_pho_Mot.csv"), "CB1", [byId("B001"), byId("B002"), extra[0]!], (m) => (m === extra[0] ? 810 : offsetOf(m)))
+      fs.writeFileSync(
+        path.join(rosters, "CB1_khu_pho_Mot.csv"),
+        fs.readFileSync(path.join(rosters, "CB1_khu_pho_Mot.csv"), "utf8").replace(cccdOf(extra[0]!, 810), "036070000810")
+      )
+      writeRoster(path.join(rosters, "CB2_khu_pho_Hai.csv"), "CB2", [byId("B003"), byId("B004"), byId("B005")], offsetOf)
+      const viaIndex = path.join(scopeDir, "out-index")
+      const inMemory = path.join(scopeDir, "out-memory")
+      yield* runOn(index, rosters, viaIndex, "TB")
+      yield* runOn(path.join(scopeDir, "AB.xlsx"), rosters, inMemory)
+      const dupsOf = (out: string) => readLines(out).filter((d) => d.category === "DUPLICATE_CENTRAL").map((d) => d.memberIds)
+      expect(dupsOf(inMemory)).toContainEqual(["A010", "A011"])
+      expect(dupsOf(viaIndex)).toEqual([])
+      expect(readLines(viaIndex).filter((d) => d.category === "UNREPORTED_TRANSFER").map((d) => d.memberIds)).toEqual([["A010"]])
+      const personOf = (out: string, id: string) =>
+        fs.readFileSync(path.join(out, "persons.csv"), "utf8").split("\n").find((l) => l.includes(id))!.split(",")[0]
+      expect(personOf(inMemory, "A011")).toBe(personOf(inMemory, "A010"))
+      expect(personOf(viaIndex, "A011")).not.toBe(personOf(viaIndex, "A010"))
+      const centralPairs = (out: string) => (JSON.parse(fs.readFileSync(path.join(out, "run.json"), "utf8")) as { match: { centralCandidatePairs: number } }).match.centralCandidatePairs
+      expect(centralPairs(viaIndex)).toBeLessThan(centralPairs(inMemory))
     }))
 
   it.effect("A's run proposes the mover as missing from A's cell, saying where B's run found them listed", () =>
