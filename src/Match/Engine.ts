@@ -915,7 +915,8 @@ export const linkRows = (
     else list.push(i)
   }
   // Rows with no candidate at the review threshold share one value (RowLink is immutable).
-  const result: Array<RowLink> = new Array<RowLink>(n).fill(NO_LINK)
+  const result: Array<RowLink> = new Array(n)
+  for (let i = 0; i < n; i++) result[i] = NO_LINK
   const pi: Array<number> = []
   const pj: Array<number> = []
   const pp: Array<number> = []
