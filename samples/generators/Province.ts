@@ -20,7 +20,7 @@
 import { mkdir } from "node:fs/promises"
 import * as path from "node:path"
 import type { CentralData, CentralMember, MemberStatus, PartialDate, RosterKind, RosterRow, RowRef, Sex } from "../../src/Domain.js"
-import { datesAgree, formatDate } from "../../src/Normalize/Date.js"
+import { datesAgree, formatDate, partialDate } from "../../src/Normalize/Date.js"
 import { parseName } from "../../src/Normalize/Text.js"
 import { birthCorrection, nameCorrection } from "../../src/Rules/Rules.js"
 import {
@@ -1114,7 +1114,9 @@ export const buildProvince = (opts: ProvinceOptions): ProvinceModel => {
 // ---------------------------------------------------------------------------
 // In-memory records (the benchmark matches these without writing files)
 
-const partial = (x: PDate | null): PartialDate | null => (x === null ? null : { year: x.y, month: x.m, day: x.d })
+const NO_WARNINGS: ReadonlyArray<string> = Object.freeze([])
+/** Shared date objects, as the readers make them (Normalize/Date.ts partialDate). */
+const partial = (x: PDate | null): PartialDate | null => (x === null ? null : partialDate(x.y, x.m, x.d))
 
 export interface ProvinceRecords {
   readonly central: CentralData
@@ -1128,6 +1130,14 @@ export interface ProvinceRecords {
  * decoded; a field typed unreadable is blank, as a reader that keeps the rest of the row leaves it).
  */
 export const provinceRecords = (model: ProvinceModel): ProvinceRecords => {
+  // One flat string per distinct hometown, as a reader would hold them (the model's are concatenations).
+  const places = new Map<string, string>()
+  const place = (h: string | null): string | null => {
+    if (h === null) return null
+    let p = places.get(h)
+    if (p === undefined) places.set(h, (p = h))
+    return p
+  }
   const units = model.units.map((u) => ({ code: u.code, name: u.name, parentCode: u.parentCode, parentName: u.parentName }))
   const unitCodes = new Set(units.map((u) => u.code))
   const members: Array<CentralMember> = model.members.map((m, i) => ({
@@ -1135,7 +1145,7 @@ export const provinceRecords = (model: ProvinceModel): ProvinceRecords => {
     name: parseName(fullName(m))!,
     birth: partial(birthP(m)),
     sex: m.sex,
-    hometown: m.hometown,
+    hometown: place(m.hometown),
     cccd: m.cccd,
     cardNo: m.cardNo,
     admitted: partial(m.admitted),
@@ -1160,14 +1170,14 @@ export const provinceRecords = (model: ProvinceModel): ProvinceRecords => {
         name,
         birth: bad("birth") ? null : partial(r.birth),
         sex: bad("sex") ? null : r.sex,
-        hometown: f.layout === "C" ? null : r.hometown,
+        hometown: f.layout === "C" ? null : place(r.hometown),
         cccd: bad("cccd") ? null : r.cccd,
         cardNo: bad("cardNo") ? null : r.cardNo,
         admitted: bad("admitted") ? null : partial(r.admitted),
         official: f.layout === "A" || f.layout === "D" || f.layout === "V" ? partial(r.official) : null,
         note: r.note === "" ? null : r.note,
         exempt: false,
-        warnings: []
+        warnings: NO_WARNINGS
       })
       truth.push(r.memberId)
     }

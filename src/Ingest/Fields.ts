@@ -172,7 +172,7 @@ const date = (what: string) => (v: CellValue, cx: ParseContext): PartialDate | n
 
 const dateOfDay = (day: number): PartialDate => {
   const d = new Date(day * 86_400_000)
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }
+  return DateP.partialDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate())
 }
 
 const cccd = (v: CellValue, cx: ParseContext): string | null | Bad => {

@@ -482,7 +482,7 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
       note,
       exempt: noteKey.includes("mien sinh hoat") || noteKey.includes("mien sh"),
       attendance,
-      warnings: notes
+      warnings: notes.length === 0 ? NO_NOTES : notes
     })
     for (const w of rowWarnings) acc.warnings.push(w)
   }
@@ -491,6 +491,9 @@ const extractSheet = (ctx: SheetContext, acc: Acc): void => {
     if (rows !== null) acc.warnings.push({ file, sheet: sheet.name, row: rows[0]!, column: cx.ref.label, reason: Fields.restoredWarning(cx.ref.label, rows) })
   }
 }
+
+/** The warnings of a row read without any: one shared empty array, not one per row. */
+const NO_NOTES: ReadonlyArray<string> = Object.freeze([])
 
 const KIND_WORDS: Record<RosterKind, string> = {
   OFFICIAL: "danh sách chính thức",

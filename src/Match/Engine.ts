@@ -211,10 +211,15 @@ interface RuleGroups {
   readonly pairs: number
 }
 
-const keyColumns = new WeakMap<Side, Map<BlockKey, Int32Array>>()
+/**
+ * keyPart of every record of a side, per key: computed once per side and key within one call of
+ * `block` or `recallPerRule` (several rules share a key) and dropped with it. Kept for the life of
+ * the side, they were ~12 columns × 4 bytes × every record held to the end of the run (100 MB at
+ * 1M records a side); computing one again costs a pass over the side.
+ */
+type KeyColumns = Map<Side, Map<BlockKey, Int32Array>>
 
-/** keyPart of every record of a side, computed once per side and key (several rules share a key; the central side is blocked twice). */
-const keyColumn = (side: Side, k: BlockKey): Int32Array => {
+const keyColumn = (keyColumns: KeyColumns, side: Side, k: BlockKey): Int32Array => {
   let bySide = keyColumns.get(side)
   if (bySide === undefined) keyColumns.set(side, (bySide = new Map()))
   let col = bySide.get(k)
@@ -236,13 +241,21 @@ const keyColumn = (side: Side, k: BlockKey): Int32Array => {
  * boxed numbers and strings spent 78 s in blocking and held ~50 bytes per record and rule.
  * Keys of more than three parts, or parts out of range, go through `ruleKey` and a Map.
  */
-const groupNumbers = (side: Side, rule: BlockingRule, table: KeyTable, fallback: Map<string | number, number>, create: boolean, out: Int32Array): void => {
+const groupNumbers = (
+  keyColumns: KeyColumns,
+  side: Side,
+  rule: BlockingRule,
+  table: KeyTable,
+  fallback: Map<string | number, number>,
+  create: boolean,
+  out: Int32Array
+): void => {
   const keys = rule.keys
   const nk = keys.length
   if (nk <= 3) {
-    const A = keyColumn(side, keys[0]!)
-    const B = nk > 1 ? keyColumn(side, keys[1]!) : null
-    const C = nk > 2 ? keyColumn(side, keys[2]!) : null
+    const A = keyColumn(keyColumns, side, keys[0]!)
+    const B = nk > 1 ? keyColumn(keyColumns, side, keys[1]!) : null
+    const C = nk > 2 ? keyColumn(keyColumns, side, keys[2]!) : null
     for (let i = 0; i < side.n; i++) {
       const a = A[i]!
       const b = B === null ? 0 : B[i]!
@@ -268,17 +281,18 @@ const viaRuleKey = (side: Side, i: number, rule: BlockingRule, table: KeyTable, 
 }
 
 const groupRule = (
+  keyColumns: KeyColumns,
   left: Side,
   right: Side,
   rule: BlockingRule,
   self: boolean,
-  table: KeyTable = new KeyTable(Math.min(right.n, 1 << 20)),
+  table: KeyTable,
   anchors?: Uint8Array
 ): RuleGroups => {
   table.reset()
   const fallback = new Map<string | number, number>()
   const rightGroup = new Int32Array(right.n)
-  groupNumbers(right, rule, table, fallback, true, rightGroup)
+  groupNumbers(keyColumns, right, rule, table, fallback, true, rightGroup)
   const sizes = new Int32Array(table.size)
   for (let j = 0; j < right.n; j++) if (rightGroup[j] !== NONE) sizes[rightGroup[j]!]!++
   if (rule.maxGroup !== undefined) {
@@ -311,7 +325,7 @@ const groupRule = (
     for (const s of sizes) pairs += (s * (s - 1)) / 2
   } else {
     leftGroup = new Int32Array(left.n)
-    groupNumbers(left, rule, table, fallback, false, leftGroup)
+    groupNumbers(keyColumns, left, rule, table, fallback, false, leftGroup)
     for (let i = 0; i < left.n; i++) {
       const g = leftGroup[i]!
       // A group emptied by the cap (or holding no right record) pairs nothing.
@@ -345,7 +359,8 @@ export const block = (
   // of new typed arrays each time, and every such allocation let V8 start a full collection of
   // the whole heap (the records themselves: 2.4 GB in the benchmark).
   const table = new KeyTable(Math.min(right.n, 1 << 20))
-  const groups = s.blocking.map((rule) => groupRule(left, right, rule, self, table, only))
+  const keyColumns: KeyColumns = new Map()
+  const groups = s.blocking.map((rule) => groupRule(keyColumns, left, right, rule, self, table, only))
   const pairsPerRule: Record<string, number> = {}
   s.blocking.forEach((rule, r) => {
     pairsPerRule[rule.name] = groups[r]!.pairs
@@ -448,8 +463,9 @@ export const recallPerRule = (
   const kept = new Uint8Array(truePairs.length)
   const perRule: Record<string, number> = {}
   const table = new KeyTable(Math.min(right.n, 1 << 20))
+  const keyColumns: KeyColumns = new Map()
   for (const rule of rules) {
-    const g = groupRule(left, right, rule, false, table)
+    const g = groupRule(keyColumns, left, right, rule, false, table)
     let n = 0
     truePairs.forEach(([i, j], x) => {
       if (g.leftGroup[i] !== NONE && g.leftGroup[i] === g.rightGroup[j]) {
@@ -918,6 +934,8 @@ export interface RowLink {
   readonly closestScore: number | null
 }
 
+const NO_LINK: RowLink = Object.freeze({ member: -1, score: null, closest: -1, closestScore: null })
+
 /**
  * Links each roster row to at most one central record; within one roster file each record is
  * linked at most once (greedy on descending probability, ties broken by index for determinism).
@@ -937,8 +955,9 @@ export const linkRows = (
     if (list === undefined) rowsOfFile.set(fileOf[i]!, [i])
     else list.push(i)
   }
+  // Rows with no candidate at the review threshold share one value (RowLink is immutable).
   const result: Array<RowLink> = new Array(n)
-  for (let i = 0; i < n; i++) result[i] = { member: -1, score: null, closest: -1, closestScore: null }
+  for (let i = 0; i < n; i++) result[i] = NO_LINK
   const pi: Array<number> = []
   const pj: Array<number> = []
   const pp: Array<number> = []
@@ -1084,22 +1103,61 @@ export const clusterPersons = (
     membersOf.delete(rb)
     membersOf.set(root, la.concat(lb))
   }
-  const byRoot = new Map<number, { members: Array<number>; rows: Array<number> }>()
-  const entry = (root: number) => {
-    let e = byRoot.get(root)
-    if (e === undefined) byRoot.set(root, (e = { members: [], rows: [] }))
-    return e
+  return personsOf(memberIds, find, links)
+}
+
+/** The rows of a person linked to none: one shared empty list (most records of a run have one row or none). */
+const NO_ROWS: ReadonlyArray<number> = Object.freeze([])
+
+/**
+ * Persons from the clusters' roots, sorted by id. Each person's lists are allocated at their final
+ * size (counted first): at 1M records, growing a list per person and a Map entry per root held
+ * ~440 bytes per person at the end of the stage. When the member ids are already in ascending
+ * order (an export sorted by id), clusters in order of their first record are in id order and no
+ * sort is needed.
+ */
+const personsOf = (memberIds: ReadonlyArray<string>, find: (x: number) => number, links: ReadonlyArray<RowLink>): Array<Person> => {
+  const n = memberIds.length
+  const rootOf = new Int32Array(n)
+  const memberCount = new Int32Array(n)
+  const rowCount = new Int32Array(n)
+  for (let i = 0; i < n; i++) memberCount[(rootOf[i] = find(i))]!++
+  for (let r = 0; r < links.length; r++) {
+    const m = links[r]!.member
+    if (m >= 0) rowCount[rootOf[m]!]!++
   }
-  for (let i = 0; i < n; i++) entry(find(i)).members.push(i)
-  links.forEach((l, r) => {
-    if (l.member >= 0) entry(find(l.member)).rows.push(r)
-  })
-  const out: Array<Person> = []
-  for (const e of byRoot.values()) {
-    let min = memberIds[e.members[0]!]!
-    for (const m of e.members) if (memberIds[m]! < min) min = memberIds[m]!
-    out.push({ personId: `P-${min}`, members: e.members, rows: e.rows })
+  // The person of each root (by its index in `out`), its lists filled in index order.
+  const personAt = new Int32Array(n).fill(-1)
+  const fill = new Int32Array(n)
+  const members: Array<Array<number>> = []
+  const rows: Array<Array<number> | ReadonlyArray<number>> = []
+  const minId: Array<string> = []
+  for (let i = 0; i < n; i++) {
+    const root = rootOf[i]!
+    let p = personAt[root]!
+    if (p < 0) {
+      p = personAt[root] = members.length
+      members.push(memberCount[root] === 1 ? [i] : new Array<number>(memberCount[root]!))
+      rows.push(rowCount[root] === 0 ? NO_ROWS : new Array<number>(rowCount[root]!))
+      minId.push(memberIds[i]!)
+      fill[root] = 0
+    }
+    if (memberCount[root]! > 1) members[p]![fill[root]!++] = i
+    if (memberIds[i]! < minId[p]!) minId[p] = memberIds[i]!
   }
+  fill.fill(0)
+  for (let r = 0; r < links.length; r++) {
+    const m = links[r]!.member
+    if (m < 0) continue
+    const p = personAt[rootOf[m]!]!
+    ;(rows[p] as Array<number>)[fill[p]!++] = r
+  }
+  const out: Array<Person> = new Array(members.length)
+  for (let p = 0; p < members.length; p++) out[p] = { personId: `P-${minId[p]!}`, members: members[p]!, rows: rows[p]! }
+  let sorted = true
+  for (let i = 1; i < n && sorted; i++) if (!(memberIds[i - 1]! < memberIds[i]!)) sorted = false
+  if (sorted) return out
+  // A stable sort: equal ids (never in one export) keep the order of their first record.
   return out.sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0))
 }
 

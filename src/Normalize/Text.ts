@@ -384,6 +384,20 @@ const hasAsciiLetter = (s: string): boolean => {
  * spaces where they can be recovered, then derive the matching keys. Null when no letter is left.
  * The input must already be decoded (Encoding.decodeText) if it came from a legacy font.
  */
+/**
+ * One string per distinct name part (family, middle, given name, folded): a province has a few
+ * thousand, and a copy per record was ~3 × 40 bytes of every record held while matching (measured
+ * at 1M members). Bounded, so a long-lived process reading odd data cannot grow it without end.
+ */
+const NAME_PARTS_MAX = 200_000
+const nameParts = new Map<string, string>()
+const sharedPart = (part: string): string => {
+  const shared = nameParts.get(part)
+  if (shared !== undefined) return shared
+  if (nameParts.size < NAME_PARTS_MAX) nameParts.set(part, part)
+  return part
+}
+
 export const parseName = (raw: string): PersonName | null => {
   // Case boundaries first, so that "Đ/cNguyễn" and "ĐồngChí Hà" lose their honorific too.
   let display = stripHonorifics(splitCaseBoundaries(clean(raw)))
@@ -401,8 +415,8 @@ export const parseName = (raw: string): PersonName | null => {
     display,
     key,
     folded,
-    family: firstBreak < 0 ? folded : folded.slice(0, firstBreak),
-    middle: firstBreak < 0 || firstBreak === lastBreak ? "" : folded.slice(firstBreak + 1, lastBreak),
-    given: lastBreak < 0 ? folded : folded.slice(lastBreak + 1)
+    family: firstBreak < 0 ? folded : sharedPart(folded.slice(0, firstBreak)),
+    middle: firstBreak < 0 || firstBreak === lastBreak ? "" : sharedPart(folded.slice(firstBreak + 1, lastBreak)),
+    given: lastBreak < 0 ? folded : sharedPart(folded.slice(lastBreak + 1))
   }
 }

@@ -8,6 +8,7 @@ import {
   formatDate,
   isoDate,
   parseDate,
+  partialDate,
   sameDate
 } from "../../src/Normalize/Date.js"
 
@@ -232,6 +233,35 @@ describe("formatting and comparing", () => {
     const anyDate = fc.oneof(fullDate, fullDate.map((x) => d(x.year, x.month)), fullDate.map((x) => d(x.year)))
     fc.assert(
       fc.property(anyDate, anyDate, (a, b) => datesAgree(a, b) === datesAgree(b, a) && datesAgree(a, a) === "EXACT")
+    )
+  })
+})
+
+describe("partialDate: one shared object per date", () => {
+  it("gives the same object for the same date, read from any form", () => {
+    const a = parseDate("16/02/2016")
+    const b = parseDate("16.02.2016")
+    expect(a.ok && b.ok && a.value !== null && a.value === b.value).toBe(true)
+    expect(partialDate(1948, null, null)).toBe(partialDate(1948, null, null))
+    expect(partialDate(1948, 5, null)).toBe(partialDate(1948, 5, null))
+  })
+
+  it("keeps every combination of year, month and day apart, null and out-of-table values included", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1700, max: 2300 }),
+        fc.option(fc.integer({ min: 0, max: 13 })),
+        fc.option(fc.integer({ min: 0, max: 32 })),
+        (year, month, day) => {
+          const x = partialDate(year, month, day)
+          expect(x).toEqual({ year, month, day })
+          // Asked again, the same value (shared or not); a year, month or day off by one, another.
+          expect(partialDate(year, month, day)).toEqual(x)
+          expect(partialDate(year + 1, month, day)).not.toEqual(x)
+          expect(partialDate(year, month === null ? 1 : null, day)).not.toEqual(x)
+          expect(partialDate(year, month, day === null ? 1 : null)).not.toEqual(x)
+        }
+      )
     )
   })
 })
