@@ -89,51 +89,92 @@ export const stableKey = (side: Side, strings: Interner, i: number, signature: s
 }
 
 /**
- * The text of key part `k` of a record as `stableKey` reads it from a prepared side (the interned
- * value with its namespace, or the number), computed from the record alone: the import keys
- * millions of records without building the match columns it does not need. Null when the part is
- * missing. Must agree with `keyPart` and `prepare` (tests/Store/CentralIndex.test.ts checks it on
- * every key of every rule).
+ * Feeds the text of key part `k` of a record, as `stableKey` reads it from a prepared side (the
+ * interned value with its namespace, or the number), to the hash; false when the part is missing.
+ * Computed from the record alone: the import keys millions of records without building the match
+ * columns it does not need. Must agree with `keyPart` and `prepare` (tests/Store/CentralIndex.test.ts
+ * checks it on every key of every rule).
  */
-const partText = (r: MatchInput, k: BlockKey, memo: PartMemo): string | null => {
+const feedPart = (h: Hash, r: MatchInput, k: BlockKey, memo: PartMemo): boolean => {
   switch (k) {
     case "cccd":
-      return r.cccd === null ? null : "c" + r.cccd
+      return r.cccd !== null && h.tagged(99 /* c */, r.cccd)
     case "cardNo":
-      return r.cardNo === null ? null : "d" + r.cardNo
+      return r.cardNo !== null && h.tagged(100 /* d */, r.cardNo)
     case "familyName":
-      return "t" + (REGIONAL_FAMILY[r.name.family] ?? r.name.family)
+      return h.tagged(116 /* t */, REGIONAL_FAMILY[r.name.family] ?? r.name.family)
     case "middleName":
-      return "t" + r.name.middle
+      return h.tagged(116, r.name.middle)
     case "givenName":
-      return "t" + memo.given(r.name.given)
+      return h.tagged(116, memo.given(r.name.given))
     case "fullName":
-      return "t" + r.name.folded
+      return h.tagged(116, r.name.folded)
     case "nameSkeleton":
-      return "s" + memo.skeleton(REGIONAL_FAMILY[r.name.family] ?? r.name.family, memo.given(r.name.given))
+      return h.tagged(115 /* s */, memo.skeleton(REGIONAL_FAMILY[r.name.family] ?? r.name.family, memo.given(r.name.given)))
     case "initials": {
       const f0 = r.name.family.charCodeAt(0)
       const g0 = r.name.given.charCodeAt(0)
       // As the side stores it (an Int32Array: a missing letter's NaN becomes 0).
-      return String((f0 < g0 ? f0 * 65536 + g0 : g0 * 65536 + f0) | 0)
+      return h.number((f0 < g0 ? f0 * 65536 + g0 : g0 * 65536 + f0) | 0)
     }
     case "birthYear":
-      return r.birth === null || r.birth.year === 0 ? null : String(r.birth.year)
+      return r.birth !== null && r.birth.year !== 0 && h.number(r.birth.year)
     case "birthDate": {
       const b = r.birth
-      if (b === null || b.month === null || b.day === null || b.day === 0) return null
-      return String(b.year * 372 + b.month * 31 + b.day)
+      return b !== null && b.month !== null && b.day !== null && b.day !== 0 && h.number(b.year * 372 + b.month * 31 + b.day)
     }
     case "hometown":
-      return r.hometown === null ? null : "t" + memo.hometown(r.hometown)
+      return r.hometown !== null && h.tagged(116, memo.hometown(r.hometown))
     case "sex":
-      return r.sex === null ? null : r.sex === "M" ? "1" : "2"
+      return r.sex !== null && h.number(r.sex === "M" ? 1 : 2)
     case "admittedDate": {
       const day = dayOf(r.admitted)
-      return day === NO_DAY ? null : String(day + 100_000)
+      return day !== NO_DAY && h.number(day + 100_000)
     }
     case "parentUnit":
       throw new Error("parentUnit keys are province-local and never stored")
+  }
+}
+
+/**
+ * hash53 of a key's text fed piece by piece ("signature", then "\u0001" and each part), so no
+ * string is built per key: the same value as `hash53(text)`.
+ */
+class Hash {
+  private h1 = 0
+  private h2 = 0
+  start(signature: string): void {
+    this.h1 = 0xdeadbeef
+    this.h2 = 0x41c6ce57
+    this.text(signature)
+  }
+  private char(ch: number): void {
+    this.h1 = Math.imul(this.h1 ^ ch, 2654435761)
+    this.h2 = Math.imul(this.h2 ^ ch, 1597334677)
+  }
+  private text(s: string): void {
+    for (let i = 0; i < s.length; i++) this.char(s.charCodeAt(i))
+  }
+  /** A part: the separator, the namespace letter, the text. */
+  tagged(ns: number, s: string): true {
+    this.char(1)
+    this.char(ns)
+    this.text(s)
+    return true
+  }
+  number(n: number): true {
+    this.char(1)
+    this.text(String(n))
+    return true
+  }
+  finish(): number {
+    let h1 = this.h1
+    let h2 = this.h2
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507)
+    h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507)
+    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0)
   }
 }
 
@@ -179,16 +220,13 @@ export const recordKeys = (records: ReadonlyArray<MatchInput>, signatures: Reado
   const keys = new Float64Array(cap)
   const record = new Int32Array(cap)
   let n = 0
+  const h = new Hash()
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!
     keys: for (let s = 0; s < signatures.length; s++) {
-      let text = signatures[s]!
-      for (const k of lists[s]!) {
-        const part = partText(r, k, memo)
-        if (part === null) continue keys
-        text += "\u0001" + part
-      }
-      keys[n] = hash53(text)
+      h.start(signatures[s]!)
+      for (const k of lists[s]!) if (!feedPart(h, r, k, memo)) continue keys
+      keys[n] = h.finish()
       record[n++] = i
     }
   }

@@ -30,10 +30,29 @@ export interface ProvinceOf {
   readonly codeFrom: string
 }
 
-/** Members' texts: value v of a chunk (member i's member_id, unit_code, data at 3i, 3i+1, 3i+2) is text.slice(bounds[v], bounds[v+1]). */
+/**
+ * Members' texts as UTF-8 (what SQLite stores; half the bytes of the two-byte JS strings, and the
+ * buffer is transferred, not copied): value v of a chunk (member i's member_id, unit_code, data at
+ * 3i, 3i+1, 3i+2) is bytes[bounds[v] .. bounds[v+1]).
+ */
 export interface TextChunk {
-  readonly text: string
+  readonly bytes: Uint8Array
   readonly bounds: Int32Array
+}
+
+/** Bytes of a string in UTF-8, as Buffer.from writes it (a lone surrogate becomes U+FFFD, 3 bytes). */
+const utf8Length = (s: string): number => {
+  let n = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80) continue
+    if (c < 0x800) n += 1
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2
+      i++
+    } else n += 2
+  }
+  return n
 }
 
 export interface PreparedExport {
@@ -107,8 +126,10 @@ const readSqliteExport = (file: string): ExportRead => {
       const cols = spec.columns.map((c) => c.column)
       const at = cols.length
       const stmt = db.prepare(`SELECT ${cols.join(", ")}, source_row FROM ${spec.table} ORDER BY source_row`).raw(true)
-      const rows: Array<RawRow> = []
-      for (const r of stmt.iterate() as Iterable<Array<RawValue>>) rows.push({ row: Number(r[at]), values: r })
+      // all(): one call into SQLite for the table (iterate() crossed into it once per row).
+      const all = stmt.all() as Array<Array<RawValue>>
+      const rows = new Array<RawRow>(all.length)
+      for (let i = 0; i < all.length; i++) rows[i] = { row: Number(all[i]![at]), values: all[i]! }
       return rows
     }
     const raw: CentralRaw = { members: read(MemberSheet), units: read(UnitSheet), transfers: read(TransferSheet) }
@@ -154,9 +175,13 @@ export const provinceOf = (read: ExportRead, units: ReadonlyArray<Unit>, given: 
 /** Reads, parses, keys and encodes one export. Throws an IndexError naming the file when it cannot be used. */
 export const prepareExport = async (file: string, given: string | undefined, signatures: ReadonlyArray<string>): Promise<PreparedExport> => {
   const t0 = performance.now()
-  const read = await readExport(file)
-  const p = parseCentral(read.file, read.raw)
+  let read: ExportRead | null = await readExport(file)
+  const { file: sourceFile, sha256 } = read
+  const memberRows = read.raw.members.length
+  const p = parseCentral(sourceFile, read.raw)
   const province = provinceOf(read, p.data.units, given)
+  // The raw rows are garbage from here (a large province's are about as big as its parsed members).
+  read = null
   const members = p.data.members
   const { keys, record } = recordKeys(members, signatures)
   const chunks: Array<TextChunk> = []
@@ -170,26 +195,30 @@ export const prepareExport = async (file: string, given: string | undefined, sig
       const data = encodeMember(m)
       parts[v] = m.id
       bounds[v++] = at
-      at += m.id.length
+      at += utf8Length(m.id)
       parts[v] = m.unitCode
       bounds[v++] = at
-      at += m.unitCode.length
+      at += utf8Length(m.unitCode)
       parts[v] = data
       bounds[v++] = at
-      at += data.length
+      at += utf8Length(data)
     }
     bounds[parts.length] = at
-    chunks.push({ text: parts.join(""), bounds })
+    // Its own memory (not Buffer's shared pool, which a small string would use): it is transferred.
+    const bytes = Buffer.allocUnsafeSlow(at)
+    const written = bytes.write(parts.join(""), 0, "utf8")
+    if (written !== at) throw new Error(`member texts: ${written} bytes written, ${at} counted`)
+    chunks.push({ bytes, bounds })
   }
   return {
     file: path.basename(file),
-    sourceFile: read.file,
-    sha256: read.sha256,
+    sourceFile,
+    sha256,
     province,
     rowsRead: p.rowsRead,
     rowsRejected: p.rowsRejected,
     warnings: p.warnings.length,
-    memberRows: read.raw.members.length,
+    memberRows,
     members: members.length,
     chunks,
     keys,
@@ -203,7 +232,7 @@ export const prepareExport = async (file: string, given: string | undefined, sig
 
 /** The typed arrays of a prepared export, to transfer to another thread instead of copying. */
 export const transferables = (p: PreparedExport): Array<ArrayBuffer> =>
-  [p.keys.buffer, p.keyMember.buffer, ...p.chunks.map((c) => c.bounds.buffer)] as Array<ArrayBuffer>
+  [p.keys.buffer, p.keyMember.buffer, ...p.chunks.flatMap((c) => [c.bounds.buffer, c.bytes.buffer])] as Array<ArrayBuffer>
 
 /** Why an export could not be prepared, naming the file once. */
 export const failureMessage = (file: string, e: unknown): string => {

@@ -27,6 +27,8 @@ const WORKER_URL = import.meta.url.endsWith(".ts")
 export interface ExportPool {
   /** Workers started (0: every export is prepared on this thread). */
   readonly workers: number
+  /** Exports a worker has prepared so far. */
+  readonly onWorkers: () => number
   /** Export i, prepared (or why it could not be); ask in order 0, 1, 2, … */
   readonly get: (i: number) => Promise<PoolAnswer>
   readonly close: () => void
@@ -45,6 +47,7 @@ export const startExportPool = (files: ReadonlyArray<string>, given: string | un
   let next = 0
   let wanted = 0
   const slots: Array<Slot> = []
+  let answered = 0
   const job = (id: number): PoolJob => ({ id, file: files[id]!, given, signatures: [...signatures] })
   const here = (id: number) => {
     started.add(id)
@@ -78,6 +81,7 @@ export const startExportPool = (files: ReadonlyArray<string>, given: string | un
     }
     const s: Slot = { worker, job: null, alive: true }
     worker.on("message", (a: PoolAnswer) => {
+      answered++
       if (s.job === a.id) s.job = null
       settle[a.id]!(a)
       dispatch()
@@ -89,6 +93,7 @@ export const startExportPool = (files: ReadonlyArray<string>, given: string | un
   dispatch()
   return {
     workers: slots.length,
+    onWorkers: () => answered,
     get: (i) => {
       wanted = Math.max(wanted, i)
       dispatch()

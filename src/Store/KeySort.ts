@@ -16,7 +16,9 @@ const BUCKETS = 1 << 21
 
 interface Run {
   readonly keys: Float64Array
-  readonly members: Int32Array
+  /** Member of key k: first + record[k]. */
+  readonly record: Int32Array
+  readonly first: number
 }
 
 /** Sorted (key, member) rows: bucket b holds keys b·2^32 + lo[p] for p in start[b] .. start[b+1]. */
@@ -37,9 +39,7 @@ export class KeyRuns {
   /** The keys of records numbered first, first+1, … (`record[k]` is the record's index among them). */
   add(keys: Float64Array, record: Int32Array, first: number): void {
     if (first + keys.length > 2 ** 31 - 1) throw new Error("member ids past 2^31 do not fit the key sort")
-    const members = new Int32Array(record.length)
-    for (let k = 0; k < record.length; k++) members[k] = first + record[k]!
-    this.runs.push({ keys, members })
+    this.runs.push({ keys, record, first })
     this.total += keys.length
   }
   /** Every key added, sorted by key then in the order added; the runs are released as they are read. */
@@ -61,9 +61,9 @@ export class KeyRuns {
         const h = Math.floor(key / HI)
         const p = next[h]!++
         lo[p] = key - h * HI
-        member[p] = r.members[k]!
+        member[p] = r.first + r.record[k]!
       }
-      runs[x] = { keys: new Float64Array(0), members: new Int32Array(0) }
+      runs[x] = { keys: new Float64Array(0), record: new Int32Array(0), first: 0 }
     }
     for (let b = 0; b < BUCKETS; b++) sortBucket(lo, member, start[b]!, start[b + 1]!)
     return { length: n, start, lo, member }

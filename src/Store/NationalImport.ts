@@ -54,8 +54,10 @@ export interface ImportStats {
   readonly provinces: ReadonlyArray<ProvinceStats>
   /** Exports not imported, with the reason. */
   readonly failed: ReadonlyArray<{ readonly file: string; readonly message: string }>
-  /** Worker threads that prepared exports (0: all on the importing thread). */
+  /** Worker threads started (0: all exports prepared on the importing thread). */
   readonly workers: number
+  /** Exports prepared on a worker thread (the others on the importing thread). */
+  readonly onWorkers: number
   readonly seconds: number
   /** Sorting and writing the keys of a new index. */
   readonly keySeconds: number
@@ -75,10 +77,10 @@ export interface ImportOptions {
 /** Opens (creating when absent) the index and checks that it indexes these rules. */
 const openForImport = (into: string, created: boolean, opts: ImportOptions) => {
   const db = new Database(into)
-  // 512 MB of page cache (a re-import inserts into the key tree; a new index appends).
-  db.pragma("cache_size = -524288")
   const signatures = signaturesOf(opts.rules)
   if (created) {
+    // A new index only appends (members in id order, keys in key order): a small page cache does.
+    db.pragma("cache_size = -65536")
     db.pragma("page_size = 8192")
     db.pragma("journal_mode = OFF")
     db.pragma("synchronous = OFF")
@@ -103,6 +105,8 @@ const openForImport = (into: string, created: boolean, opts: ImportOptions) => {
         `hãy nhập lại mọi tệp vào một chỉ mục mới với --pipeline ${opts.pipeline} (index built for other blocking rules)`
     })
   }
+  // 512 MB of page cache: a province's keys are inserted into the existing key tree.
+  db.pragma("cache_size = -524288")
   db.pragma("journal_mode = DELETE")
   db.pragma("synchronous = NORMAL")
   return { db, signatures: meta.signatures }
@@ -189,10 +193,15 @@ const writeProvince = (db: Database.Database, p: PreparedExport, keys: KeyRuns |
   return stats
 }
 
-/** The members, MEMBER_BATCH rows a statement; their texts are slices of the prepared chunks (no copy). */
+/**
+ * The members, MEMBER_BATCH rows a statement. Their texts are bound as the prepared UTF-8 bytes
+ * (views, no copy, no decoding) and stored as TEXT by CAST: SQLite takes a blob's bytes as text in
+ * the database's encoding (UTF-8) unchanged.
+ */
 const insertMembers = (db: Database.Database, p: PreparedExport, code: string, firstId: number) => {
-  const batch = db.prepare(`INSERT INTO central_members (id, province, member_id, unit_code, data) VALUES ${new Array(MEMBER_BATCH).fill("(?, ?, ?, ?, ?)").join(", ")}`)
-  const one = db.prepare(`INSERT INTO central_members (id, province, member_id, unit_code, data) VALUES (?, ?, ?, ?, ?)`)
+  const row = "(?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))"
+  const batch = db.prepare(`INSERT INTO central_members (id, province, member_id, unit_code, data) VALUES ${new Array(MEMBER_BATCH).fill(row).join(", ")}`)
+  const one = db.prepare(`INSERT INTO central_members (id, province, member_id, unit_code, data) VALUES ${row}`)
   const values = new Array<unknown>(MEMBER_BATCH * 5)
   let rows = 0
   let id = firstId
@@ -203,9 +212,9 @@ const insertMembers = (db: Database.Database, p: PreparedExport, code: string, f
       const b = i * 3
       values[v] = id++
       values[v + 1] = code
-      values[v + 2] = c.text.slice(c.bounds[b]!, c.bounds[b + 1]!)
-      values[v + 3] = c.text.slice(c.bounds[b + 1]!, c.bounds[b + 2]!)
-      values[v + 4] = c.text.slice(c.bounds[b + 2]!, c.bounds[b + 3]!)
+      values[v + 2] = c.bytes.subarray(c.bounds[b]!, c.bounds[b + 1]!)
+      values[v + 3] = c.bytes.subarray(c.bounds[b + 1]!, c.bounds[b + 2]!)
+      values[v + 4] = c.bytes.subarray(c.bounds[b + 2]!, c.bounds[b + 3]!)
       if (++rows === MEMBER_BATCH) {
         batch.run(values)
         rows = 0
@@ -246,6 +255,7 @@ export const importNational = (exports: ReadonlyArray<string>, into: string, opt
     let keySeconds = 0
     let indexSeconds = 0
     let workers = 0
+    let onWorkers = 0
     const attempt = <A>(f: () => A) =>
       Effect.try({ try: f, catch: (e) => (e instanceof IndexError ? e : new IndexError({ message: `${path.basename(into)}: ${e instanceof Error ? e.message : String(e)}` })) })
     yield* Effect.acquireUseRelease(
@@ -278,6 +288,9 @@ export const importNational = (exports: ReadonlyArray<string>, into: string, opt
                   Effect.annotateLogs({ province: stats.province, members: stats.members, rejected: stats.rowsRejected, perSecond: Math.round(stats.recordsPerSecond) })
                 )
               }
+              // The workers' heaps go before the keys are sorted (the largest allocation of a new index).
+              onWorkers = pool.onWorkers()
+              pool.close()
               if (provinces.length === 0) {
                 return yield* new IndexError({ message: `không nhập được tệp nào (no export imported): ${failed.map((f) => f.message).join("; ")}` })
               }
@@ -301,14 +314,14 @@ export const importNational = (exports: ReadonlyArray<string>, into: string, opt
     if (!exists) yield* attempt(() => fs.renameSync(target, into))
     const seconds = (performance.now() - t0) / 1000
     const records = provinces.reduce((a, p) => a + p.rowsRead, 0)
-    return { into, created: !exists, provinces, failed, workers, seconds, keySeconds, indexSeconds, recordsPerSecond: records / Math.max(seconds, 1e-6) }
+    return { into, created: !exists, provinces, failed, workers, onWorkers, seconds, keySeconds, indexSeconds, recordsPerSecond: records / Math.max(seconds, 1e-6) }
   })
 
 /** The import stats as printed by `recon central import`. */
 export const formatImportStats = (s: ImportStats): string =>
   [
     `${s.created ? "created" : "updated"} ${s.into}: ${s.provinces.length} province export(s) in ${s.seconds.toFixed(1)} s ` +
-    `(${s.workers} worker thread(s); keys ${s.keySeconds.toFixed(1)} s, indexes ${s.indexSeconds.toFixed(1)} s), ` +
+    `(${s.onWorkers} prepared on ${s.workers} worker thread(s); keys ${s.keySeconds.toFixed(1)} s, indexes ${s.indexSeconds.toFixed(1)} s), ` +
     `${Math.round(s.recordsPerSecond).toLocaleString("en-US")} records/s`,
     ...s.provinces.map((p) =>
       `  ${p.province} ${p.name} (code from ${p.codeFrom}; ${p.file}): read ${p.rowsRead}, rejected ${p.rowsRejected}, warnings ${p.warnings}; ` +
