@@ -28,7 +28,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import Database from "better-sqlite3"
 import { Schema } from "effect"
-import type { CentralMember, PartialDate, Rejection, Transfer, Unit } from "../Domain.js"
+import type { CentralMember, PartialDate, PersonName, Rejection, Transfer, Unit } from "../Domain.js"
 import type { BlockingRule, BlockKey } from "../Match/Engine.js"
 import { type Interner, keyPart, type Side } from "../Match/Engine.js"
 import { dayOf, iyKey, type MatchInput, NO_DAY, NONE, REGIONAL_FAMILY, skeleton } from "../Match/Side.js"
@@ -249,13 +249,37 @@ const dateOut = (d: PartialDate | null) => (d === null ? null : ([d.year, d.mont
 const dateIn = (d: readonly [number, number | null, number | null] | null): PartialDate | null =>
   d === null ? null : { year: d[0], month: d[1], day: d[2] }
 
-export const encodeMember = (m: CentralMember): string => {
+/** The MemberRow of a member as JSON (the reference encoding; `encodeMember` writes the same text faster). */
+export const encodeMemberJson = (m: CentralMember): string => {
   const row: MemberRow = [
     m.id, m.name.display, m.name.key, m.name.folded, m.name.family, m.name.middle, m.name.given,
     dateOut(m.birth), m.sex, m.hometown, m.cccd, m.cardNo, dateOut(m.admitted), dateOut(m.official),
     m.unitCode, m.status, m.sourceRow
   ]
   return JSON.stringify(row)
+}
+
+/** Characters JSON.stringify escapes in a string (quote, backslash, controls, surrogates: checked by it). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
+const str = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`)
+const strOrNull = (s: string | null): string => (s === null ? "null" : str(s))
+const dateJson = (d: PartialDate | null): string => (d === null ? "null" : `[${d.year},${d.month},${d.day}]`)
+/** A name's six texts as JSON, once per name object (the central parse shares one object among the members of one name). */
+const nameJson = new WeakMap<PersonName, string>()
+
+/**
+ * The member's stored text: the JSON of its MemberRow, written directly (JSON.stringify of the row
+ * array was a tenth of preparing an export; the same text, tests/Store/CentralIndex.test.ts).
+ */
+export const encodeMember = (m: CentralMember): string => {
+  const n = m.name
+  let name = nameJson.get(n)
+  if (name === undefined) {
+    name = `${str(n.display)},${str(n.key)},${str(n.folded)},${str(n.family)},${str(n.middle)},${str(n.given)}`
+    nameJson.set(n, name)
+  }
+  return `[${str(m.id)},${name},${dateJson(m.birth)},${strOrNull(m.sex)},${strOrNull(m.hometown)},${strOrNull(m.cccd)},${strOrNull(m.cardNo)},` +
+    `${dateJson(m.admitted)},${dateJson(m.official)},${str(m.unitCode)},${str(m.status)},${m.sourceRow}]`
 }
 
 export const decodeMember = (text: string): CentralMember => {

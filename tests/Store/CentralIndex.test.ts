@@ -15,7 +15,7 @@ import { readCentral } from "../../src/Ingest/Central.js"
 import type { BlockKey } from "../../src/Match/Engine.js"
 import { Interner, parentMap, prepare } from "../../src/Match/Engine.js"
 import { parseName } from "../../src/Normalize/Text.js"
-import { hash53, recordKeys, signaturesOf, stableKey } from "../../src/Store/CentralIndex.js"
+import { decodeMember, encodeMember, encodeMemberJson, hash53, recordKeys, signaturesOf, stableKey } from "../../src/Store/CentralIndex.js"
 import { forEachBatch, KeyRuns } from "../../src/Store/KeySort.js"
 
 const ALL_KEYS: ReadonlyArray<BlockKey> = [
@@ -100,6 +100,24 @@ describe("recordKeys", () => {
       const c = yield* readCentral("samples/central.xlsx")
       expect(c.data.members.length).toBeGreaterThan(100)
       expectSameKeys(c.data.members)
+    }))
+})
+
+describe("encodeMember", () => {
+  /** Texts JSON must escape: quotes, backslashes, controls, a lone surrogate, an emoji (a pair). */
+  const nasty = fc.constantFrom("", "Nguyễn \"Tư\"", "a\\b", "tab\there", "line\nbreak", "\u0001x", "\ud800", "x\udfff", "😀 Hà", "Đỗ")
+  it.prop("writes the text JSON.stringify gives, and decodeMember reads the member back", [fc.array(fc.tuple(memberArb, nasty, nasty, fc.option(nasty)), { minLength: 1, maxLength: 30 })], ([rows]) => {
+    for (const [m0, a, b, c] of rows) {
+      const m: CentralMember = { ...m0, id: a + "1", name: { ...m0.name, display: b + m0.name.display, middle: a }, hometown: c, unitCode: b }
+      expect(encodeMember(m)).toBe(encodeMemberJson(m))
+      expect(decodeMember(encodeMember(m))).toEqual(m)
+    }
+  })
+
+  it.effect("writes the same text as JSON.stringify for every member of the sample central", () =>
+    Effect.gen(function*() {
+      const c = yield* readCentral("samples/central.xlsx")
+      for (const m of c.data.members) expect(encodeMember(m)).toBe(encodeMemberJson(m))
     }))
 })
 
