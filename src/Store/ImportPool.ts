@@ -42,7 +42,8 @@ interface Slot {
 
 export const startExportPool = (files: ReadonlyArray<string>, given: string | undefined, signatures: ReadonlyArray<string>, workers: number): ExportPool => {
   const settle: Array<(a: PoolAnswer) => void> = []
-  const answers: Array<Promise<PoolAnswer>> = files.map((_, i) => new Promise<PoolAnswer>((resolve) => (settle[i] = resolve)))
+  // Settled answers are not kept here once handed out: the caller holds the one it writes.
+  const answers: Array<Promise<PoolAnswer> | undefined> = files.map((_, i) => new Promise<PoolAnswer>((resolve) => (settle[i] = resolve)))
   const started = new Set<number>()
   let next = 0
   let wanted = 0
@@ -98,9 +99,9 @@ export const startExportPool = (files: ReadonlyArray<string>, given: string | un
       wanted = Math.max(wanted, i)
       dispatch()
       if (!started.has(i) && !slots.some((s) => s.alive)) here(i)
-      const a = answers[i]!
-      // Settled answers are not kept here: the caller holds the one it writes.
-      void a.then(() => (answers[i] = undefined as unknown as Promise<PoolAnswer>))
+      const a = answers[i]
+      if (a === undefined) throw new Error(`export ${i} was handed out already`)
+      answers[i] = undefined
       return a
     },
     close: () => {
