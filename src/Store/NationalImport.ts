@@ -330,5 +330,6 @@ export const formatImportStats = (s: ImportStats): string =>
       (p.idsInOtherProvinces > 0 ? `; ${p.idsInOtherProvinces} member ids also in another province` : "") +
       `; ${Math.round(p.recordsPerSecond).toLocaleString("en-US")} records/s`
     ),
-    ...s.failed.map((f) => `  NOT IMPORTED ${f.file}: ${f.message}`)
+    // The message names the file.
+    ...s.failed.map((f) => `  NOT IMPORTED ${f.message}`)
   ].join("\n")

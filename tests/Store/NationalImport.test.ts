@@ -14,7 +14,7 @@ import * as path from "node:path"
 import { afterAll, beforeAll } from "vitest"
 import { annualRosterMatching } from "../../pipelines/annual-roster-matching.js"
 import { generateNational } from "../../samples/generators/National.js"
-import { importNational, type ImportOptions } from "../../src/Store/NationalImport.js"
+import { formatImportStats, importNational, type ImportOptions } from "../../src/Store/NationalImport.js"
 
 const opts: ImportOptions = { pipeline: annualRosterMatching.name, rules: annualRosterMatching.match.blocking }
 
@@ -130,6 +130,7 @@ describe("recon central import", () => {
         expect(s.failed.map((f) => f.file)).toEqual(["099-hong.sqlite", "098-trong.sqlite"])
         expect(s.failed[0]!.message).toMatch(/^099-hong\.sqlite: .*SQLite/)
         expect(s.failed[1]!.message).toContain("thiếu bảng central_meta, central_members, central_units, central_transfers (not a province export)")
+        expect(formatImportStats(s).split("\n").filter((l) => l.includes("NOT IMPORTED"))).toEqual(s.failed.map((f) => `  NOT IMPORTED ${f.message}`))
         expect(fs.existsSync(into)).toBe(true)
         expect(contents(into)).toEqual(contents(reference))
       }
