@@ -40,7 +40,19 @@ interface Slot {
   alive: boolean
 }
 
-export const startExportPool = (files: ReadonlyArray<string>, given: string | undefined, signatures: ReadonlyArray<string>, workers: number): ExportPool => {
+/**
+ * `heapMb` caps each worker's V8 heap: V8 then collects the rows of a parsed province before its
+ * heap grows past the cap instead of long after (the largest province of 5.6 M, 732,000 members,
+ * prepared alone: peak RSS 1.95 GB uncapped, 1.54 GB capped at 1,100 MB, CPU time the same). A
+ * province that does not fit ends its worker, and is prepared on this thread instead.
+ */
+export const startExportPool = (
+  files: ReadonlyArray<string>,
+  given: string | undefined,
+  signatures: ReadonlyArray<string>,
+  workers: number,
+  heapMb?: number
+): ExportPool => {
   const settle: Array<(a: PoolAnswer) => void> = []
   // Settled answers are not kept here once handed out: the caller holds the one it writes.
   const answers: Array<Promise<PoolAnswer> | undefined> = files.map((_, i) => new Promise<PoolAnswer>((resolve) => (settle[i] = resolve)))
@@ -76,7 +88,7 @@ export const startExportPool = (files: ReadonlyArray<string>, given: string | un
   for (let w = 0; w < workers; w++) {
     let worker: Worker
     try {
-      worker = new Worker(WORKER_URL)
+      worker = new Worker(WORKER_URL, heapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: heapMb } })
     } catch {
       break
     }

@@ -230,6 +230,16 @@ const insertMembers = (db: Database.Database, p: PreparedExport, code: string, f
  */
 const WORKER_MIN_BYTES = 8 << 20
 
+/**
+ * A worker's heap cap: ten times the largest SQLite export (the 5.6 M nation's largest, 119 MB,
+ * parses with a live heap under 800 MB), forty times an .xlsx (zipped), at least 512 MB.
+ */
+const workerHeapMb = (exports: ReadonlyArray<string>): number =>
+  Math.max(
+    512,
+    ...exports.map((f) => Math.ceil(((fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0) / 2 ** 20) * (path.extname(f).toLowerCase() === ".xlsx" ? 40 : 10)))
+  )
+
 const defaultWorkers = (exports: ReadonlyArray<string>): number => {
   if (exports.length < 2) return 0
   const bytes = exports.reduce((a, f) => a + (fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0)
@@ -262,7 +272,7 @@ export const importNational = (exports: ReadonlyArray<string>, into: string, opt
       attempt(() => openForImport(target, !exists, opts)),
       (h) =>
         Effect.acquireUseRelease(
-          Effect.sync(() => startExportPool(exports, opts.province, h.signatures, opts.workers ?? defaultWorkers(exports))),
+          Effect.sync(() => startExportPool(exports, opts.province, h.signatures, opts.workers ?? defaultWorkers(exports), workerHeapMb(exports))),
           (pool) =>
             Effect.gen(function*() {
               workers = pool.workers
