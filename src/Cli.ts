@@ -295,13 +295,17 @@ const centralImport = Command.make(
   ({ exports, into, pipeline, province }) =>
     Effect.gen(function*() {
       const decl = yield* loadPipeline(pipeline)
-      const { formatImportStats, importNational } = yield* Effect.promise(() => import("./Store/CentralIndex.js"))
+      const { formatImportStats, importNational } = yield* Effect.promise(() => import("./Store/NationalImport.js"))
       const s = yield* importNational(exports, into, {
         pipeline: decl.name,
         rules: decl.match.blocking,
         ...(Option.isSome(province) ? { province: province.value } : {})
       }).pipe(Effect.mapError(failWith))
       yield* Console.log(formatImportStats(s))
+      // The others are in the index; the command still fails, naming what was left out.
+      if (s.failed.length > 0) {
+        return yield* Effect.fail(failWith({ message: `${s.failed.length} of ${exports.length} export(s) not imported: ${s.failed.map((f) => f.message).join("; ")}` }))
+      }
     })
 )
 

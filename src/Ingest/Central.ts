@@ -257,16 +257,48 @@ const parseUnits = (file: string, rows: ReadonlyArray<RawRow>, tally: Tally) => 
 
 const DAY_FIRST: Fields.ColumnFacts = { dayFirst: true, fullWidth: false }
 
+/** Ids on more than one row, in the order of their first row; a list of rows only for those (one id in a million repeats). */
 const duplicateIdsOf = (rows: ReadonlyArray<RawRow>, idColumn: number) => {
-  const rowsOf = new Map<string, Array<number>>()
-  for (const r of rows) {
+  const firstAt = new Map<string, number>()
+  const repeated = new Map<string, Array<number>>()
+  for (let x = 0; x < rows.length; x++) {
+    const r = rows[x]!
     const id = textOf(r.values[idColumn])
     if (id === null) continue
-    const list = rowsOf.get(id)
-    if (list === undefined) rowsOf.set(id, [r.row])
-    else list.push(r.row)
+    const first = firstAt.get(id)
+    if (first === undefined) firstAt.set(id, x)
+    else {
+      const list = repeated.get(id)
+      if (list === undefined) repeated.set(id, [rows[first]!.row, r.row])
+      else list.push(r.row)
+    }
   }
-  return [...rowsOf].filter(([, rs]) => rs.length > 1).map(([id, rs]) => ({ id, rows: rs }))
+  return [...repeated].sort((a, b) => firstAt.get(a[0])! - firstAt.get(b[0])!).map(([id, rs]) => ({ id, rows: rs }))
+}
+
+/**
+ * Values that repeat down a column (names, dates, statuses, places, unit codes) are parsed once per
+ * distinct cell value: the parsers are pure given the column (its facts and the run's env), and a
+ * parse that remarked on its value (a note, a restored zero) is not kept, so every row still gets
+ * its own remark. A column whose values hardly repeat (ids, CCCD) stops being memoised after a
+ * sample. Measured at 455,000 members: parsing took half the time, a third of it collecting garbage.
+ */
+class ColumnMemo {
+  private map: Map<RawValue, unknown> | null = new Map()
+  private tries = 0
+  private hits = 0
+  get(v: RawValue): unknown {
+    const m = this.map
+    if (m === null) return undefined
+    const p = m.get(v)
+    this.tries++
+    if (p !== undefined) this.hits++
+    else if (this.tries === 4096 && this.hits < 1024) this.map = null
+    return p
+  }
+  set(v: RawValue, p: unknown): void {
+    this.map?.set(v, p)
+  }
 }
 
 /**
@@ -287,49 +319,64 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
   // Where parsers' remarks go: the row being decoded.
   let rowNo = 0
   let rowWarnings: Array<Rejection> = []
+  let remarked = false
   const contexts = fields.map((f, i) =>
     Fields.contextOf(
       env,
       f.decl.survey === "dates" ? DAY_FIRST : Fields.lazyFacts(f.decl.survey, () => rows.map((r) => r.values[i] ?? null)),
-      (remark) => rowWarnings.push({ ...at(rowNo, f.decl.centralColumn), reason: remark }),
-      () => restored[i]!.push(rowNo)
+      (remark) => {
+        remarked = true
+        rowWarnings.push({ ...at(rowNo, f.decl.centralColumn), reason: remark })
+      },
+      () => {
+        remarked = true
+        restored[i]!.push(rowNo)
+      }
     )
   )
+  const memos = fields.map(() => new ColumnMemo())
+  const reject = (row: number, column: string, reason: string) => {
+    tally.rowsRejected++
+    rejections.push({ ...at(row, column), reason })
+  }
+  const slot = Object.fromEntries(fields.map((f, i) => [f.decl.key, i])) as Record<Fields.FieldKey, number>
   rows: for (const r of rows) {
     tally.rowsRead++
-    const reject = (column: string, reason: string) => {
-      tally.rowsRejected++
-      rejections.push({ ...at(r.row, column), reason })
-    }
     rowNo = r.row
     rowWarnings = []
-    const v: Partial<Record<Fields.FieldKey, unknown>> = {}
+    const v = new Array<unknown>(fields.length)
     for (let i = 0; i < fields.length; i++) {
       const { decl, required } = fields[i]!
       const column = decl.centralColumn!
       const raw = r.values[i] ?? null
-      const p = raw === null || (typeof raw === "string" && raw.trim() === "") ? null : decl.parse(typeof raw === "string" ? raw.trim() : raw, contexts[i]!)
+      let p = memos[i]!.get(raw)
+      if (p === undefined) {
+        remarked = false
+        p = raw === null || (typeof raw === "string" && raw.trim() === "") ? null : decl.parse(typeof raw === "string" ? raw.trim() : raw, contexts[i]!)
+        if (!remarked) memos[i]!.set(raw, p)
+      }
       if (p === null) {
         if (required) {
-          reject(column, decl.key === "status" ? `Thiếu ${decl.label} (cần một trong: Đang sinh hoạt, Đã chuyển đi, Từ trần, Xóa tên, Khai trừ, Ra khỏi Đảng)` : `Thiếu ${decl.label}`)
+          reject(r.row, column, decl.key === "status" ? `Thiếu ${decl.label} (cần một trong: Đang sinh hoạt, Đã chuyển đi, Từ trần, Xóa tên, Khai trừ, Ra khỏi Đảng)` : `Thiếu ${decl.label}`)
           continue rows
         }
         continue
       }
       if (p instanceof Fields.Bad) {
         if (required) {
-          reject(column, p.reason)
+          reject(r.row, column, p.reason)
           continue rows
         }
         rowWarnings.push({ ...at(r.row, column), reason: `${p.reason}; bỏ qua giá trị` })
         continue
       }
-      v[decl.key] = p
-      if (decl.key === "memberId") {
+      v[i] = p
+      if (decl.key === "memberId" && duplicateIds.length > 0) {
         const dup = duplicated.get(p as string)
         if (dup !== undefined) {
           const others = dup.filter((x) => x !== r.row)
           reject(
+            r.row,
             column,
             `Mã đảng viên "${p as string}" trùng ở các dòng ${dup.join(", ")} của trang ${MemberSheet.sheet} ` +
               `(dòng này và dòng ${others.join(", ")}); không biết dòng nào đúng nên không dùng dòng nào. Hãy sửa dữ liệu trung ương`
@@ -338,7 +385,7 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
         }
       }
     }
-    const m = memberOf(v, r.row)
+    const m = memberOf(v, slot, r.row)
     if (m.cccd !== null) {
       const c = Ids.cccdConsistency(m.cccd, m.sex, m.birth?.year ?? null)
       if (c !== null) rowWarnings.push({ ...at(r.row, "cccd"), reason: c })
@@ -362,18 +409,19 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
   return { members, rejections, warnings, duplicateIds }
 }
 
-const memberOf = (v: Partial<Record<Fields.FieldKey, unknown>>, row: number): CentralMember => ({
-  id: v.memberId as string,
-  name: v.name as PersonName,
-  birth: (v.birth as PartialDate | undefined) ?? null,
-  sex: (v.sex as Sex | undefined) ?? null,
-  hometown: (v.hometown as string | undefined) ?? null,
-  cccd: (v.cccd as string | undefined) ?? null,
-  cardNo: (v.cardNo as string | undefined) ?? null,
-  admitted: (v.admitted as PartialDate | undefined) ?? null,
-  official: (v.official as PartialDate | undefined) ?? null,
-  unitCode: v.unitCode as string,
-  status: v.status as MemberStatus,
+/** The member from the row's parsed values (`v[slot.name]` is the name's). */
+const memberOf = (v: ReadonlyArray<unknown>, slot: Record<Fields.FieldKey, number>, row: number): CentralMember => ({
+  id: v[slot.memberId] as string,
+  name: v[slot.name] as PersonName,
+  birth: (v[slot.birth] as PartialDate | undefined) ?? null,
+  sex: (v[slot.sex] as Sex | undefined) ?? null,
+  hometown: (v[slot.hometown] as string | undefined) ?? null,
+  cccd: (v[slot.cccd] as string | undefined) ?? null,
+  cardNo: (v[slot.cardNo] as string | undefined) ?? null,
+  admitted: (v[slot.admitted] as PartialDate | undefined) ?? null,
+  official: (v[slot.official] as PartialDate | undefined) ?? null,
+  unitCode: v[slot.unitCode] as string,
+  status: v[slot.status] as MemberStatus,
   sourceRow: row
 })
 

@@ -131,11 +131,11 @@ export interface Side {
 }
 
 /** Hoàng/Huỳnh and Vũ/Võ are one surname written two ways (domain.md §6.1): weak equivalence. */
-const REGIONAL_FAMILY: Readonly<Record<string, string>> = { huynh: "hoang", vo: "vu" }
-const iyKey = (given: string): string => given.replace(/^(qu|l|m|k|t|v)y$/, "$1i")
+export const REGIONAL_FAMILY: Readonly<Record<string, string>> = { huynh: "hoang", vo: "vu" }
+export const iyKey = (given: string): string => given.replace(/^(qu|l|m|k|t|v)y$/, "$1i")
 const collapseRuns = (s: string): string => s.replace(/(.)\1+/g, "$1")
 /** Family and given name, letters not doubled, in alphabetical order (so a name written given-first keys the same). */
-const skeleton = (family: string, given: string): string => {
+export const skeleton = (family: string, given: string): string => {
   const a = collapseRuns(family)
   const b = collapseRuns(given)
   return a <= b ? `${a} ${b}` : `${b} ${a}`
@@ -144,7 +144,7 @@ const skeleton = (family: string, given: string): string => {
 export const parentMap = (units: ReadonlyArray<Unit>): Map<string, string | null> =>
   new Map(units.map((u) => [u.code, u.parentCode]))
 
-const dayOf = (d: PartialDate | null): number =>
+export const dayOf = (d: PartialDate | null): number =>
   d === null || d.month === null || d.day === null ? NO_DAY : Date.UTC(d.year, d.month - 1, d.day) / 86_400_000
 
 /**

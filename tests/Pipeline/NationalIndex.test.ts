@@ -21,7 +21,7 @@ import { importCentral } from "../../src/Ingest/Central.js"
 import { inScope, loadSubset, openIndex, provincesFromRoots } from "../../src/Pipeline/IndexRun.js"
 import { nationalDuplicates } from "../../src/Pipeline/NationalDuplicates.js"
 import { run } from "../../src/Pipeline/Run.js"
-import { importNational } from "../../src/Store/CentralIndex.js"
+import { importNational } from "../../src/Store/NationalImport.js"
 import { row } from "../Rules/fixtures.js"
 
 type M = readonly [id: string, name: string, birth: string, sex: "Nam" | "Nữ", card: string, unit: string]
