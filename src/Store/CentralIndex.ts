@@ -24,6 +24,7 @@
  * strings, so keys are stable across runs). A collision only adds a candidate: the run blocks
  * the fetched records again in memory with the engine's own `block`.
  */
+import { partialDate } from "../Normalize/Date.js"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import Database from "better-sqlite3"
@@ -247,7 +248,7 @@ type MemberRow = readonly [
 
 const dateOut = (d: PartialDate | null) => (d === null ? null : ([d.year, d.month, d.day] as const))
 const dateIn = (d: readonly [number, number | null, number | null] | null): PartialDate | null =>
-  d === null ? null : { year: d[0], month: d[1], day: d[2] }
+  d === null ? null : partialDate(d[0], d[1], d[2])
 
 /** The MemberRow of a member as JSON (the reference encoding; `encodeMember` writes the same text faster). */
 export const encodeMemberJson = (m: CentralMember): string => {
