@@ -1073,8 +1073,17 @@ export const clusterPersons = (
   duplicates: ReadonlyArray<CentralPair>,
   links: ReadonlyArray<RowLink>,
   apart: (x: number, y: number) => boolean = () => false
-): Array<Person> => {
-  const n = memberIds.length
+): Array<Person> => personsOf(memberIds, joinDuplicates(memberIds.length, duplicates, apart), links)
+
+/**
+ * The joining step of clusterPersons: the root of each of `n` records after joining the duplicate
+ * pairs in descending score (ties by index), never across a pair `apart`.
+ */
+export const joinDuplicates = (
+  n: number,
+  duplicates: ReadonlyArray<CentralPair>,
+  apart: (x: number, y: number) => boolean
+): ((x: number) => number) => {
   const parent = new Int32Array(n)
   for (let i = 0; i < n; i++) parent[i] = i
   const find = (x: number): number => {
@@ -1103,7 +1112,7 @@ export const clusterPersons = (
     membersOf.delete(rb)
     membersOf.set(root, la.concat(lb))
   }
-  return personsOf(memberIds, find, links)
+  return find
 }
 
 /** The rows of a person linked to none: one shared empty list (most records of a run have one row or none). */

@@ -3,7 +3,7 @@ import * as fc from "effect/FastCheck"
 import * as Engine from "../../src/Match/Engine.js"
 
 /**
- * The clustering as it was written before its lists were sized up front (a Map of growing lists per
+ * The grouping as it was written before its lists were sized up front (a Map of growing lists per
  * root, then a sort by person id): the reference the compact version must agree with exactly.
  */
 const reference = (
@@ -13,33 +13,8 @@ const reference = (
   apart: (x: number, y: number) => boolean
 ): Array<{ personId: string; members: Array<number>; rows: Array<number> }> => {
   const n = memberIds.length
-  const parent = new Int32Array(n)
-  for (let i = 0; i < n; i++) parent[i] = i
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]!]!
-      x = parent[x]!
-    }
-    return x
-  }
-  const membersOf = new Map<number, Array<number>>()
-  const list = (root: number): Array<number> => membersOf.get(root) ?? [root]
-  const order = [...duplicates].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b)
-  for (const d of order) {
-    const ra = find(d.a)
-    const rb = find(d.b)
-    if (ra === rb) continue
-    const la = list(ra)
-    const lb = list(rb)
-    let ok = true
-    for (let x = 0; ok && x < la.length; x++) for (let y = 0; ok && y < lb.length; y++) if (apart(la[x]!, lb[y]!)) ok = false
-    if (!ok) continue
-    const root = Math.min(ra, rb)
-    parent[Math.max(ra, rb)] = root
-    membersOf.delete(ra)
-    membersOf.delete(rb)
-    membersOf.set(root, la.concat(lb))
-  }
+  // The joining step is clusterPersons' own; what changed (lists sized up front) is the grouping below.
+  const find = Engine.joinDuplicates(n, duplicates, apart)
   const byRoot = new Map<number, { members: Array<number>; rows: Array<number> }>()
   const entry = (root: number) => {
     let e = byRoot.get(root)
