@@ -380,11 +380,6 @@ const hasAsciiLetter = (s: string): boolean => {
 }
 
 /**
- * Parses a name cell: clean, drop a leading honorific (Đ/c, Đc, Đồng chí…), restore missing
- * spaces where they can be recovered, then derive the matching keys. Null when no letter is left.
- * The input must already be decoded (Encoding.decodeText) if it came from a legacy font.
- */
-/**
  * One string per distinct name part (family, middle, given name, folded): a province has a few
  * thousand, and a copy per record was ~3 × 40 bytes of every record held while matching (measured
  * at 1M members). Bounded, so a long-lived process reading odd data cannot grow it without end.
@@ -398,6 +393,11 @@ const sharedPart = (part: string): string => {
   return part
 }
 
+/**
+ * Parses a name cell: clean, drop a leading honorific (Đ/c, Đc, Đồng chí…), restore missing
+ * spaces where they can be recovered, then derive the matching keys. Null when no letter is left.
+ * The input must already be decoded (Encoding.decodeText) if it came from a legacy font.
+ */
 export const parseName = (raw: string): PersonName | null => {
   // Case boundaries first, so that "Đ/cNguyễn" and "ĐồngChí Hà" lose their honorific too.
   let display = stripHonorifics(splitCaseBoundaries(clean(raw)))

@@ -24,8 +24,15 @@ export const evidenceOf = (d: Discrepancy): string =>
     ...(d.caveats === undefined || d.caveats.length === 0 ? [] : [[...d.caveats]])
   ])
 
+/** A run hashes each finding twice (state store and review.xlsx); findings are immutable values. */
+const hashes = new WeakMap<Discrepancy, string>()
+
 /** sha256 hex of the canonical evidence. */
-export const evidenceHash = (d: Discrepancy): string => sha256Hex(evidenceOf(d))
+export const evidenceHash = (d: Discrepancy): string => {
+  let h = hashes.get(d)
+  if (h === undefined) hashes.set(d, (h = sha256Hex(evidenceOf(d))))
+  return h
+}
 
 /**
  * SHA-256 hex of a text's UTF-8: Node's one-shot `crypto.hash` where it exists (20.12 and later; about

@@ -67,15 +67,21 @@ describe("KeyTable", () => {
   })
 })
 
+/** Both sides of a generated province, prepared as the engine prepares them, and the annual pipeline's settings. */
+const preparedProvince = (members: number, seed: number) => {
+  const recs = provinceRecords(buildProvince({ members, seed }))
+  const parents = Engine.parentMap(recs.central.units)
+  const strings = new Engine.Interner()
+  return {
+    s: annualRosterMatching.match,
+    central: Engine.prepare(recs.central.members, parents, strings),
+    rows: Engine.prepare(recs.rows, parents, strings)
+  }
+}
+
 describe("the memoised coder", () => {
   it("gives every candidate pair of a generated province the levels computed pair by pair without memo", () => {
-    const model = buildProvince({ members: 600, seed: 5 })
-    const recs = provinceRecords(model)
-    const s = annualRosterMatching.match
-    const parents = Engine.parentMap(recs.central.units)
-    const strings = new Engine.Interner()
-    const central = Engine.prepare(recs.central.members, parents, strings)
-    const rows = Engine.prepare(recs.rows, parents, strings)
+    const { s, central, rows } = preparedProvince(600, 5)
     const blocks = Engine.block(rows, central, s)
     const layout = layoutOf(s.comparisons)
     const coder = compileCoder(s.comparisons, layout, rows, central)
@@ -94,13 +100,7 @@ describe("the memoised coder", () => {
 
 describe("blocking groups (typed hash table) against ruleKey", () => {
   it("pairs exactly the records whose rule keys are equal, caps included, rule by rule", () => {
-    const model = buildProvince({ members: 400, seed: 6 })
-    const recs = provinceRecords(model)
-    const s = annualRosterMatching.match
-    const parents = Engine.parentMap(recs.central.units)
-    const strings = new Engine.Interner()
-    const central = Engine.prepare(recs.central.members, parents, strings)
-    const rows = Engine.prepare(recs.rows, parents, strings)
+    const { s, central, rows } = preparedProvince(400, 6)
     for (const rule of s.blocking) {
       const blocks = Engine.block(rows, central, { blocking: [rule], maxCandidatePairs: 1e9 })
       const got = new Set<string>()
