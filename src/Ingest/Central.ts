@@ -25,7 +25,7 @@
  * Accounting: rows read = ingested + rejected. A row is rejected only when it cannot be used (no
  * id, no name, no unit code, unknown status or transfer kind); a bad optional value (date, sex,
  * CCCD, card number) becomes null and is listed in `warnings`. The member columns are the ones
- * declared in Fields.ts, decoded by one loop (`parseMembers`) as roster rows are.
+ * declared in Fields.ts, decoded by one loop (`memberParser`) as roster rows are.
  *
  * Integrity: a member id on several DangVien rows rejects all of them (never first-wins: which row
  * is the person cannot be known) and is listed in `duplicateIds`; a unit that is its own parent or
@@ -258,19 +258,21 @@ const parseUnits = (file: string, rows: ReadonlyArray<RawRow>, tally: Tally) => 
 const DAY_FIRST: Fields.ColumnFacts = { dayFirst: true, fullWidth: false }
 
 /** Ids on more than one row, in the order of their first row; a list of rows only for those (one id in a million repeats). */
-const duplicateIdsOf = (rows: ReadonlyArray<RawRow>, idColumn: number) => {
+export const duplicateIdsOf = (rows: ReadonlyArray<RawRow>, idColumn: number) => duplicateIdsAmong(rows.length, (x) => rows[x]!.values[idColumn], (x) => rows[x]!.row)
+
+/** duplicateIdsOf over `count` rows given by their id value and row number (the ids alone can be read, without the rows). */
+export const duplicateIdsAmong = (count: number, idAt: (x: number) => RawValue | undefined, rowAt: (x: number) => number) => {
   const firstAt = new Map<string, number>()
   const repeated = new Map<string, Array<number>>()
-  for (let x = 0; x < rows.length; x++) {
-    const r = rows[x]!
-    const id = textOf(r.values[idColumn])
+  for (let x = 0; x < count; x++) {
+    const id = textOf(idAt(x))
     if (id === null) continue
     const first = firstAt.get(id)
     if (first === undefined) firstAt.set(id, x)
     else {
       const list = repeated.get(id)
-      if (list === undefined) repeated.set(id, [rows[first]!.row, r.row])
-      else list.push(r.row)
+      if (list === undefined) repeated.set(id, [rowAt(first), rowAt(x)])
+      else list.push(rowAt(x))
     }
   }
   return [...repeated].sort((a, b) => firstAt.get(a[0])! - firstAt.get(b[0])!).map(([id, rs]) => ({ id, rows: rs }))
@@ -302,17 +304,41 @@ class ColumnMemo {
 }
 
 /**
+ * What decoding DangVien needs from the whole sheet before its first row: the member ids on
+ * several rows, and a column's values (surveyed only when a parser asks, Fields.lazyFacts). The
+ * rows themselves may then come in batches (MemberParser.feed), so a large export's raw rows need
+ * not all be held at once (Store/ExportRead.ts reads a SQLite export so).
+ */
+export interface MemberSheetFacts {
+  readonly duplicateIds: ReadonlyArray<{ readonly id: string; readonly rows: ReadonlyArray<number> }>
+  /** Column i's values in row order. */
+  readonly columnValues: (i: number) => ReadonlyArray<RawValue>
+}
+
+/** The whole-sheet facts of rows held in memory. */
+export const memberSheetFacts = (rows: ReadonlyArray<RawRow>): MemberSheetFacts => ({
+  duplicateIds: duplicateIdsOf(rows, 0),
+  columnValues: (i) => rows.map((r) => r.values[i] ?? null)
+})
+
+export interface MemberParser {
+  /** The members of these rows (the next rows of the sheet, in order): those not rejected. */
+  readonly feed: (rows: ReadonlyArray<RawRow>) => Array<CentralMember>
+  /** After the last rows: the sheet's rejections and warnings (in reading order). */
+  readonly finish: () => { rejections: Array<Rejection>; warnings: Array<Rejection>; duplicateIds: MemberSheetFacts["duplicateIds"] }
+}
+
+/**
  * DangVien: each row decoded by the declared fields (Fields.CentralMemberFields) in one loop. A
  * required field that is blank or does not read rejects the row; another costs the field (null
  * and a warning). A member id on several rows rejects all of them.
  */
-const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: ReadonlySet<string>, env: Fields.DecodeEnv, tally: Tally) => {
+const memberParser = (file: string, facts: MemberSheetFacts, unitCodes: ReadonlySet<string>, env: Fields.DecodeEnv, tally: Tally): MemberParser => {
   const at = locator(file, MemberSheet)
   const fields = Fields.CentralMemberFields
   // The export writes dates dd/mm/yyyy (the contract): day-first is settled, as a roster column showing it would be.
-  const duplicateIds = duplicateIdsOf(rows, 0)
+  const duplicateIds = facts.duplicateIds
   const duplicated = new Map(duplicateIds.map((d) => [d.id, d.rows]))
-  const members: Array<CentralMember> = []
   const rejections: Array<Rejection> = []
   const warnings: Array<Rejection> = []
   const restored = fields.map((): Array<number> => [])
@@ -323,7 +349,7 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
   const contexts = fields.map((f, i) =>
     Fields.contextOf(
       env,
-      f.decl.survey === "dates" ? DAY_FIRST : Fields.lazyFacts(f.decl.survey, () => rows.map((r) => r.values[i] ?? null)),
+      f.decl.survey === "dates" ? DAY_FIRST : Fields.lazyFacts(f.decl.survey, () => facts.columnValues(i)),
       (remark) => {
         remarked = true
         rowWarnings.push({ ...at(rowNo, f.decl.centralColumn), reason: remark })
@@ -340,73 +366,80 @@ const parseMembers = (file: string, rows: ReadonlyArray<RawRow>, unitCodes: Read
     rejections.push({ ...at(row, column), reason })
   }
   const slot = Object.fromEntries(fields.map((f, i) => [f.decl.key, i])) as Record<Fields.FieldKey, number>
-  rows: for (const r of rows) {
-    tally.rowsRead++
-    rowNo = r.row
-    rowWarnings = []
-    const v = new Array<unknown>(fields.length)
-    for (let i = 0; i < fields.length; i++) {
-      const { decl, required } = fields[i]!
-      const column = decl.centralColumn!
-      const raw = r.values[i] ?? null
-      let p = memos[i]!.get(raw)
-      if (p === undefined) {
-        remarked = false
-        p = raw === null || (typeof raw === "string" && raw.trim() === "") ? null : decl.parse(typeof raw === "string" ? raw.trim() : raw, contexts[i]!)
-        if (!remarked) memos[i]!.set(raw, p)
-      }
-      if (p === null) {
-        if (required) {
-          reject(r.row, column, decl.key === "status" ? `Thiếu ${decl.label} (cần một trong: Đang sinh hoạt, Đã chuyển đi, Từ trần, Xóa tên, Khai trừ, Ra khỏi Đảng)` : `Thiếu ${decl.label}`)
-          continue rows
+  const feed = (rows: ReadonlyArray<RawRow>): Array<CentralMember> => {
+    const members: Array<CentralMember> = []
+    rows: for (const r of rows) {
+      tally.rowsRead++
+      rowNo = r.row
+      rowWarnings = []
+      const v = new Array<unknown>(fields.length)
+      for (let i = 0; i < fields.length; i++) {
+        const { decl, required } = fields[i]!
+        const column = decl.centralColumn!
+        const raw = r.values[i] ?? null
+        let p = memos[i]!.get(raw)
+        if (p === undefined) {
+          remarked = false
+          p = raw === null || (typeof raw === "string" && raw.trim() === "") ? null : decl.parse(typeof raw === "string" ? raw.trim() : raw, contexts[i]!)
+          if (!remarked) memos[i]!.set(raw, p)
         }
-        continue
-      }
-      if (p instanceof Fields.Bad) {
-        if (required) {
-          reject(r.row, column, p.reason)
-          continue rows
+        if (p === null) {
+          if (required) {
+            reject(r.row, column, decl.key === "status" ? `Thiếu ${decl.label} (cần một trong: Đang sinh hoạt, Đã chuyển đi, Từ trần, Xóa tên, Khai trừ, Ra khỏi Đảng)` : `Thiếu ${decl.label}`)
+            continue rows
+          }
+          continue
         }
-        rowWarnings.push({ ...at(r.row, column), reason: `${p.reason}; bỏ qua giá trị` })
-        continue
-      }
-      v[i] = p
-      if (decl.key === "memberId" && duplicateIds.length > 0) {
-        const dup = duplicated.get(p as string)
-        if (dup !== undefined) {
-          const others = dup.filter((x) => x !== r.row)
-          reject(
-            r.row,
-            column,
-            `Mã đảng viên "${p as string}" trùng ở các dòng ${dup.join(", ")} của trang ${MemberSheet.sheet} ` +
-              `(dòng này và dòng ${others.join(", ")}); không biết dòng nào đúng nên không dùng dòng nào. Hãy sửa dữ liệu trung ương`
-          )
-          continue rows
+        if (p instanceof Fields.Bad) {
+          if (required) {
+            reject(r.row, column, p.reason)
+            continue rows
+          }
+          rowWarnings.push({ ...at(r.row, column), reason: `${p.reason}; bỏ qua giá trị` })
+          continue
+        }
+        v[i] = p
+        if (decl.key === "memberId" && duplicateIds.length > 0) {
+          const dup = duplicated.get(p as string)
+          if (dup !== undefined) {
+            const others = dup.filter((x) => x !== r.row)
+            reject(
+              r.row,
+              column,
+              `Mã đảng viên "${p as string}" trùng ở các dòng ${dup.join(", ")} của trang ${MemberSheet.sheet} ` +
+                `(dòng này và dòng ${others.join(", ")}); không biết dòng nào đúng nên không dùng dòng nào. Hãy sửa dữ liệu trung ương`
+            )
+            continue rows
+          }
         }
       }
+      const m = memberOf(v, slot, r.row)
+      if (m.cccd !== null) {
+        const c = Ids.cccdConsistency(m.cccd, m.sex, m.birth?.year ?? null)
+        if (c !== null) rowWarnings.push({ ...at(r.row, "cccd"), reason: c })
+      }
+      let member = m
+      if (Fields.admittedBeforeEighteen(m.birth, m.admitted)) {
+        rowWarnings.push({ ...at(r.row, "admitted_date"), reason: Fields.admittedTooYoung(m.admitted!, m.birth!) })
+        member = { ...m, admitted: null }
+      }
+      if (!unitCodes.has(member.unitCode)) rowWarnings.push({ ...at(r.row, "unit_code"), reason: `Mã chi bộ "${member.unitCode}" không có trong trang ChiBo` })
+      members.push(member)
+      for (const w of rowWarnings) warnings.push(w)
     }
-    const m = memberOf(v, slot, r.row)
-    if (m.cccd !== null) {
-      const c = Ids.cccdConsistency(m.cccd, m.sex, m.birth?.year ?? null)
-      if (c !== null) rowWarnings.push({ ...at(r.row, "cccd"), reason: c })
-    }
-    let member = m
-    if (Fields.admittedBeforeEighteen(m.birth, m.admitted)) {
-      rowWarnings.push({ ...at(r.row, "admitted_date"), reason: Fields.admittedTooYoung(m.admitted!, m.birth!) })
-      member = { ...m, admitted: null }
-    }
-    if (!unitCodes.has(member.unitCode)) rowWarnings.push({ ...at(r.row, "unit_code"), reason: `Mã chi bộ "${member.unitCode}" không có trong trang ChiBo` })
-    members.push(member)
-    for (const w of rowWarnings) warnings.push(w)
+    return members
   }
-  fields.forEach((f, i) => {
-    const rs = restored[i]!
-    if (rs.length > 0) warnings.push({ ...at(rs[0]!, f.decl.centralColumn), reason: Fields.restoredWarning(f.decl.label, rs) })
-  })
-  // Reading order: by row, then by column as the sheet lays them out.
-  const colIndex = new Map(MemberSheet.columns.map((c, i) => [c.header, i]))
-  warnings.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (colIndex.get(a.column ?? "") ?? 99) - (colIndex.get(b.column ?? "") ?? 99))
-  return { members, rejections, warnings, duplicateIds }
+  const finish = () => {
+    fields.forEach((f, i) => {
+      const rs = restored[i]!
+      if (rs.length > 0) warnings.push({ ...at(rs[0]!, f.decl.centralColumn), reason: Fields.restoredWarning(f.decl.label, rs) })
+    })
+    // Reading order: by row, then by column as the sheet lays them out.
+    const colIndex = new Map(MemberSheet.columns.map((c, i) => [c.header, i]))
+    warnings.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (colIndex.get(a.column ?? "") ?? 99) - (colIndex.get(b.column ?? "") ?? 99))
+    return { rejections, warnings, duplicateIds }
+  }
+  return { feed, finish }
 }
 
 /** The member from the row's parsed values (`v[slot.name]` is the name's). */
@@ -484,21 +517,55 @@ const parseTransfers = (file: string, rows: ReadonlyArray<RawRow>, memberRows: R
   return { transfers, rejections, warnings }
 }
 
-/** Turns the raw rows of the three sheets into CentralData plus rejections and warnings. */
-export const parseCentral = (file: string, raw: CentralRaw, env: Fields.DecodeEnv = Fields.NO_ENV): CentralParse => {
+/** DangVien's rows in batches, in sheet order, with what decoding them needs from the whole sheet first. */
+export interface MemberRowSource extends MemberSheetFacts {
+  readonly batches: Iterable<ReadonlyArray<RawRow>>
+}
+
+/**
+ * `parseCentral` with DangVien's rows given in batches: each batch's members are handed to `take`
+ * as soon as they are decoded (the caller keeps what it needs of them), so a large export's raw
+ * rows and members need not all be held at once. The same parse: `parseCentral` is this with one
+ * batch. The result is parseCentral's without the members.
+ */
+export const parseCentralStream = (
+  file: string,
+  raw: { readonly units: ReadonlyArray<RawRow>; readonly members: MemberRowSource; readonly transfers: () => ReadonlyArray<RawRow> },
+  take: (members: Array<CentralMember>) => void,
+  env: Fields.DecodeEnv = Fields.NO_ENV
+): Omit<CentralParse, "data"> & { readonly data: Omit<CentralData, "members"> } => {
   const tally: Tally = { rowsRead: 0, rowsRejected: 0 }
   // ChiBo first: members are checked against the unit codes.
   const u = parseUnits(file, raw.units, tally)
-  const m = parseMembers(file, raw.members, new Set(u.units.map((x) => x.code)), env, tally)
-  const t = parseTransfers(file, raw.transfers, new Set(m.members.map((x) => x.id)), tally)
+  const parser = memberParser(file, raw.members, new Set(u.units.map((x) => x.code)), env, tally)
+  const ids = new Set<string>()
+  for (const rows of raw.members.batches) {
+    const batch = parser.feed(rows)
+    for (const m of batch) ids.add(m.id)
+    take(batch)
+  }
+  const m = parser.finish()
+  const t = parseTransfers(file, raw.transfers(), ids, tally)
   return {
-    data: { members: m.members, units: u.units, transfers: t.transfers },
+    data: { units: u.units, transfers: t.transfers },
     rejections: [...m.rejections, ...u.rejections, ...t.rejections],
     warnings: [...m.warnings, ...t.warnings],
     rowsRead: tally.rowsRead,
     rowsRejected: tally.rowsRejected,
     duplicateIds: m.duplicateIds
   }
+}
+
+/** Turns the raw rows of the three sheets into CentralData plus rejections and warnings. */
+export const parseCentral = (file: string, raw: CentralRaw, env: Fields.DecodeEnv = Fields.NO_ENV): CentralParse => {
+  let members: Array<CentralMember> = []
+  const p = parseCentralStream(
+    file,
+    { units: raw.units, members: { ...memberSheetFacts(raw.members), batches: [raw.members] }, transfers: () => raw.transfers },
+    (batch) => (members = batch),
+    env
+  )
+  return { ...p, data: { members, units: p.data.units, transfers: p.data.transfers } }
 }
 
 // ---------------------------------------------------------------------------------------------

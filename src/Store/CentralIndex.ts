@@ -149,6 +149,14 @@ class Hash {
     this.h2 = 0x41c6ce57
     this.text(signature)
   }
+  /** The state after `start(signature)`, to `resume` from (a signature is hashed once, not once per record). */
+  state(): readonly [number, number] {
+    return [this.h1, this.h2]
+  }
+  resume(state: readonly [number, number]): void {
+    this.h1 = state[0]
+    this.h2 = state[1]
+  }
   private char(ch: number): void {
     this.h1 = Math.imul(this.h1 ^ ch, 2654435761)
     this.h2 = Math.imul(this.h2 ^ ch, 1597334677)
@@ -163,9 +171,24 @@ class Hash {
     this.text(s)
     return true
   }
+  /** A number part: the separator, then `String(n)`'s characters (an integer's digits fed one by one, no string built). */
   number(n: number): true {
     this.char(1)
-    this.text(String(n))
+    if (!Number.isSafeInteger(n)) {
+      this.text(String(n))
+      return true
+    }
+    if (n < 0) {
+      this.char(45 /* - */)
+      n = -n
+    }
+    let d = 1
+    while (d * 10 <= n) d *= 10
+    for (; d >= 1; d /= 10) {
+      const q = Math.floor(n / d)
+      this.char(48 + q)
+      n -= q * d
+    }
     return true
   }
   finish(): number {
@@ -212,27 +235,66 @@ export interface RecordKeys {
 
 /**
  * The stable keys (`stableKey`'s values) of records under the signatures, straight from the records:
- * record by record, signature by signature, a missing part skipping that key.
+ * record by record, signature by signature, a missing part skipping that key. Records may be added
+ * in batches (`add`); a record's index counts from the first record added.
  */
-export const recordKeys = (records: ReadonlyArray<MatchInput>, signatures: ReadonlyArray<string>): RecordKeys => {
-  const lists = signatures.map((s) => s.split("+") as Array<BlockKey>)
-  const memo = new PartMemo()
-  const cap = records.length * signatures.length
-  const keys = new Float64Array(cap)
-  const record = new Int32Array(cap)
-  let n = 0
-  const h = new Hash()
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!
-    keys: for (let s = 0; s < signatures.length; s++) {
-      h.start(signatures[s]!)
-      for (const k of lists[s]!) if (!feedPart(h, r, k, memo)) continue keys
-      keys[n] = h.finish()
-      record[n++] = i
-    }
+export class KeyBuilder {
+  private readonly lists: ReadonlyArray<ReadonlyArray<BlockKey>>
+  private readonly memo = new PartMemo()
+  private readonly h = new Hash()
+  /** The hash state after each signature (hashed once, not once per record). */
+  private readonly starts: ReadonlyArray<readonly [number, number]>
+  private keys: Float64Array
+  private record: Int32Array
+  private n = 0
+  private records = 0
+  /** `expected`: about how many records will be added (the arrays grow past it if need be). */
+  constructor(private readonly signatures: ReadonlyArray<string>, expected: number) {
+    this.lists = signatures.map((s) => s.split("+") as Array<BlockKey>)
+    this.starts = signatures.map((s) => {
+      this.h.start(s)
+      return this.h.state()
+    })
+    this.keys = new Float64Array(Math.max(1, expected * signatures.length))
+    this.record = new Int32Array(this.keys.length)
   }
-  return { keys: keys.slice(0, n), record: record.slice(0, n) }
+  add(records: ReadonlyArray<MatchInput>): this {
+    const { lists, memo, h, starts } = this
+    const sigs = this.signatures.length
+    if (this.n + records.length * sigs > this.keys.length) {
+      const size = Math.max(this.n + records.length * sigs, this.keys.length * 2)
+      const keys = new Float64Array(size)
+      keys.set(this.keys.subarray(0, this.n))
+      const record = new Int32Array(size)
+      record.set(this.record.subarray(0, this.n))
+      this.keys = keys
+      this.record = record
+    }
+    const { keys, record } = this
+    let n = this.n
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!
+      const at = this.records + i
+      keys: for (let s = 0; s < sigs; s++) {
+        h.resume(starts[s]!)
+        for (const k of lists[s]!) if (!feedPart(h, r, k, memo)) continue keys
+        keys[n] = h.finish()
+        record[n++] = at
+      }
+    }
+    this.n = n
+    this.records += records.length
+    return this
+  }
+  /** The keys so far (copies at their exact length). */
+  result(): RecordKeys {
+    return { keys: this.keys.slice(0, this.n), record: this.record.slice(0, this.n) }
+  }
 }
+
+/** The stable keys of records under the signatures (KeyBuilder, all at once). */
+export const recordKeys = (records: ReadonlyArray<MatchInput>, signatures: ReadonlyArray<string>): RecordKeys =>
+  new KeyBuilder(signatures, records.length).add(records).result()
 
 // ---------------------------------------------------------------------------------------------
 // Stored records

@@ -14,7 +14,7 @@
 const HI = 4294967296
 const BUCKETS = 1 << 21
 
-interface Run {
+export interface Run {
   readonly keys: Float64Array
   /** Member of key k: first + record[k]. */
   readonly record: Int32Array
@@ -42,32 +42,42 @@ export class KeyRuns {
     this.runs.push({ keys, record, first })
     this.total += keys.length
   }
-  /** Every key added, sorted by key then in the order added; the runs are released as they are read. */
-  sort(): SortedKeys {
-    const n = this.total
-    const start = new Int32Array(BUCKETS + 1)
-    for (const r of this.runs) for (let k = 0; k < r.keys.length; k++) start[Math.floor(r.keys[k]! / HI) + 1]!++
-    for (let b = 0; b < BUCKETS; b++) start[b + 1]! += start[b]!
-    const next = start.slice(0, BUCKETS)
-    const lo = new Uint32Array(n)
-    const member = new Int32Array(n)
+  /** The runs added, handed over (to sort elsewhere: `sortRuns`); none remain here. */
+  take(): Array<Run> {
     const runs = this.runs
     this.runs = []
     this.total = 0
-    for (let x = 0; x < runs.length; x++) {
-      const r = runs[x]!
-      for (let k = 0; k < r.keys.length; k++) {
-        const key = r.keys[k]!
-        const h = Math.floor(key / HI)
-        const p = next[h]!++
-        lo[p] = key - h * HI
-        member[p] = r.first + r.record[k]!
-      }
-      runs[x] = { keys: new Float64Array(0), record: new Int32Array(0), first: 0 }
-    }
-    for (let b = 0; b < BUCKETS; b++) sortBucket(lo, member, start[b]!, start[b + 1]!)
-    return { length: n, start, lo, member }
+    return runs
   }
+  /** Every key added, sorted by key then in the order added (`sortRuns`). */
+  sort(): SortedKeys {
+    return sortRuns(this.take())
+  }
+}
+
+/** The keys of the runs, sorted by key then in run order; each run is released (emptied in `runs`) once read. */
+export const sortRuns = (runs: Array<Run>): SortedKeys => {
+  let n = 0
+  for (const r of runs) n += r.keys.length
+  const start = new Int32Array(BUCKETS + 1)
+  for (const r of runs) for (let k = 0; k < r.keys.length; k++) start[Math.floor(r.keys[k]! / HI) + 1]!++
+  for (let b = 0; b < BUCKETS; b++) start[b + 1]! += start[b]!
+  const next = start.slice(0, BUCKETS)
+  const lo = new Uint32Array(n)
+  const member = new Int32Array(n)
+  for (let x = 0; x < runs.length; x++) {
+    const r = runs[x]!
+    for (let k = 0; k < r.keys.length; k++) {
+      const key = r.keys[k]!
+      const h = Math.floor(key / HI)
+      const p = next[h]!++
+      lo[p] = key - h * HI
+      member[p] = r.first + r.record[k]!
+    }
+    runs[x] = { keys: new Float64Array(0), record: new Int32Array(0), first: 0 }
+  }
+  for (let b = 0; b < BUCKETS; b++) sortBucket(lo, member, start[b]!, start[b + 1]!)
+  return { length: n, start, lo, member }
 }
 
 /** Insertion sort of lo[s..e) (members alongside), stable; a large bucket (many equal keys, or bad luck) by an index sort. */

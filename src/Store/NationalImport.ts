@@ -8,8 +8,8 @@
  * A new index is written without secondary indexes and without its key table: members, units,
  * transfers and issues are appended (journal off, synchronous off: the file is built under a
  * temporary name and renamed only when complete), the keys of all provinces are collected and
- * sorted once at the end (KeySort.ts) and appended to the clustered key table in key order, then
- * the secondary indexes are built. Importing into an existing index (re-importing a province, or
+ * sorted once at the end (KeySort.ts, on a worker while this thread builds the secondary indexes)
+ * and appended to the clustered key table in key order. Importing into an existing index (re-importing a province, or
  * adding one) takes the slower path: the province's rows are deleted and its keys inserted into
  * the existing key tree.
  *
@@ -25,7 +25,7 @@ import type { BlockingRule } from "../Match/Engine.js"
 import { DDL, IndexError, INDEXES, readIndexMeta, SCHEMA, signaturesOf } from "./CentralIndex.js"
 import type { PreparedExport } from "./ExportRead.js"
 import { startExportPool } from "./ImportPool.js"
-import { forEachBatch, KeyRuns } from "./KeySort.js"
+import { forEachBatch, KeyRuns, type SortedKeys } from "./KeySort.js"
 
 export interface ProvinceStats {
   readonly province: string
@@ -59,8 +59,9 @@ export interface ImportStats {
   /** Exports prepared on a worker thread (the others on the importing thread). */
   readonly onWorkers: number
   readonly seconds: number
-  /** Sorting and writing the keys of a new index. */
+  /** Writing the keys of a new index, and waiting for their sort when the indexes were built first. */
   readonly keySeconds: number
+  /** Building the secondary indexes (a new index's keys are sorted meanwhile). */
   readonly indexSeconds: number
   readonly recordsPerSecond: number
 }
@@ -84,6 +85,8 @@ const openForImport = (into: string, created: boolean, opts: ImportOptions) => {
     db.pragma("page_size = 8192")
     db.pragma("journal_mode = OFF")
     db.pragma("synchronous = OFF")
+    // The secondary indexes, built at the end, sort on two threads.
+    db.pragma("threads = 2")
     for (const d of DDL) db.exec(d)
     const put = db.prepare(`INSERT INTO central_meta (key, value) VALUES (?, ?)`)
     put.run("schema", SCHEMA)
@@ -117,8 +120,7 @@ const KEY_BATCH = 10_000
 const MEMBER_BATCH = 500
 
 /** Writes sorted keys into the key table (appended in order to a new table; inserted into an existing one). */
-const insertKeys = (db: Database.Database, runs: KeyRuns) => {
-  const sorted = runs.sort()
+const insertKeys = (db: Database.Database, sorted: SortedKeys) => {
   const batch = db.prepare(`INSERT OR IGNORE INTO central_keys (key, member) VALUES ${new Array(KEY_BATCH).fill("(?, ?)").join(", ")}`)
   const one = db.prepare(`INSERT OR IGNORE INTO central_keys (key, member) VALUES (?, ?)`)
   forEachBatch(sorted, KEY_BATCH, (values, rows) => {
@@ -149,7 +151,7 @@ const writeProvince = (db: Database.Database, p: PreparedExport, keys: KeyRuns |
     else {
       const own = new KeyRuns()
       own.add(p.keys, p.keyMember, firstId)
-      insertKeys(db, own)
+      insertKeys(db, own.sort())
     }
     const insUnit = db.prepare(`INSERT INTO central_units (province, unit_code, unit_name, parent_code, parent_name) VALUES (?, ?, ?, ?, ?)`)
     for (const u of p.units) insUnit.run(code, u.code, u.name, u.parentCode, u.parentName)
@@ -298,20 +300,29 @@ export const importNational = (exports: ReadonlyArray<string>, into: string, opt
                   Effect.annotateLogs({ province: stats.province, members: stats.members, rejected: stats.rowsRejected, perSecond: Math.round(stats.recordsPerSecond) })
                 )
               }
-              // The workers' heaps go before the keys are sorted (the largest allocation of a new index).
               onWorkers = pool.onWorkers()
-              pool.close()
               if (provinces.length === 0) {
                 return yield* new IndexError({ message: `không nhập được tệp nào (no export imported): ${failed.map((f) => f.message).join("; ")}` })
               }
+              // A new index's keys are sorted on a worker (the others end) while this thread builds
+              // the secondary indexes, then appended to the key table in one transaction
+              // (committing each statement wrote its pages out and checked the file again).
               const tk = performance.now()
-              if (keys !== null) yield* attempt(() => insertKeys(h.db, keys))
-              const ti = performance.now()
-              keySeconds = (ti - tk) / 1000
+              const sorting = keys !== null ? pool.sortKeys(keys.take()) : null
               yield* attempt(() => {
                 for (const d of INDEXES) h.db.exec(d)
               })
-              indexSeconds = (performance.now() - ti) / 1000
+              const ti = performance.now()
+              indexSeconds = (ti - tk) / 1000
+              if (sorting !== null) {
+                const sorted = yield* Effect.tryPromise({
+                  try: () => sorting,
+                  catch: (e) => new IndexError({ message: `${path.basename(into)}: ${e instanceof Error ? e.message : String(e)}` })
+                })
+                yield* attempt(() => h.db.transaction(() => insertKeys(h.db, sorted))())
+              }
+              pool.close()
+              keySeconds = (performance.now() - ti) / 1000
             }),
           (pool) => Effect.sync(() => pool.close())
         ),
