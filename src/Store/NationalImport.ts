@@ -115,7 +115,12 @@ const openForImport = (into: string, created: boolean, opts: ImportOptions) => {
   return { db, signatures: meta.signatures }
 }
 
-/** Rows per multi-row INSERT (keys: 2 values a row; members: 5), under SQLite's 32,766 variables. */
+/**
+ * Rows per multi-row INSERT (keys: 2 values a row; members: 5), under SQLite's 32,766 variables.
+ * The values are passed as arguments (`run(...values)`), not as one array: better-sqlite3 reads an
+ * array element by element through V8's generic property lookup, a fifth of writing the keys
+ * (56.5 M key rows: 10.6 s of CPU as an array, 8.3–8.6 s as arguments).
+ */
 const KEY_BATCH = 10_000
 const MEMBER_BATCH = 500
 
@@ -124,7 +129,7 @@ const insertKeys = (db: Database.Database, sorted: SortedKeys) => {
   const batch = db.prepare(`INSERT OR IGNORE INTO central_keys (key, member) VALUES ${new Array(KEY_BATCH).fill("(?, ?)").join(", ")}`)
   const one = db.prepare(`INSERT OR IGNORE INTO central_keys (key, member) VALUES (?, ?)`)
   forEachBatch(sorted, KEY_BATCH, (values, rows) => {
-    if (rows === KEY_BATCH) batch.run(values)
+    if (rows === KEY_BATCH) batch.run(...values)
     else for (let r = 0; r < rows; r++) one.run(values[r * 2]!, values[r * 2 + 1]!)
   })
 }
@@ -218,7 +223,7 @@ const insertMembers = (db: Database.Database, p: PreparedExport, code: string, f
       values[v + 3] = c.bytes.subarray(c.bounds[b + 1]!, c.bounds[b + 2]!)
       values[v + 4] = c.bytes.subarray(c.bounds[b + 2]!, c.bounds[b + 3]!)
       if (++rows === MEMBER_BATCH) {
-        batch.run(values)
+        batch.run(...values)
         rows = 0
       }
     }
