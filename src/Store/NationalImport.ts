@@ -324,7 +324,11 @@ export const importNational = (exports: ReadonlyArray<string>, into: string, opt
                   try: () => sorting,
                   catch: (e) => new IndexError({ message: `${path.basename(into)}: ${e instanceof Error ? e.message : String(e)}` })
                 })
+                const tw = performance.now()
                 yield* attempt(() => h.db.transaction(() => insertKeys(h.db, sorted))())
+                yield* Effect.logDebug("keys written").pipe(
+                  Effect.annotateLogs({ keys: sorted.length, sortWaitSeconds: ((tw - ti) / 1000).toFixed(1), writeSeconds: ((performance.now() - tw) / 1000).toFixed(1) })
+                )
               }
               pool.close()
               keySeconds = (performance.now() - ti) / 1000
