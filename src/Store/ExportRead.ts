@@ -243,6 +243,24 @@ export const provinceOf = (read: Pick<ExportSource, "file" | "meta">, units: Rea
 }
 
 /**
+ * A short text (an id, a unit code) at `at`; the new end. ASCII is copied here: a call into
+ * Buffer.write costs more than the copy (its checks and the crossing into C++, per text).
+ */
+const writeShort = (buf: Buffer, s: string, at: number): number => {
+  const n = s.length
+  if (n <= 32) {
+    let i = 0
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 0x80) break
+      buf[at + i] = c
+    }
+    if (i === n) return at + n
+  }
+  return at + buf.write(s, at)
+}
+
+/**
  * Members' texts as one chunk (see TextChunk), each written where the previous ended (Buffer.write:
  * native UTF-8, a lone surrogate as U+FFFD like Buffer.from) into room for three bytes per code
  * unit. (Counting each text's bytes in JS first, then writing them joined, took a sixth of
@@ -263,9 +281,9 @@ export const textChunk = (members: ReadonlyArray<CentralMember>): TextChunk => {
       buf = grown
     }
     bounds[v++] = at
-    at += buf.write(m.id, at)
+    at = writeShort(buf, m.id, at)
     bounds[v++] = at
-    at += buf.write(m.unitCode, at)
+    at = writeShort(buf, m.unitCode, at)
     bounds[v++] = at
     at += buf.write(data, at)
   }

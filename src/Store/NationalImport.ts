@@ -85,8 +85,6 @@ const openForImport = (into: string, created: boolean, opts: ImportOptions) => {
     db.pragma("page_size = 8192")
     db.pragma("journal_mode = OFF")
     db.pragma("synchronous = OFF")
-    // The secondary indexes, built at the end, sort on two threads.
-    db.pragma("threads = 2")
     for (const d of DDL) db.exec(d)
     const put = db.prepare(`INSERT INTO central_meta (key, value) VALUES (?, ?)`)
     put.run("schema", SCHEMA)

@@ -210,7 +210,8 @@ describe("prepareExport", () => {
     writeExport(file, true)
     const raw = rawOf(file)
     const members = parseCentral("x.xlsx", { ...raw, members: raw.members.slice(0, 50) }).data.members
-    const odd = [...members.slice(0, 3), { ...members[3]!, id: "DV\u0000 1", unitCode: "CB\u0000" }, { ...members[4]!, hometown: "Xã \u0000 An" }, { ...members[5]!, id: "DV\ud800" }]
+    const odd = [...members.slice(0, 3), { ...members[3]!, id: "DV\u0000 1", unitCode: "CB\u0000" }, { ...members[4]!, hometown: "Xã \u0000 An" }, { ...members[5]!, id: "DV\ud800" },
+      { ...members[6]!, unitCode: "Chi bộ Đông Hà" }, { ...members[7]!, id: "DV".padEnd(40, "7") }]
     for (const batch of [members, odd]) {
       // As Buffer.from would write them (a lone surrogate as U+FFFD).
       const written = (t: string) => Buffer.from(t, "utf8").toString("utf8")
