@@ -1,10 +1,12 @@
 /**
  * Exports prepared on worker threads (ImportWorker.ts) while the importing thread writes, handed
- * out in the order given. Each worker prepares one export at a time. An export is started when it
+ * out in the order given. Each worker prepares one export at a time. An export may start when it
  * is at most `workers` places ahead of the one being written, or when the exports started ahead of
  * that one come to at most AHEAD_BYTES of files: a worker does not idle beside a large province
  * being prepared (Hà Nội first: the other worker had stopped after two exports, a core idle for
- * ten seconds), and what waits in memory stays bounded. A worker that fails to start or dies
+ * ten seconds), and what waits in memory stays bounded. Of those that may start, a worker takes
+ * the one being waited for, else the largest (the index is the same whatever order they are
+ * prepared in: they are written in the order given). A worker that fails to start or dies
  * leaves its export to this thread; with no workers (one export, or `workers: 0`) every export is
  * prepared here, by the same code.
  */
@@ -106,14 +108,35 @@ export const startExportPool = (
       (e: unknown) => settle[id]!({ id, ok: false, message: failureMessage(files[id]!, e) })
     )
   }
+  /**
+   * The export an idle worker takes: the one being waited for if not started, else the largest
+   * that may start (so the small ones are left for the end, when a worker would otherwise idle
+   * beside the last large one); null when none may.
+   */
+  const pick = (): number | null => {
+    while (next < files.length && started.has(next)) next++
+    if (next >= files.length) return null
+    if (wanted >= next && !started.has(wanted)) return wanted
+    const budget = AHEAD_BYTES - ahead()
+    let best: number | null = null
+    for (let j = next; j < files.length; j++) {
+      if (started.has(j)) continue
+      if (j > wanted + workers && sizes[j]! > budget) {
+        // Exports further on are only allowed by the budget, which the smallest may still fit.
+        continue
+      }
+      if (best === null || sizes[j]! > sizes[best]!) best = j
+    }
+    return best
+  }
   const dispatch = () => {
     for (const s of slots) {
-      while (next < files.length && started.has(next)) next++
-      if (!s.alive || s.job !== null || next >= files.length) continue
-      if (next > wanted + workers && ahead() + sizes[next]! > AHEAD_BYTES) continue
-      s.job = next
-      started.add(next)
-      s.worker.postMessage(job(next++))
+      if (!s.alive || s.job !== null) continue
+      const j = pick()
+      if (j === null) return
+      s.job = j
+      started.add(j)
+      s.worker.postMessage(job(j))
     }
   }
   const gone = (s: Slot) => {
