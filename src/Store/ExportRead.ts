@@ -7,17 +7,16 @@
  * as UTF-8 bytes, the keys in typed arrays (transferred, not copied).
  *
  * A SQLite export's members are read, parsed, keyed and encoded BATCH rows at a time, so its raw
- * rows and parsed members die young instead of all living until the last row is parsed: the
- * whole-province read was a third of preparing an export in garbage collection alone (copying
- * rows that survive into the old generation).
+ * rows and parsed members die young instead of all living until the last row is parsed: with the
+ * whole province read first, garbage collection was a quarter of preparing an export (copying rows
+ * that survive into the old generation).
  */
 import { createHash } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import Database from "better-sqlite3"
 import { Effect } from "effect"
-import type { Unit } from "../Domain.js"
-import type { CentralMember } from "../Domain.js"
+import type { CentralMember, Unit } from "../Domain.js"
 import {
   duplicateIdsAmong,
   MemberSheet,

@@ -24,7 +24,8 @@ const AHEAD_BYTES = 256 << 20
 /**
  * A worker's young generation: a batch of rows (ExportRead.ts) is read, parsed, keyed and encoded
  * before the next, so with room for a batch's garbage most of it dies unscavenged. Preparing the
- * 5.6 M nation on two workers: 88–93 s with V8's default, 70–81 s at 128 MB (64: 88 s, 256: 87 s).
+ * 5.6 M nation on two workers: 88–93 s with V8's default, 70–81 s at 128 MB (one run each at 64 MB,
+ * 88 s, and 256 MB, 87 s, on a machine whose speed drifts by a tenth).
  */
 const YOUNG_MB = 128
 

@@ -9,9 +9,9 @@
  * transfers and issues are appended (journal off, synchronous off: the file is built under a
  * temporary name and renamed only when complete), the keys of all provinces are collected and
  * sorted once at the end (KeySort.ts, on a worker while this thread builds the secondary indexes)
- * and appended to the clustered key table in key order. Importing into an existing index (re-importing a province, or
- * adding one) takes the slower path: the province's rows are deleted and its keys inserted into
- * the existing key tree.
+ * and appended to the clustered key table in key order. Importing into an existing index
+ * (re-importing a province, or adding one) takes the slower path: the province's rows are deleted
+ * and its keys inserted into the existing key tree.
  *
  * An export that cannot be read (missing tables, not SQLite, no province) does not stop the
  * others: they are imported, and the export is listed with its reason (the command then fails).

@@ -95,6 +95,11 @@ describe("recordKeys", () => {
     expectSameKeys(members)
   })
 
+  it("equals them when a key's number is negative (initials of letters past U+7FFF overflow 32 bits)", () => {
+    const m = fc.sample(memberArb, 1)[0]!
+    expectSameKeys([{ ...m, name: { ...m.name, family: "龍", given: "鳳" } }])
+  })
+
   it.effect("equals them on the sample central, for both pipelines' rules", () =>
     Effect.gen(function*() {
       const c = yield* readCentral("samples/central.xlsx")
